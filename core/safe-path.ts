@@ -1,0 +1,53 @@
+import { realpath, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DataError } from './errors.js';
+import type { MediaRef } from '../tasks/types.js';
+
+interface Origin {
+  file: string;
+  field: string;
+}
+
+/**
+ * Resolves a file name taken from a dataset file against the data root, refusing anything that could
+ * leave it: absolute paths, `..` segments, NUL bytes. Symlinks are checked when the file is read.
+ */
+export function resolveInside(root: string, name: string, origin: Origin): string {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new DataError(`${origin.file}: ${origin.field}: expected a file name, found ${JSON.stringify(name)}`, origin.file, origin.field);
+  }
+  if (name.includes('\0') || path.isAbsolute(name) || /^[a-zA-Z]:[\\/]/.test(name)) {
+    throw new DataError(`${origin.file}: ${origin.field}: file name ${JSON.stringify(name)} is absolute; names must be relative to the data root`, origin.file, origin.field);
+  }
+  if (name.split(/[\\/]+/).includes('..')) {
+    throw new DataError(`${origin.file}: ${origin.field}: file name ${JSON.stringify(name)} contains '..' and could leave the data root`, origin.file, origin.field);
+  }
+  const absoluteRoot = path.resolve(root);
+  const resolved = path.resolve(absoluteRoot, name);
+  if (!isInside(absoluteRoot, resolved)) {
+    throw new DataError(`${origin.file}: ${origin.field}: ${JSON.stringify(name)} resolves outside the data root ${absoluteRoot}`, origin.file, origin.field);
+  }
+  return resolved;
+}
+
+export function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** Resolves symlinks and checks the real file still lies inside the real data root. */
+export async function realPathInside(ref: MediaRef): Promise<string> {
+  const [realRoot, realFile] = await Promise.all([realpath(ref.root), realpath(ref.path)]).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new DataError(`media file not found: ${ref.path}`, ref.path);
+    throw new DataError(`cannot read media file ${ref.path}: ${error.message}`, ref.path);
+  });
+  if (!isInside(realRoot, realFile)) {
+    throw new DataError(`media file ${ref.path} is a link to ${realFile}, outside the data root ${realRoot}`, ref.path);
+  }
+  return realFile;
+}
+
+/** Reads a media file's bytes after the containment check. */
+export async function readMedia(ref: MediaRef): Promise<Buffer> {
+  return readFile(await realPathInside(ref));
+}
