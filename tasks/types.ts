@@ -32,6 +32,19 @@ export interface LoadOptions {
   split: string;
   /** Skip image existence checks (rescoring predictions needs only questions and annotations). */
   textOnly?: boolean;
+  /**
+   * When set, schema and consistency problems are reported here and the offending element is skipped,
+   * instead of throwing a DataError at the first one: `data check` lists every problem in one pass.
+   */
+  onProblem?: (problem: DataProblem) => void;
+}
+
+/** One thing wrong with a dataset file. `message` reads on its own (it names the file and the JSON path). */
+export interface DataProblem {
+  file: string;
+  /** JSON path inside the file, e.g. `annotations[12].answers[3].answer`. */
+  field?: string;
+  message: string;
 }
 
 export interface TaskAdapter {
@@ -47,5 +60,7 @@ export interface TaskAdapter {
   trainSplit?: string;
   /** Folder name of this task's bundled synthetic sample under tasks/samples/data/. */
   sampleFolder: string;
+  /** How a submission file (splits without answers) names a question; EvalAI's default is question_id. */
+  submissionKey?: 'question_id' | 'image';
   load(options: LoadOptions): AsyncIterable<Sample>;
 }

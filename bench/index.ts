@@ -1,0 +1,30 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import type { BenchResult } from './types.js';
+
+// `npm run bench` runs every benchmark; `npm run bench -- scoring onnx` runs the named ones.
+// Figures print as tables and land in bench/out/<name>.json; bench/RESULTS.md records the latest.
+const benches: Record<string, () => Promise<BenchResult>> = {
+  scoring: async () => (await import('./scoring.js')).benchScoring(),
+  onnx: async () => (await import('./onnx.js')).benchOnnx(),
+};
+
+const requested = process.argv.slice(2).filter((name) => !name.startsWith('-'));
+const unknown = requested.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}\n`);
+  process.exit(2);
+}
+const outDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'out');
+mkdirSync(outDirectory, { recursive: true });
+for (const name of requested.length > 0 ? requested : Object.keys(benches)) {
+  process.stderr.write(`bench ${name}...\n`);
+  const result = await benches[name]!();
+  const columns = [...new Set(result.rows.flatMap((row) => Object.keys(row)))];
+  const table = new Table({ head: columns, style: { head: [], border: [] } });
+  for (const row of result.rows) table.push(columns.map((column) => String(row[column] ?? '')));
+  process.stdout.write(`\n## ${result.name}\n${table.toString()}\n${(result.notes ?? []).map((note) => `- ${note}`).join('\n')}\n`);
+  writeFileSync(path.join(outDirectory, `${name}.json`), `${JSON.stringify({ ...result, measuredAt: new Date().toISOString(), node: process.version }, null, 2)}\n`);
+}

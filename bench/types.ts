@@ -1,0 +1,5 @@
+export interface BenchResult {
+  name: string;
+  rows: Array<Record<string, string | number>>;
+  notes?: string[];
+}

@@ -1,0 +1,69 @@
+import yargs from 'yargs';
+import { ConfigError, DataError, RunnerError, errorMessage } from '../core/errors.js';
+import { emuEvalVersion } from '../evals/results/environment.js';
+import { dataCommand } from './data.js';
+import { processIO, type CommandIO } from './io.js';
+import { runCommand } from './run.js';
+import { scoreCommand } from './score.js';
+import { tasksCommand } from './tasks.js';
+
+export const EXIT = { ok: 0, error: 1, usage: 2, regression: 3 } as const;
+
+/**
+ * The CLI as a function: parses argv, runs one command, returns the exit code. The one error boundary
+ * of the program is here: every command throws, this decides what the user sees and the exit code.
+ */
+export async function main(argv: string[], io: CommandIO = processIO): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
+  const parser = yargs(argv)
+    .scriptName('emu-eval')
+    .usage('$0 <command> [options]\n\nEvaluate vision-language models the way the Emu2 paper does: official-exact VQA scoring, resumable runs, confidence intervals.')
+    .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object on stdout and nothing else there' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress bar or informational messages' })
+    .command(runCommand(io, setExitCode))
+    .command(scoreCommand(io))
+    .command(tasksCommand(io))
+    .command(dataCommand(io, setExitCode))
+    .demandCommand(1, 'Name a command: run, score, tasks, data check')
+    .strict()
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .version(emuEvalVersion())
+    .epilog('Exit codes: 0 ok, 1 error, 2 usage, 3 regression detected, 130 interrupted (rerun to resume).')
+    .fail((message, error) => {
+      throw error ?? new ConfigError(message, true);
+    })
+    .exitProcess(false);
+  try {
+    let helpShown = false;
+    await parser.parseAsync(argv, {}, (_error, _parsed, output) => {
+      if (output) {
+        helpShown = true;
+        io.stdout(`${output}\n`);
+      }
+    });
+    return helpShown ? EXIT.ok : exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CommandIO): number {
+  if (error instanceof ConfigError) {
+    io.stderr(`emu-eval: ${error.message}\n${error.usage ? 'Run emu-eval --help for usage.\n' : ''}`);
+    return error.usage ? EXIT.usage : EXIT.error;
+  }
+  if (error instanceof DataError || error instanceof RunnerError) {
+    io.stderr(`emu-eval: ${error.message}\n`);
+    return EXIT.error;
+  }
+  io.stderr(`emu-eval: unexpected error: ${errorMessage(error)}\n${error instanceof Error && process.env.EMU_EVAL_DEBUG ? `${error.stack}\n` : ''}`);
+  return EXIT.error;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,82 @@
+import type { Argv } from 'yargs';
+import { evaluate } from '../runners/engine/evaluate.js';
+import { parseShard } from '../runners/engine/shard.js';
+import { DEFAULT_MODEL, modelSpecHelp } from '../runners/registry.js';
+import { presets } from '../tasks/prompts/presets.js';
+import { taskIds } from '../tasks/registry.js';
+import { abortOnInterrupt } from './interrupt.js';
+import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
+import { createProgressReporter } from './progress.js';
+import { reportRun } from './report-run.js';
+import { asExtraction, parseDataOption, parseLimit, withRunOutput } from './shared-options.js';
+
+export function runCommand(io: CommandIO, setExitCode: (code: number) => void): Command {
+  return {
+    command: 'run <tasks..>',
+    describe: 'Evaluate a model on one or more tasks (resumes an unfinished run of the same command)',
+    builder: (yargs: Argv) =>
+      withRunOutput(yargs)
+        .positional('tasks', { type: 'string', array: true, describe: `Task ids: ${taskIds().join(', ')}` })
+        .option('model', { type: 'string', default: DEFAULT_MODEL, describe: `Model to evaluate:\n${modelSpecHelp()}` })
+        .option('data', { type: 'string', array: true, describe: 'Dataset folder (as downloaded); task=DIR for one task. Default: the bundled synthetic sample' })
+        .option('protocol', { choices: Object.keys(presets), default: 'emu2', describe: 'Prompt protocol preset (PROTOCOLS.md §4)' })
+        .option('shard', { type: 'string', describe: 'i/n: evaluate shard i of n (0-based; chosen by sample id, deterministic and disjoint)' })
+        .option('batch-size', { type: 'number', describe: 'Requests per generate call' })
+        .option('max-new-tokens', { type: 'number', describe: 'Override the preset\'s maximum new tokens' })
+        .option('num-beams', { type: 'number', describe: 'Override the preset\'s beam count (1 = greedy)' })
+        .option('device', { type: 'string', describe: 'ONNX: cpu | cuda[:N] | tensorrt' })
+        .option('devices', { type: 'string', describe: 'ONNX: comma list of GPU ids, one worker each (data parallel)' })
+        .option('dtype', { type: 'string', describe: 'ONNX: weight file suffix (fp32, fp16, q4, quantized ...)' })
+        .option('threads', { type: 'number', describe: 'ONNX: intra-op threads per worker' })
+        .option('params', { type: 'number', describe: 'Declared total parameter count (overrides the count read from the graph)' })
+        .example('$0 run vqav2', 'bundled sample + tiny-emu smoke test')
+        .example('$0 run vqav2 okvqa --model onnx:./emu2-chat-onnx --data vqav2=/data/vqav2 --data okvqa=/data/okvqa --protocol emu2-chat', 'a real model on real data')
+        .example('$0 run vqav2 --model replay:results.json --data /data/vqav2', 'replay published predictions through the full loop'),
+    handler: async (parsed: unknown) => {
+      const argv = parsed as CommandArguments;
+      const notify = notifier(io, argv);
+      const progress = createProgressReporter(io, !argv.quiet && !argv.json);
+      const interrupt = abortOnInterrupt(io);
+      try {
+        const devices = typeof argv.devices === 'string' ? argv.devices.split(',').map((device) => device.trim()).filter(Boolean) : undefined;
+        const result = await evaluate({
+          kind: 'run',
+          tasks: argv.tasks as string[],
+          model: argv.model as string,
+          data: parseDataOption(argv.data as string[] | undefined),
+          split: argv.split as string | undefined,
+          limit: parseLimit(argv.limit as number | undefined),
+          shard: typeof argv.shard === 'string' ? parseShard(argv.shard) : undefined,
+          outDir: argv.out as string,
+          runId: argv['run-id'] as string | undefined,
+          protocol: argv.protocol as string,
+          extraction: asExtraction(argv.extraction as string | undefined),
+          normalize: argv.normalize as 'official' | 'always',
+          maxNewTokens: argv['max-new-tokens'] as number | undefined,
+          numBeams: argv['num-beams'] as number | undefined,
+          batchSize: argv['batch-size'] as number | undefined,
+          runnerOptions: {
+            ...(argv.device ? { device: argv.device as string } : {}),
+            ...(devices ? { devices } : {}),
+            ...(argv.dtype ? { dtype: argv.dtype as string } : {}),
+            ...(argv.threads ? { threads: argv.threads as number } : {}),
+            ...(argv.params ? { params: argv.params as number } : {}),
+          },
+          command: ['emu-eval', ...process.argv.slice(2)],
+          signal: interrupt.signal,
+          countTotals: io.interactive && !argv.quiet && !argv.json,
+          onEvent: (event) => {
+            if (event.type === 'notice') notify(event.level, event.message);
+            else progress.onEvent(event);
+          },
+        });
+        progress.stop();
+        reportRun(io, argv, result);
+        if (result.record.status === 'interrupted') setExitCode(130);
+      } finally {
+        progress.stop();
+        interrupt.dispose();
+      }
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { ConfigError } from '../core/errors.js';
+import { evaluate } from '../runners/engine/evaluate.js';
+import { taskIds } from '../tasks/registry.js';
+import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
+import { reportRun } from './report-run.js';
+import { asExtraction, parseDataOption, withRunOutput } from './shared-options.js';
+
+export function scoreCommand(io: CommandIO): Command {
+  return {
+    command: 'score <task>',
+    describe: 'Re-score existing predictions (official [{question_id, answer}] JSON or an emu-eval samples.jsonl); needs no images',
+    builder: (yargs: Argv) =>
+      withRunOutput(yargs)
+        .positional('task', { type: 'string', describe: `Task id: ${taskIds().join(', ')}` })
+        .option('predictions', { type: 'string', demandOption: true, describe: 'Predictions file' })
+        .option('data', { type: 'string', describe: 'Dataset folder with the question and annotation files (default: the bundled sample)' })
+        .option('protocol', { type: 'string', default: 'emu2', hidden: true })
+        .example('$0 score vqav2 --predictions results.json --data /data/vqav2', 'official VQA accuracy, as vqaEval.py computes it')
+        .example('$0 score vqav2 --predictions runs/x/samples.jsonl --normalize always --extraction short-answer', 'another normalization of an earlier run'),
+    handler: async (parsed: unknown) => {
+      const argv = parsed as CommandArguments;
+      const notify = notifier(io, argv);
+      const predictions = path.resolve(argv.predictions as string);
+      const task = argv.task as string;
+      if (typeof argv.data === 'object') throw new ConfigError('score takes one --data folder', true);
+      const result = await evaluate({
+        kind: 'score',
+        tasks: [task],
+        model: `replay:${predictions}`,
+        data: parseDataOption(argv.data as string | undefined),
+        split: argv.split as string | undefined,
+        limit: argv.limit as number | undefined,
+        outDir: argv.out as string,
+        runId: argv['run-id'] as string | undefined,
+        protocol: argv.protocol as string,
+        // Official predictions are final answers: score them as given unless told otherwise.
+        extraction: asExtraction(argv.extraction as string | undefined) ?? 'raw',
+        normalize: argv.normalize as 'official' | 'always',
+        command: ['emu-eval', ...process.argv.slice(2)],
+        textOnly: true,
+        onEvent: (event) => {
+          if (event.type === 'notice') notify(event.level, event.message);
+        },
+      });
+      const missing = result.metrics.results.reduce((sum, entry) => sum + entry.all.nErrors, 0);
+      if (missing > 0) notify('warning', `${missing} question(s) had no prediction: counted as wrong in "score" (ALL), left out of "valid"`);
+      reportRun(io, argv, result);
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { Argv } from 'yargs';
+import { ConfigError } from '../core/errors.js';
+import { extractionStrategies, type ExtractionStrategy } from '../evals/extract.js';
+
+/** Options of every command that writes a run directory. */
+export function withRunOutput<T>(yargs: Argv<T>) {
+  return yargs
+    .option('out', { type: 'string', default: './runs', describe: 'Folder that holds run directories' })
+    .option('run-id', { type: 'string', describe: 'Name of the run directory (default: derived from the configuration, so the same command resumes)' })
+    .option('normalize', { choices: ['official', 'always'] as const, default: 'official' as const, describe: 'official: normalize only when annotators disagree (vqaEval.py); always: lmms-eval/VLMEvalKit convention' })
+    .option('extraction', { choices: extractionStrategies, describe: 'Answer extraction strategy (default: the protocol preset\'s)' })
+    .option('limit', { type: 'number', describe: 'Evaluate only the first N samples of each task' })
+    .option('split', { type: 'string', describe: 'Dataset split (default: each task\'s evaluation split)' });
+}
+
+/** `--data DIR` for every task, or `--data task=DIR` (repeatable) for one task each. */
+export function parseDataOption(values: string | string[] | undefined): string | Record<string, string> | undefined {
+  if (values === undefined) return undefined;
+  const list = Array.isArray(values) ? values : [values];
+  const plain = list.filter((value) => !/^[a-z0-9-]+=/.test(value));
+  if (plain.length > 1) throw new ConfigError('--data: give one folder for all tasks, or task=DIR for each task', true);
+  if (plain.length === 1 && list.length === 1) return plain[0];
+  const perTask: Record<string, string> = {};
+  for (const value of list) {
+    const equals = value.indexOf('=');
+    if (equals < 0) throw new ConfigError(`--data ${value}: with several --data, write each as task=DIR`, true);
+    perTask[value.slice(0, equals)] = value.slice(equals + 1);
+  }
+  return perTask;
+}
+
+export function parseLimit(limit: number | undefined): number | undefined {
+  if (limit === undefined) return undefined;
+  if (!Number.isInteger(limit) || limit < 1) throw new ConfigError(`--limit takes a positive whole number, found ${limit}`, true);
+  return limit;
+}
+
+export function asExtraction(value: string | undefined): ExtractionStrategy | undefined {
+  return value as ExtractionStrategy | undefined;
+}

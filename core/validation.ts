@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import { DataError } from './errors.js';
+
+/** `annotations[3].answers[0].answer` style path, as a person would write it. */
+export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
+  let text = prefix;
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else text += text ? `.${String(key)}` : String(key);
+  }
+  return text || '(root)';
+}
+
+function valueAt(value: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current: unknown = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function describeFound(value: unknown): string {
+  if (value === undefined) return 'nothing (missing)';
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export interface Problem {
+  file: string;
+  field: string;
+  message: string;
+}
+
+/** Every issue zod found, each naming the file, the JSON path, what was expected and what was found. */
+export function describeIssues(error: z.ZodError, input: unknown, file: string, pathPrefix = ''): Problem[] {
+  return error.issues.map((issue) => {
+    const field = formatPath(issue.path, pathPrefix);
+    const found = issue.code === 'unrecognized_keys' ? '' : `, found ${describeFound(valueAt(input, issue.path))}`;
+    return { file, field, message: `${issue.message}${found}` };
+  });
+}
+
+/** Parses or throws one DataError that lists every problem (the first few in full). */
+export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, file: string, pathPrefix = ''): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = describeIssues(result.error, input, file, pathPrefix);
+  const shown = problems.slice(0, 5).map((problem) => `  ${problem.field}: ${problem.message}`);
+  if (problems.length > 5) shown.push(`  ... and ${problems.length - 5} more`);
+  const first = problems[0];
+  throw new DataError(`${file}: invalid content\n${shown.join('\n')}`, file, first?.field);
+}

@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const RECORDED_PACKAGES = ['onnxruntime-node', 'sharp', '@huggingface/tokenizers', '@huggingface/jinja', 'zod'];
+
+function packageVersion(name: string): string | undefined {
+  try {
+    const require = createRequire(path.join(packageRoot, 'package.json'));
+    const manifest = require.resolve(`${name}/package.json`);
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+export function emuEvalVersion(): string {
+  return (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function gitCommit(): string | undefined {
+  const result = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: packageRoot, encoding: 'utf8', timeout: 2000 });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+/** What produced a run: versions that change numbers when they change. */
+export function describeEnvironment() {
+  const packages: Record<string, string> = {};
+  for (const name of RECORDED_PACKAGES) {
+    const version = packageVersion(name);
+    if (version) packages[name] = version;
+  }
+  const commit = gitCommit();
+  return {
+    emuEval: emuEvalVersion(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    packages,
+    ...(commit ? { gitCommit: commit } : {}),
+  };
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+// The run artifact is the only contract between the producing side (tasks, runners, evals) and the
+// consuming side (reports, compare, leaderboard). Bump SCHEMA_VERSION on any incompatible change.
+export const SCHEMA_VERSION = 1;
+
+const normalizeMode = z.enum(['official', 'always']);
+
+export const paramCountSchema = z.strictObject({
+  total: z.number().nonnegative(),
+  vision: z.number().nonnegative().optional(),
+  projection: z.number().nonnegative().optional(),
+  language: z.number().nonnegative().optional(),
+  source: z.enum(['counted', 'declared']),
+});
+
+export const runConfigSchema = z.strictObject({
+  tasks: z.array(z.string()).min(1),
+  split: z.string().optional(),
+  model: z.string(),
+  dataDir: z.string().optional(),
+  limit: z.number().int().positive().optional(),
+  shard: z.strictObject({ index: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
+  protocol: z.string(),
+  extraction: z.string(),
+  normalize: normalizeMode,
+  shots: z.array(z.number().int().nonnegative()),
+  seeds: z.array(z.number().int()),
+  maxNewTokens: z.number().int().positive(),
+  numBeams: z.number().int().positive(),
+  batchSize: z.number().int().positive().optional(),
+  runnerOptions: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const taskRecordSchema = z.strictObject({
+  id: z.string(),
+  version: z.number().int(),
+  metric: z.string(),
+  split: z.string(),
+  hasAnswers: z.boolean(),
+  dataDir: z.string(),
+  bundledSample: z.boolean(),
+  fingerprint: z.string(),
+});
+
+export const runRecordSchema = z.strictObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  id: z.string(),
+  kind: z.enum(['run', 'score']),
+  status: z.enum(['running', 'finished', 'failed', 'interrupted']),
+  command: z.array(z.string()),
+  configHash: z.string(),
+  config: runConfigSchema,
+  model: z.strictObject({
+    spec: z.string(),
+    id: z.string(),
+    runner: z.string(),
+    params: paramCountSchema.optional(),
+    notes: z.array(z.string()),
+  }),
+  tasks: z.array(taskRecordSchema),
+  protocol: z.record(z.string(), z.unknown()),
+  environment: z.strictObject({
+    emuEval: z.string(),
+    node: z.string(),
+    platform: z.string(),
+    packages: z.record(z.string(), z.string()),
+    gitCommit: z.string().optional(),
+  }),
+  warnings: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().optional(),
+  attempts: z.number().int().positive(),
+  error: z.string().optional(),
+});
+
+export const sampleRecordSchema = z.strictObject({
+  task: z.string(),
+  sampleId: z.string(),
+  shots: z.number().int().nonnegative(),
+  trial: z.number().int().nonnegative(),
+  demoIds: z.array(z.string()),
+  promptHash: z.string(),
+  output: z.string(),
+  finishReason: z.enum(['stop', 'length', 'error']),
+  extracted: z.string(),
+  /** null when the split has no gold answers (test-dev) or the sample errored. */
+  score: z.number().min(0).max(1).nullable(),
+  error: z.string().optional(),
+  latencyMs: z.number().nonnegative(),
+  tokens: z.number().int().nonnegative().optional(),
+  cached: z.boolean().optional(),
+  meta: z.record(z.string(), z.unknown()),
+});
+
+export const summarySchema = z.strictObject({
+  /** Percent, unrounded. */
+  value: z.number().nullable(),
+  ci95: z.tuple([z.number(), z.number()]).nullable(),
+  standardError: z.number().nullable(),
+  n: z.number().int().nonnegative(),
+  nErrors: z.number().int().nonnegative(),
+});
+
+export const breakdownEntrySchema = z.strictObject({ value: z.number(), n: z.number().int() });
+
+export const taskMetricsSchema = z.strictObject({
+  task: z.string(),
+  split: z.string(),
+  metric: z.string(),
+  normalize: normalizeMode,
+  extraction: z.string(),
+  shots: z.number().int(),
+  trial: z.number().int(),
+  /** Errors count as wrong (0). */
+  all: summarySchema,
+  /** Errors excluded. */
+  valid: summarySchema,
+  breakdowns: z.record(z.string(), z.record(z.string(), breakdownEntrySchema)),
+  /** The official evaluator's report: 2-decimal rounding, overall and per answer type (VQA tasks). */
+  official: z.strictObject({ overall: z.number(), perAnswerType: z.record(z.string(), z.number()) }).optional(),
+  /** For splits without answers: the submission file written instead of a score. */
+  submission: z.string().optional(),
+});
+
+export const metricsRecordSchema = z.strictObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  runId: z.string(),
+  generatedAt: z.string(),
+  results: z.array(taskMetricsSchema),
+});
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+export type TaskRecord = z.infer<typeof taskRecordSchema>;
+export type RunRecord = z.infer<typeof runRecordSchema>;
+export type SampleRecord = z.infer<typeof sampleRecordSchema>;
+export type Summary = z.infer<typeof summarySchema>;
+export type TaskMetrics = z.infer<typeof taskMetricsSchema>;
+export type MetricsRecord = z.infer<typeof metricsRecordSchema>;

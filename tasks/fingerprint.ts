@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import path from 'node:path';
+import type { TaskAdapter } from './types.js';
+
+/**
+ * Content hash of the files a split reads (questions, annotations), so two runs on different data can
+ * never be compared or resumed into each other by accident. Media files are not hashed: there can be
+ * hundreds of thousands; their names are part of the annotation files already.
+ */
+export async function dataFingerprint(task: TaskAdapter, dataDir: string, split: string): Promise<string> {
+  const splitInfo = task.splits.find((candidate) => candidate.name === split);
+  const hash = createHash('sha256');
+  for (const file of splitInfo?.files ?? []) {
+    const absolute = path.join(dataDir, file);
+    hash.update(`${file}\0`);
+    if (!existsSync(absolute)) {
+      hash.update('missing\0');
+      continue;
+    }
+    for await (const chunk of createReadStream(absolute)) hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex').slice(0, 16);
+}
