@@ -98,6 +98,11 @@ async function planTask(id: string, options: EvaluateOptions): Promise<PlannedTa
   };
 }
 
+/** `--normalize` chooses between the VQA conventions; exact match always normalizes (PROTOCOLS.md §2). */
+function effectiveNormalize(task: PlannedTask, config: RunConfig): NormalizeMode {
+  return task.adapter.metric === 'exact_match' ? 'always' : config.normalize;
+}
+
 function slug(text: string): string {
   return text.replace(/^.*[\\/]/, '').replace(/[^a-zA-Z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model';
 }
@@ -252,7 +257,7 @@ async function runLoop(context: LoopContext): Promise<RunRecord> {
       async function* pending(): AsyncGenerator<Sample> {
         for await (const sample of selectSamples(task, options)) if (!done.has(keyOf(sample))) yield sample;
       }
-      const settings = { metric: task.adapter.metric, extraction: config.extraction as ExtractionStrategy, normalize: config.normalize };
+      const settings = { metric: task.adapter.metric, extraction: config.extraction as ExtractionStrategy, normalize: effectiveNormalize(task, config) };
       const batchSize = options.batchSize ?? runner.batchSize ?? 8;
       await runInBatches(pending(), { batchSize, maxInFlight: runner.maxInFlight ?? 1, signal }, async (batch) => {
         const requests = batch.map((sample) => buildRequest(sample, getPreset(config.protocol), generation));
@@ -293,24 +298,26 @@ async function runLoop(context: LoopContext): Promise<RunRecord> {
 }
 
 async function computeMetrics(runDirectory: string, planned: PlannedTask[], config: RunConfig): Promise<MetricsRecord> {
-  const byTask = new Map<string, ReturnType<typeof toScoredItem>[]>();
+  // Keyed by sample id so the aggregate (and its bootstrap CI) does not depend on the order samples
+  // finished in: a resumed run must report exactly what an uninterrupted one does.
+  const byTask = new Map<string, Array<ReturnType<typeof toScoredItem> & { id: string }>>();
   const answersByTask = new Map<string, Array<{ id: string; answer: string }>>();
   for (const task of planned) {
     byTask.set(task.record.id, []);
     answersByTask.set(task.record.id, []);
   }
   for await (const record of readSampleRecords(path.join(runDirectory, SAMPLES_FILE))) {
-    byTask.get(record.task)?.push(toScoredItem(record));
+    byTask.get(record.task)?.push({ ...toScoredItem(record), id: record.sampleId });
     if (record.finishReason !== 'error') answersByTask.get(record.task)?.push({ id: record.sampleId, answer: record.extracted });
   }
   const results = [];
   for (const task of planned) {
-    const items = byTask.get(task.record.id)!;
+    const items = byTask.get(task.record.id)!.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const metrics = aggregate(items, {
       task: task.record.id,
       split: task.record.split,
       metric: task.record.metric,
-      normalize: config.normalize,
+      normalize: effectiveNormalize(task, config),
       extraction: config.extraction,
       shots: 0,
       trial: 0,
