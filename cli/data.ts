@@ -34,8 +34,9 @@ export function dataCommand(io: CommandIO, setExitCode: (code: number) => void):
             io.stdout('no problems found\n');
             return;
           }
-          io.stdout(`${report.problems.length} problem(s):\n`);
+          io.stdout(`${report.problems.length + report.unlistedProblems} problem(s):\n`);
           for (const problem of report.problems) io.stdout(`  ${problem.file}${problem.field ? ` ${problem.field}` : ''}: ${problem.message}\n`);
+          if (report.unlistedProblems > 0) io.stdout(`  ... and ${report.unlistedProblems} more of the same kinds (fix these first)\n`);
         },
       }),
     handler: () => {},

@@ -39,7 +39,7 @@ export interface LoadOptions {
   onProblem?: (problem: DataProblem) => void;
 }
 
-/** One thing wrong with a dataset file. `message` reads on its own (it names the file and the JSON path). */
+/** One thing wrong with a dataset file. `message` says what is wrong; `file` and `field` say where. */
 export interface DataProblem {
   file: string;
   /** JSON path inside the file, e.g. `annotations[12].answers[3].answer`. */

@@ -9,10 +9,13 @@ export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 const RECORDED_PACKAGES = ['onnxruntime-node', 'sharp', '@huggingface/tokenizers', '@huggingface/jinja', 'zod'];
 
 function packageVersion(name: string): string | undefined {
+  // Packages with an `exports` map hide their package.json from require.resolve: resolve the entry
+  // point, then walk up to the folder named after the package.
   try {
     const require = createRequire(path.join(packageRoot, 'package.json'));
-    const manifest = require.resolve(`${name}/package.json`);
-    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
+    let folder = path.dirname(require.resolve(name));
+    while (!folder.endsWith(path.join('node_modules', name)) && path.dirname(folder) !== folder) folder = path.dirname(folder);
+    return (JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { version?: string }).version;
   } catch {
     return undefined;
   }

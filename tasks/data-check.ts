@@ -1,0 +1,147 @@
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { DataError, errorMessage } from '../core/errors.js';
+import { isInside } from '../core/safe-path.js';
+import { problemFromError } from './formats/problem-sink.js';
+import type { DataProblem, SplitInfo, TaskAdapter } from './types.js';
+
+export interface DataCheckSplit {
+  split: string;
+  /** Every file the split reads is present. */
+  found: boolean;
+  /** Questions that passed validation (and, with annotations, were matched to one). */
+  questions: number;
+  /** Distinct image files the valid questions refer to. */
+  images: number;
+  /** Of those, the ones missing, not regular files, or links leading outside the data root. */
+  missingImages: number;
+}
+
+export interface DataCheckReport {
+  task: string;
+  dataDir: string;
+  splits: DataCheckSplit[];
+  /** The first MAX_LISTED_PROBLEMS problems, in the order found. */
+  problems: DataProblem[];
+  /** Problems found beyond the listed ones (a broken download can have one per question). */
+  unlistedProblems: number;
+}
+
+export const MAX_LISTED_PROBLEMS = 200;
+
+/** Images are stat'ed this many at a time: enough to hide disk latency without exhausting file handles. */
+const IMAGE_CHECK_CONCURRENCY = 32;
+
+class ProblemList {
+  readonly listed: DataProblem[] = [];
+  unlisted = 0;
+
+  add(problem: DataProblem): void {
+    if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push(problem);
+    else this.unlisted++;
+  }
+}
+
+/**
+ * Validates a dataset folder in one pass and lists every problem rather than stopping at the first:
+ * split files present, each element's schema, duplicate ids, questions without annotations and back,
+ * and every referenced image present inside the data root. A split whose files are all absent is only
+ * a problem when it is the default split or the one asked for: most users download a single split.
+ */
+export async function checkData(task: TaskAdapter, dataDir: string, options: { split?: string } = {}): Promise<DataCheckReport> {
+  const root = path.resolve(dataDir);
+  const problems = new ProblemList();
+  const splits = options.split ? task.splits.filter((split) => split.name === options.split) : task.splits;
+  if (options.split && splits.length === 0) {
+    problems.add({ file: root, message: `task ${task.id} has no split "${options.split}"; its splits are: ${task.splits.map((split) => split.name).join(', ')}` });
+  }
+  const realRoot = await realpath(root).catch(() => undefined);
+  if (realRoot === undefined) problems.add({ file: root, message: 'data folder not found' });
+
+  const reports: DataCheckSplit[] = [];
+  for (const split of splits) {
+    const required = split.name === task.defaultSplit || split.name === options.split;
+    reports.push(await checkSplit(task, root, realRoot, split, required, problems));
+  }
+  return { task: task.id, dataDir: root, splits: reports, problems: problems.listed, unlistedProblems: problems.unlisted };
+}
+
+async function checkSplit(task: TaskAdapter, root: string, realRoot: string | undefined, split: SplitInfo, required: boolean, problems: ProblemList): Promise<DataCheckSplit> {
+  const report: DataCheckSplit = { split: split.name, found: false, questions: 0, images: 0, missingImages: 0 };
+  const present = await Promise.all(split.files.map((name) => isFile(path.join(root, name))));
+  report.found = present.every(Boolean);
+  if (!report.found) {
+    // Entirely absent optional splits are normal; half a split (questions without annotations) is not.
+    if (required || present.some(Boolean)) {
+      split.files.forEach((name, position) => {
+        if (!present[position]) problems.add({ file: path.join(root, name), message: `${task.id} split "${split.name}" needs this file, but it is missing` });
+      });
+    }
+    return report;
+  }
+
+  // Image path → the first question using it, so a missing image can be traced back to the data.
+  const images = new Map<string, string>();
+  try {
+    for await (const sample of task.load({ dataDir: root, split: split.name, textOnly: true, onProblem: (problem) => problems.add(problem) })) {
+      report.questions++;
+      for (const media of sample.media) if (!images.has(media.path)) images.set(media.path, sample.id);
+    }
+  } catch (error) {
+    // Adapters that can't collect (or a failure past the point of collecting) still end up in the list.
+    if (error instanceof DataError) problems.add(problemFromError(error, path.join(root, split.files[0] ?? '')));
+    else problems.add({ file: path.join(root, split.files[0] ?? ''), message: `could not read the split: ${errorMessage(error)}` });
+  }
+  report.images = images.size;
+  if (realRoot !== undefined) report.missingImages = await countUnusableImages(images, realRoot, problems);
+  return report;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return stat(file).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+}
+
+async function countUnusableImages(images: Map<string, string>, realRoot: string, problems: ProblemList): Promise<number> {
+  const entries = [...images];
+  let unusable = 0;
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < entries.length) {
+      const [image, sampleId] = entries[next++];
+      const problem = await describeImageProblem(image, realRoot);
+      if (problem) {
+        unusable++;
+        problems.add({ file: image, message: `${problem} (needed by question ${sampleId})` });
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(IMAGE_CHECK_CONCURRENCY, entries.length) }, worker));
+  return unusable;
+}
+
+async function describeImageProblem(image: string, realRoot: string): Promise<string | undefined> {
+  let realImage: string;
+  try {
+    realImage = await realpath(image);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'image file not found' : `image file cannot be read (${code ?? errorMessage(error)})`;
+  }
+  if (!isInside(realRoot, realImage)) return `image is a link to ${realImage}, outside the data root ${realRoot}`;
+  return (await isFile(realImage)) ? undefined : 'image path is not a regular file';
+}
+
+/** Number of samples in a split, or null when the split's files are absent (for the `tasks` listing). */
+export async function countSamples(task: TaskAdapter, dataDir: string, split: string): Promise<number | null> {
+  const info = task.splits.find((candidate) => candidate.name === split);
+  if (!info) return null;
+  const root = path.resolve(dataDir);
+  const present = await Promise.all(info.files.map((name) => isFile(path.join(root, name))));
+  if (!present.every(Boolean)) return null;
+  let count = 0;
+  for await (const _sample of task.load({ dataDir: root, split, textOnly: true })) count++;
+  return count;
+}

@@ -1,0 +1,322 @@
+import { DataError } from '../../core/errors.js';
+import { describeJsonPath } from './json-path.js';
+import type { JsonStreamElement, JsonStreamTarget } from './json-stream.js';
+
+// The byte-level state machine behind streamJsonFile. It parses the outer structure itself (the
+// top-level object or array, keys, commas) and, for each value, only tracks strings, escapes and
+// bracket depth until the value closes; the value's bytes then go to JSON.parse, which does the
+// full validation. Structural characters are ASCII, so multi-byte UTF-8 never confuses the scan.
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
+
+const enum State {
+  BeforeRoot,
+  ObjectKeyOrEnd,
+  ObjectKey,
+  ObjectColon,
+  ObjectValue,
+  ObjectCommaOrEnd,
+  ArrayValueOrEnd,
+  ArrayValue,
+  ArrayCommaOrEnd,
+  AfterRoot,
+  Capture,
+}
+
+const enum CaptureKind {
+  Container,
+  String,
+  Literal,
+}
+
+const enum Purpose {
+  Key,
+  Skip,
+  Element,
+}
+
+function isWhitespace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+function isLiteralEnd(byte: number): boolean {
+  return byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || isWhitespace(byte);
+}
+
+function showByte(byte: number): string {
+  return byte >= 0x20 && byte < 0x7f ? `'${String.fromCharCode(byte)}'` : `byte 0x${byte.toString(16).padStart(2, '0')}`;
+}
+
+/** Push-based scanner: feed chunks, get back the elements completed so far. */
+export class JsonElementScanner {
+  private state = State.BeforeRoot;
+  private offset = 0;
+  private index = 0;
+  private key = '';
+  private keysSeen: string[] = [];
+  private targetFound = false;
+  /** True while the array states describe the array under the target key rather than a root array. */
+  private inNestedArray = false;
+
+  private captureKind = CaptureKind.Container;
+  private purpose = Purpose.Element;
+  private captureStart = 0;
+  private captureParts: Buffer[] = [];
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly target: JsonStreamTarget,
+  ) {}
+
+  push(chunk: Buffer): JsonStreamElement[] {
+    const elements: JsonStreamElement[] = [];
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.state === State.Capture) {
+        i = this.continueCapture(chunk, i, elements);
+        continue;
+      }
+      const byte = chunk[i];
+      // A UTF-8 byte-order mark is allowed before the value (some Windows tools write one).
+      if (isWhitespace(byte) || (this.state === State.BeforeRoot && this.offset + i < 3 && byte === BYTE_ORDER_MARK[this.offset + i])) {
+        i++;
+        continue;
+      }
+      if (this.structural(byte, i)) i++;
+    }
+    if (this.state === State.Capture && this.purpose !== Purpose.Skip) {
+      this.captureParts.push(chunk.subarray(this.captureSliceStart(), chunk.length));
+    }
+    this.offset += chunk.length;
+    return elements;
+  }
+
+  end(): JsonStreamElement[] {
+    const elements: JsonStreamElement[] = [];
+    // A number or literal may run to the end of the file; only a root-level one could, which is an error anyway.
+    if (this.state === State.Capture && this.captureKind === CaptureKind.Literal) this.finishCapture(Buffer.alloc(0), elements);
+    if (this.state !== State.AfterRoot) {
+      throw this.malformed(this.offset, `unexpected end of file: ${this.expectation()}`);
+    }
+    if (this.target.kind === 'array-under-key' && !this.targetFound) {
+      const found = this.keysSeen.length === 0 ? 'an empty object' : `keys ${this.keysSeen.map((key) => JSON.stringify(key)).join(', ')}`;
+      throw new DataError(`${this.file}: expected a top-level object with a "${this.target.key}" array, found ${found}`, this.file, this.target.key);
+    }
+    return elements;
+  }
+
+  /** Handles one non-whitespace byte outside a capture. Returns false when the byte starts a capture and must be re-read by it. */
+  private structural(byte: number, position: number): boolean {
+    const at = this.offset + position;
+    switch (this.state) {
+      case State.BeforeRoot:
+        if (this.target.kind === 'array') {
+          if (byte !== OPEN_BRACKET) throw this.malformed(at, `expected '[' starting a top-level array, found ${showByte(byte)}`);
+          this.state = State.ArrayValueOrEnd;
+        } else {
+          if (byte !== OPEN_BRACE) throw this.malformed(at, `expected '{' starting a top-level object, found ${showByte(byte)}`);
+          this.state = State.ObjectKeyOrEnd;
+        }
+        return true;
+      case State.ObjectKeyOrEnd:
+      case State.ObjectKey:
+        if (byte === CLOSE_BRACE && this.state === State.ObjectKeyOrEnd) {
+          this.state = State.AfterRoot;
+          return true;
+        }
+        if (byte !== QUOTE) throw this.malformed(at, `expected a double-quoted key in the top-level object, found ${showByte(byte)}`);
+        this.beginCapture(Purpose.Key, byte, at);
+        return false;
+      case State.ObjectColon:
+        if (byte !== COLON) throw this.malformed(at, `expected ':' after key ${JSON.stringify(this.key)}, found ${showByte(byte)}`);
+        this.state = State.ObjectValue;
+        return true;
+      case State.ObjectValue:
+        if (this.target.kind === 'array-under-key' && this.key === this.target.key) {
+          if (byte !== OPEN_BRACKET) throw this.malformed(at, `expected an array under "${this.key}", found ${showByte(byte)}`);
+          if (this.targetFound) throw this.malformed(at, `key "${this.key}" appears twice in the top-level object`);
+          this.targetFound = true;
+          this.inNestedArray = true;
+          this.state = State.ArrayValueOrEnd;
+          return true;
+        }
+        this.beginCapture(this.target.kind === 'object-entries' ? Purpose.Element : Purpose.Skip, byte, at);
+        return false;
+      case State.ObjectCommaOrEnd:
+        if (byte === COMMA) this.state = State.ObjectKey;
+        else if (byte === CLOSE_BRACE) this.state = State.AfterRoot;
+        else throw this.malformed(at, `expected ',' or '}' after the value of ${JSON.stringify(this.key)}, found ${showByte(byte)}`);
+        return true;
+      case State.ArrayValueOrEnd:
+      case State.ArrayValue:
+        if (byte === CLOSE_BRACKET && this.state === State.ArrayValueOrEnd) {
+          this.closeArray();
+          return true;
+        }
+        if (byte === COMMA || byte === CLOSE_BRACKET || byte === CLOSE_BRACE || byte === COLON) {
+          throw this.malformed(at, `expected an element of ${this.containerName()}, found ${showByte(byte)}`);
+        }
+        this.beginCapture(Purpose.Element, byte, at);
+        return false;
+      case State.ArrayCommaOrEnd:
+        if (byte === COMMA) this.state = State.ArrayValue;
+        else if (byte === CLOSE_BRACKET) this.closeArray();
+        else throw this.malformed(at, `expected ',' or ']' after ${this.elementPath(this.index - 1)}, found ${showByte(byte)}`);
+        return true;
+      case State.AfterRoot:
+        throw this.malformed(at, `unexpected ${showByte(byte)} after the end of the top-level value`);
+      default:
+        throw new Error(`unreachable scanner state ${this.state}`);
+    }
+  }
+
+  private closeArray(): void {
+    if (this.inNestedArray) {
+      this.inNestedArray = false;
+      this.state = State.ObjectCommaOrEnd;
+    } else {
+      this.state = State.AfterRoot;
+    }
+  }
+
+  private beginCapture(purpose: Purpose, firstByte: number, at: number): void {
+    this.purpose = purpose;
+    this.captureStart = at;
+    this.captureParts = [];
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+    if (firstByte === OPEN_BRACE || firstByte === OPEN_BRACKET) this.captureKind = CaptureKind.Container;
+    else if (firstByte === QUOTE) this.captureKind = CaptureKind.String;
+    else this.captureKind = CaptureKind.Literal;
+    if (purpose === Purpose.Key && this.captureKind !== CaptureKind.String) {
+      throw this.malformed(at, `expected a double-quoted key, found ${showByte(firstByte)}`);
+    }
+    this.state = State.Capture;
+  }
+
+  /** Start of the current capture inside this chunk (0 when the capture began in an earlier chunk). */
+  private captureSliceStart(): number {
+    return Math.max(0, this.captureStart - this.offset);
+  }
+
+  /** Scans from `position` until the captured value ends or the chunk runs out; returns the next position. */
+  private continueCapture(chunk: Buffer, position: number, elements: JsonStreamElement[]): number {
+    let i = position;
+    const length = chunk.length;
+    if (this.captureKind === CaptureKind.Literal) {
+      while (i < length && !isLiteralEnd(chunk[i])) i++;
+      if (i < length) this.finishCapture(chunk.subarray(this.captureSliceStart(), i), elements);
+      return i;
+    }
+    let depth = this.depth;
+    let inString = this.inString;
+    let escaped = this.escaped;
+    // A string value counts as depth 0 with the opening quote still to read; the closing quote ends it.
+    const stringValue = this.captureKind === CaptureKind.String;
+    for (; i < length; i++) {
+      const byte = chunk[i];
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (byte === BACKSLASH) escaped = true;
+        else if (byte === QUOTE) {
+          inString = false;
+          if (stringValue) {
+            i++;
+            break;
+          }
+        }
+        continue;
+      }
+      if (byte === QUOTE) inString = true;
+      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
+      else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+        depth--;
+        if (depth === 0) {
+          i++;
+          break;
+        }
+      }
+    }
+    const complete = stringValue ? !inString && i > position : depth === 0 && i > position;
+    this.depth = depth;
+    this.inString = inString;
+    this.escaped = escaped;
+    if (complete) this.finishCapture(chunk.subarray(this.captureSliceStart(), i), elements);
+    return i;
+  }
+
+  private finishCapture(lastPart: Buffer, elements: JsonStreamElement[]): void {
+    const purpose = this.purpose;
+    if (purpose === Purpose.Skip) {
+      this.captureParts = [];
+      this.state = State.ObjectCommaOrEnd;
+      return;
+    }
+    const bytes = this.captureParts.length === 0 ? lastPart : Buffer.concat([...this.captureParts, lastPart]);
+    this.captureParts = [];
+    if (purpose === Purpose.Key) {
+      this.key = this.parse(bytes, this.captureStart, 'a key of the top-level object') as string;
+      // Only the key-finding mode needs the list (for its error message); GQA files hold a million keys.
+      if (this.target.kind === 'array-under-key') this.keysSeen.push(this.key);
+      this.state = State.ObjectColon;
+      return;
+    }
+    const isEntry = this.target.kind === 'object-entries';
+    const index = this.index++;
+    const path = isEntry ? describeJsonPath([this.key]) : this.elementPath(index);
+    const value = this.parse(bytes, this.captureStart, path);
+    elements.push({ value, index, key: isEntry ? this.key : undefined, path, offset: this.captureStart });
+    this.state = isEntry ? State.ObjectCommaOrEnd : State.ArrayCommaOrEnd;
+  }
+
+  private parse(bytes: Buffer, start: number, where: string): unknown {
+    const text = bytes.toString('utf8');
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const message = (error as Error).message;
+      const position = /at position (\d+)/.exec(message);
+      const byteOffset = position ? start + Buffer.byteLength(text.slice(0, Number(position[1]))) : start;
+      throw this.malformed(byteOffset, `${message} (in ${where}, which starts at byte ${start})`, where);
+    }
+  }
+
+  private elementPath(index: number): string {
+    return this.target.kind === 'array-under-key' ? `${this.target.key}[${index}]` : `[${index}]`;
+  }
+
+  private containerName(): string {
+    return this.target.kind === 'array-under-key' ? `the "${this.target.key}" array` : 'the top-level array';
+  }
+
+  private expectation(): string {
+    switch (this.state) {
+      case State.BeforeRoot:
+        return this.offset === 0 ? 'the file is empty' : 'no JSON value found';
+      case State.Capture:
+        return this.purpose === Purpose.Element ? `${this.containerName()} ends inside an element that starts at byte ${this.captureStart}` : `a value starting at byte ${this.captureStart} is not closed`;
+      case State.ArrayValueOrEnd:
+      case State.ArrayValue:
+      case State.ArrayCommaOrEnd:
+        return `${this.containerName()} is not closed with ']'`;
+      default:
+        return "the top-level object is not closed with '}'";
+    }
+  }
+
+  private malformed(byteOffset: number, detail: string, field?: string): DataError {
+    return new DataError(`${this.file}: malformed JSON at byte ${byteOffset}: ${detail}`, this.file, field);
+  }
+}

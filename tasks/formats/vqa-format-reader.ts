@@ -1,0 +1,158 @@
+import path from 'node:path';
+import type { z } from 'zod';
+import { resolveInside } from '../../core/safe-path.js';
+import type { LoadOptions, Sample, SplitInfo } from '../types.js';
+import { FirstOccurrences, ProblemSink } from './problem-sink.js';
+import { findSplit, locateSplitFiles } from './split-files.js';
+import { streamValidated, type ValidatedElement } from './validated-stream.js';
+import { vqaQuestionSchema, type VqaAnnotation } from './vqa-format-schemas.js';
+
+/** One split of a VQA-format dataset (VQAv2, OK-VQA): a questions file, maybe an annotations file, a COCO image folder. */
+export interface VqaFormatSplit {
+  name: string;
+  questionsFile: string;
+  /** Absent for test splits, whose answers are held by the evaluation server. */
+  annotationsFile?: string;
+  /** COCO image folder, also the infix of the file names: `val2014/COCO_val2014_000000262148.jpg`. */
+  imageFolder: string;
+}
+
+export interface VqaFormatLayout {
+  taskId: string;
+  splits: readonly VqaFormatSplit[];
+  annotationSchema: z.ZodType<VqaAnnotation>;
+}
+
+export function vqaFormatSplitInfos(layout: VqaFormatLayout): SplitInfo[] {
+  return layout.splits.map((split) => ({
+    name: split.name,
+    hasAnswers: split.annotationsFile !== undefined,
+    files: split.annotationsFile ? [split.questionsFile, split.annotationsFile] : [split.questionsFile],
+  }));
+}
+
+export function cocoImageName(imageFolder: string, imageId: number): string {
+  return `${imageFolder}/COCO_${imageFolder}_${String(imageId).padStart(12, '0')}.jpg`;
+}
+
+interface PendingAnnotation {
+  annotation: VqaAnnotation;
+  path: string;
+}
+
+/**
+ * Joins questions and annotations by question_id and yields samples in questions-file order.
+ * The official files list both in the same order, so annotations are read in step with the questions
+ * and only the ones that run ahead are held in memory; a reordered file still works, at the cost of
+ * buffering.
+ */
+export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptions): AsyncGenerator<Sample> {
+  const split = findSplit(layout.taskId, layout.splits, options.split);
+  const dataDir = path.resolve(options.dataDir);
+  const sink = new ProblemSink(options.onProblem);
+  const splitInfo = vqaFormatSplitInfos(layout).find((info) => info.name === split.name)!;
+  const files = await locateSplitFiles(layout.taskId, splitInfo, dataDir, sink);
+  if (!files) return;
+  const [questionsFile, annotationsFile] = files;
+
+  const annotations = annotationsFile
+    ? streamValidated(annotationsFile, { kind: 'array-under-key', key: 'annotations' }, layout.annotationSchema, sink)
+    : undefined;
+  const pending = new Map<number, PendingAnnotation>();
+  const annotationOccurrences = new FirstOccurrences<number>();
+  let annotationsDone = annotations === undefined;
+
+  async function takeAnnotation(questionId: number): Promise<PendingAnnotation | undefined> {
+    while (!pending.has(questionId) && !annotationsDone) {
+      const next: IteratorResult<ValidatedElement<VqaAnnotation>> = await annotations!.next();
+      if (next.done) {
+        annotationsDone = true;
+        break;
+      }
+      const { value, index, path: elementPath } = next.value;
+      const earlier = annotationOccurrences.claim(value.question_id, index);
+      if (earlier !== undefined) {
+        sink.report({
+          file: annotationsFile!,
+          field: `${elementPath}.question_id`,
+          message: `duplicate question_id ${value.question_id}, already used by annotations[${earlier}]`,
+        });
+        continue;
+      }
+      pending.set(value.question_id, { annotation: value, path: elementPath });
+    }
+    const found = pending.get(questionId);
+    pending.delete(questionId);
+    return found;
+  }
+
+  const questionOccurrences = new FirstOccurrences<number>();
+  try {
+    for await (const { value: question, index, path: questionPath } of streamValidated(questionsFile, { kind: 'array-under-key', key: 'questions' }, vqaQuestionSchema, sink)) {
+      const earlier = questionOccurrences.claim(question.question_id, index);
+      if (earlier !== undefined) {
+        sink.report({
+          file: questionsFile,
+          field: `${questionPath}.question_id`,
+          message: `duplicate question_id ${question.question_id}, already used by questions[${earlier}]`,
+        });
+        continue;
+      }
+      const imageName = cocoImageName(split.imageFolder, question.image_id);
+      const imagePath = sink.attempt(() => resolveInside(dataDir, imageName, { file: questionsFile, field: `${questionPath}.image_id` }), questionsFile);
+      let answers: string[] = [];
+      let meta: Record<string, unknown> = { imageId: question.image_id };
+      if (annotationsFile) {
+        const match = await takeAnnotation(question.question_id);
+        if (!match) {
+          sink.report({
+            file: questionsFile,
+            field: `${questionPath}.question_id`,
+            message: `question_id ${question.question_id} has no annotation in ${annotationsFile}`,
+          });
+          continue;
+        }
+        const { annotation } = match;
+        if (annotation.image_id !== question.image_id) {
+          sink.report({
+            file: annotationsFile,
+            field: `${match.path}.image_id`,
+            message: `expected image_id ${question.image_id} as in ${questionPath} of ${questionsFile}, found ${annotation.image_id}`,
+          });
+          continue;
+        }
+        answers = annotation.answers.map((entry) => entry.answer);
+        meta = { ...meta, answerType: annotation.answer_type, questionType: annotation.question_type, multipleChoiceAnswer: annotation.multiple_choice_answer };
+      }
+      if (imagePath === undefined) continue;
+      yield {
+        id: String(question.question_id),
+        question: question.question,
+        answers,
+        media: [{ kind: 'image', path: imagePath, root: dataDir }],
+        meta,
+      };
+    }
+    if (annotationsFile) await reportUnmatchedAnnotations(takeAnnotation, pending, annotationsFile, questionsFile, sink);
+  } finally {
+    await annotations?.return(undefined);
+  }
+}
+
+async function reportUnmatchedAnnotations(
+  takeAnnotation: (questionId: number) => Promise<PendingAnnotation | undefined>,
+  pending: Map<number, PendingAnnotation>,
+  annotationsFile: string,
+  questionsFile: string,
+  sink: ProblemSink,
+): Promise<void> {
+  // No question id is negative, so asking for -1 drains the rest of the annotations file into `pending`.
+  await takeAnnotation(-1);
+  for (const [questionId, { path: elementPath }] of pending) {
+    sink.report({
+      file: annotationsFile,
+      field: `${elementPath}.question_id`,
+      message: `annotation for question_id ${questionId} has no question in ${questionsFile}`,
+    });
+  }
+}

@@ -1,0 +1,23 @@
+import { loadVqaFormat, vqaFormatSplitInfos, type VqaFormatLayout } from './formats/vqa-format-reader.js';
+import { okVqaAnnotationSchema } from './formats/vqa-format-schemas.js';
+import type { TaskAdapter } from './types.js';
+import { vqav2 } from './vqav2.js';
+
+// OK-VQA ships VQA-format files without the `v2_` prefix, over the same COCO 2014 images.
+const layout: VqaFormatLayout = {
+  taskId: 'okvqa',
+  annotationSchema: okVqaAnnotationSchema,
+  splits: [
+    { name: 'val', questionsFile: 'OpenEnded_mscoco_val2014_questions.json', annotationsFile: 'mscoco_val2014_annotations.json', imageFolder: 'val2014' },
+    { name: 'train', questionsFile: 'OpenEnded_mscoco_train2014_questions.json', annotationsFile: 'mscoco_train2014_annotations.json', imageFolder: 'train2014' },
+  ],
+};
+
+export const okvqa = {
+  ...vqav2,
+  id: 'okvqa',
+  description: 'OK-VQA: visual questions that need outside knowledge, on COCO images (10 human answers per question)',
+  splits: vqaFormatSplitInfos(layout),
+  sampleFolder: 'okvqa',
+  load: (options) => loadVqaFormat(layout, options),
+} satisfies TaskAdapter;

@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../core/errors.js';
+import { gqa } from './gqa.js';
+import { okvqa } from './okvqa.js';
+import { textvqa } from './textvqa.js';
+import type { TaskAdapter } from './types.js';
+import { vizwiz } from './vizwiz.js';
+import { vqav2 } from './vqav2.js';
+
+export const tasks = { vqav2, okvqa, vizwiz, textvqa, gqa } satisfies Record<string, TaskAdapter>;
+
+export function taskIds(): string[] {
+  return Object.keys(tasks);
+}
+
+export function getTask(id: string): TaskAdapter {
+  const task = (tasks as Record<string, TaskAdapter>)[id];
+  if (!Object.hasOwn(tasks, id) || !task) {
+    throw new ConfigError(`unknown task "${id}"; known tasks: ${taskIds().join(', ')}`, true);
+  }
+  return task;
+}
+
+/** Absolute path of a task's bundled synthetic sample, found next to this file so it works from any working folder. */
+export function bundledDataDir(task: TaskAdapter): string {
+  return fileURLToPath(new URL(`./samples/data/${task.sampleFolder}`, import.meta.url));
+}
