@@ -28,6 +28,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .option('devices', { type: 'string', describe: 'ONNX: comma list of GPU ids, one worker each (data parallel)' })
         .option('dtype', { type: 'string', describe: 'ONNX: weight file suffix (fp32, fp16, q4, quantized ...)' })
         .option('threads', { type: 'number', describe: 'ONNX: intra-op threads per worker' })
+        .option('retry-errors', { type: 'boolean', default: false, describe: 'Attempt again the samples of this run that ended in an error (e.g. after a server outage)' })
         .option('params', { type: 'number', describe: 'Declared total parameter count (overrides the count read from the graph)' })
         .example('$0 run vqav2', 'bundled sample + tiny-emu smoke test')
         .example('$0 run vqav2 okvqa --model onnx:./emu2-chat-onnx --data vqav2=/data/vqav2 --data okvqa=/data/okvqa --protocol emu2-chat', 'a real model on real data')
@@ -63,6 +64,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
             ...(argv.params ? { params: argv.params as number } : {}),
           },
           command: ['emu-eval', ...process.argv.slice(2)],
+          retryErrors: argv['retry-errors'] as boolean,
           signal: interrupt.signal,
           countTotals: io.interactive && !argv.quiet && !argv.json,
           onEvent: (event) => {

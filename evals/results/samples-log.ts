@@ -1,4 +1,5 @@
 import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { writeFileAtomic } from '../../core/atomic-file.js';
 import { createInterface } from 'node:readline';
 import { DataError } from '../../core/errors.js';
 import { parseOrThrow } from '../../core/validation.js';
@@ -78,4 +79,18 @@ export class SamplesLog {
     if (this.descriptor >= 0) closeSync(this.descriptor);
     this.descriptor = -1;
   }
+}
+
+/** Rewrites the log without its error samples (atomically), returning how many were dropped. */
+export async function dropErrorSamples(file: string): Promise<number> {
+  if (!existsSync(file)) return 0;
+  truncateTornTail(file);
+  const kept: string[] = [];
+  let dropped = 0;
+  for await (const record of readSampleRecords(file)) {
+    if (record.finishReason === 'error') dropped += 1;
+    else kept.push(JSON.stringify(record));
+  }
+  if (dropped > 0) writeFileAtomic(file, kept.map((line) => `${line}\n`).join(''));
+  return dropped;
 }

@@ -8,7 +8,7 @@ import type { NormalizeMode } from '../../evals/metrics/types.js';
 import { describeEnvironment } from '../../evals/results/environment.js';
 import { METRICS_FILE, openRunDirectory, SAMPLES_FILE, writeMetricsRecord, writeRunRecord } from '../../evals/results/run-directory.js';
 import { acquireRunLock } from '../../evals/results/run-lock.js';
-import { readSampleRecords, SamplesLog, sampleKey } from '../../evals/results/samples-log.js';
+import { dropErrorSamples, readSampleRecords, SamplesLog, sampleKey } from '../../evals/results/samples-log.js';
 import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type RunRecord, type SampleRecord, type TaskRecord } from '../../evals/results/schema.js';
 import { breakdownMeta, scoreOutput } from '../../evals/score-sample.js';
 import { dataFingerprint } from '../../tasks/fingerprint.js';
@@ -45,6 +45,8 @@ export interface EvaluateOptions {
   textOnly?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: EngineEvent) => void;
+  /** Drop the error samples of an existing run so they are attempted again (`--retry-errors`). */
+  retryErrors?: boolean;
   /** Count each task's samples before running, for a progress bar with an ETA (one extra pass over the questions). */
   countTotals?: boolean;
 }
@@ -242,6 +244,10 @@ async function countSelected(task: PlannedTask, options: EvaluateOptions): Promi
 async function runLoop(context: LoopContext): Promise<RunRecord> {
   const { runner, config, runDirectory, options, signal, emit } = context;
   const samplesFile = path.join(runDirectory, SAMPLES_FILE);
+  if (options.retryErrors) {
+    const dropped = await dropErrorSamples(samplesFile);
+    emit({ type: 'notice', level: 'info', message: `--retry-errors: ${dropped} error sample(s) will be attempted again` });
+  }
   const log = new SamplesLog(samplesFile);
   const done = await finishedKeys(samplesFile);
   const generation = { maxNewTokens: config.maxNewTokens, numBeams: config.numBeams };

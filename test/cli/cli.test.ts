@@ -124,3 +124,23 @@ test('a different configuration in the same run directory is refused, naming wha
   assert.equal(second.code, 1);
   assert.match(second.stderr, /differs in: normalize/);
 });
+
+test('--retry-errors attempts again only the samples that errored', async () => {
+  const out = temporaryFolder();
+  const predictions = path.join(out, 'gold.json');
+  await writeGoldPredictions('vqav2', predictions);
+  const { writeFileSync } = await import('node:fs');
+  const full = readFileSync(predictions, 'utf8');
+  writeFileSync(predictions, JSON.stringify(JSON.parse(full).slice(3)));
+  const args = ['run', 'vqav2', '--model', `replay:${predictions}`, '--out', out, '--run-id', 'retry', '--json'];
+  const first = JSON.parse((await runCli(args)).stdout);
+  assert.equal(first.metrics[0].all.nErrors, 3);
+  writeFileSync(predictions, full);
+  const retried = await runCli([...args, '--retry-errors']);
+  const second = JSON.parse(retried.stdout);
+  assert.match(retried.stderr, /3 error sample\(s\) will be attempted again/);
+  assert.equal(second.metrics[0].all.nErrors, 0);
+  assert.equal(second.metrics[0].all.value, 100);
+  const lines = readFileSync(path.join(first.runDirectory, 'samples.jsonl'), 'utf8').trim().split('\n');
+  assert.equal(lines.length, first.metrics[0].all.n);
+});
