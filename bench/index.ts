@@ -9,6 +9,7 @@ import type { BenchResult } from './types.js';
 const benches: Record<string, () => Promise<BenchResult>> = {
   scoring: async () => (await import('./scoring.js')).benchScoring(),
   onnx: async () => (await import('./onnx.js')).benchOnnx(),
+  rices: async () => (await import('./rices.js')).benchRices(),
 };
 
 const requested = process.argv.slice(2).filter((name) => !name.startsWith('-'));

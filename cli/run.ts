@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Argv } from 'yargs';
 import { evaluate } from '../runners/engine/evaluate.js';
 import { parseShard } from '../runners/engine/shard.js';
@@ -8,7 +9,7 @@ import { abortOnInterrupt } from './interrupt.js';
 import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
 import { createProgressReporter } from './progress.js';
 import { reportRun } from './report-run.js';
-import { asExtraction, parseDataOption, parseLimit, withRunOutput } from './shared-options.js';
+import { asExtraction, parseDataOption, parseLimit, parseNumberList, withRunOutput } from './shared-options.js';
 
 export function runCommand(io: CommandIO, setExitCode: (code: number) => void): Command {
   return {
@@ -20,6 +21,11 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .option('model', { type: 'string', default: DEFAULT_MODEL, describe: `Model to evaluate:\n${modelSpecHelp()}` })
         .option('data', { type: 'string', array: true, describe: 'Dataset folder (as downloaded); task=DIR for one task. Default: the bundled synthetic sample' })
         .option('protocol', { choices: Object.keys(presets), default: 'emu2', describe: 'Prompt protocol preset (PROTOCOLS.md §4)' })
+        .option('shots', { type: 'string', describe: 'Comma list of shot counts, e.g. 0,4,8,16 (demonstrations from the train split)' })
+        .option('demos', { choices: ['random', 'rices'] as const, describe: 'Demonstration selection: random (open_flamingo, per-sample draw from a 2048-example query set) or rices (most similar training images)' })
+        .option('trials', { type: 'number', describe: 'Few-shot trials with random demonstrations (seeds 0..N-1)' })
+        .option('seeds', { type: 'string', describe: 'Comma list of seeds, one trial each' })
+        .option('rices-encoder', { type: 'string', describe: 'ONNX image encoder folder for RICES (default: the evaluated ONNX model\'s vision encoder)' })
         .option('shard', { type: 'string', describe: 'i/n: evaluate shard i of n (0-based; chosen by sample id, deterministic and disjoint)' })
         .option('batch-size', { type: 'number', describe: 'Requests per generate call' })
         .option('max-new-tokens', { type: 'number', describe: 'Override the preset\'s maximum new tokens' })
@@ -28,11 +34,14 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .option('devices', { type: 'string', describe: 'ONNX: comma list of GPU ids, one worker each (data parallel)' })
         .option('dtype', { type: 'string', describe: 'ONNX: weight file suffix (fp32, fp16, q4, quantized ...)' })
         .option('threads', { type: 'number', describe: 'ONNX: intra-op threads per worker' })
+        .option('frames', { type: 'number', describe: 'Video tasks: frames sampled per video (default: 16 for emu2-chat, 8 otherwise)' })
+        .option('frame-sampler', { choices: ['uniform', 'interior', 'midpoint'] as const, describe: 'Video tasks: uniform (lmms-eval), interior (VLMEvalKit), midpoint (Video-ChatGPT); default uniform' })
         .option('retry-errors', { type: 'boolean', default: false, describe: 'Attempt again the samples of this run that ended in an error (e.g. after a server outage)' })
         .option('params', { type: 'number', describe: 'Declared total parameter count (overrides the count read from the graph)' })
         .example('$0 run vqav2', 'bundled sample + tiny-emu smoke test')
         .example('$0 run vqav2 okvqa --model onnx:./emu2-chat-onnx --data vqav2=/data/vqav2 --data okvqa=/data/okvqa --protocol emu2-chat', 'a real model on real data')
-        .example('$0 run vqav2 --model replay:results.json --data /data/vqav2', 'replay published predictions through the full loop'),
+        .example('$0 run vqav2 --model replay:results.json --data /data/vqav2', 'replay published predictions through the full loop')
+        .example('$0 run vqav2 okvqa --shots 0,4,8,16 --protocol emu2 --demos rices', 'Emu2 Table 1 style few-shot'),
     handler: async (parsed: unknown) => {
       const argv = parsed as CommandArguments;
       const notify = notifier(io, argv);
@@ -65,6 +74,13 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
           },
           command: ['emu-eval', ...process.argv.slice(2)],
           retryErrors: argv['retry-errors'] as boolean,
+          shots: parseNumberList(argv.shots as string | undefined, '--shots'),
+          seeds: parseNumberList(argv.seeds as string | undefined, '--seeds'),
+          trials: argv.trials as number | undefined,
+          demos: argv.demos as 'random' | 'rices' | undefined,
+          ricesEncoder: argv['rices-encoder'] ? path.resolve(argv['rices-encoder'] as string) : undefined,
+          frames: argv.frames as number | undefined,
+          frameSampler: argv['frame-sampler'] as 'uniform' | 'interior' | 'midpoint' | undefined,
           signal: interrupt.signal,
           countTotals: io.interactive && !argv.quiet && !argv.json,
           onEvent: (event) => {

@@ -38,3 +38,11 @@ export function parseLimit(limit: number | undefined): number | undefined {
 export function asExtraction(value: string | undefined): ExtractionStrategy | undefined {
   return value as ExtractionStrategy | undefined;
 }
+
+/** `0,4,8` → [0, 4, 8]; whole numbers only. */
+export function parseNumberList(text: string | undefined, flag: string): number[] | undefined {
+  if (text === undefined) return undefined;
+  const values = String(text).split(',').map((part) => part.trim()).filter(Boolean);
+  if (values.length === 0 || values.some((value) => !/^-?\d+$/.test(value))) throw new ConfigError(`${flag} takes a comma list of whole numbers, found "${text}"`, true);
+  return values.map(Number);
+}

@@ -11,8 +11,9 @@ function interval(summary: Summary): string {
 
 /** The table every run and score prints: ALL and VALID views side by side, with the 95% CI. */
 export function formatSummaryTable(metrics: MetricsRecord): string {
+  const withTrials = metrics.results.some((result) => result.trial > 0);
   const table = new Table({
-    head: ['task', 'split', 'shots', 'metric', 'score', '95% CI', 'valid', 'n', 'errors', 'official'],
+    head: ['task', 'split', 'shots', ...(withTrials ? ['trial'] : []), 'metric', 'score', '95% CI', 'valid', 'n', 'errors', 'official'],
     style: { head: [], border: [] },
   });
   for (const result of metrics.results) {
@@ -20,6 +21,7 @@ export function formatSummaryTable(metrics: MetricsRecord): string {
       result.task,
       result.split,
       String(result.shots),
+      ...(withTrials ? [String(result.trial + 1)] : []),
       result.metric,
       result.submission ? `submission: ${result.submission}` : percent(result.all.value),
       interval(result.all),
@@ -29,17 +31,22 @@ export function formatSummaryTable(metrics: MetricsRecord): string {
       result.official ? result.official.overall.toFixed(2) : '-',
     ]);
   }
+  for (const summary of metrics.trialSummaries ?? []) {
+    const spread = summary.mean === null ? '-' : `${summary.mean.toFixed(2)} ± ${(summary.populationStd ?? 0).toFixed(2)}`;
+    table.push([summary.task, summary.split, String(summary.shots), `mean of ${summary.seeds.length}`, '', spread, '(population std)', '', '', '', '']);
+  }
   return table.toString();
 }
 
-/** Per answer type lines under the table, as the official evaluator prints them. */
+/** Per answer type lines under the table, as the official evaluator prints them (first trial of each shot count). */
 export function formatBreakdowns(metrics: MetricsRecord): string {
   const lines: string[] = [];
+  const several = new Set(metrics.results.map((result) => result.task)).size < metrics.results.length;
   for (const result of metrics.results) {
     const answerTypes = result.breakdowns.answerType;
-    if (!answerTypes) continue;
+    if (!answerTypes || result.trial > 0) continue;
     const parts = Object.entries(answerTypes).map(([type, entry]) => `${type} ${entry.value.toFixed(2)} (n=${entry.n})`);
-    lines.push(`${result.task} by answer type: ${parts.join(', ')}`);
+    lines.push(`${result.task}${several ? ` ${result.shots}-shot` : ''} by answer type: ${parts.join(', ')}`);
   }
   return lines.join('\n');
 }

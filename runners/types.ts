@@ -45,6 +45,16 @@ export interface Runner {
   batchSize?: number;
   /** How many generate calls may be in flight at once (the next batch is prepared while one runs). */
   maxInFlight?: number;
+  /**
+   * What besides the request decides this runner's output (served model name, server-side generation
+   * settings). Set only when the output is a deterministic function of request and identity: the response
+   * cache keys on it and passes runners without it straight through.
+   */
+  cacheIdentity?: Record<string, unknown>;
+  /** The model's maximum sequence length (prompt + new tokens), when the runner knows it. */
+  contextLength?: number;
+  /** Tokens the prompt occupies (images counted as their visual tokens), for fitting demonstrations. */
+  promptTokens?(request: Request): Promise<number>;
   generate(batch: Request[], signal: AbortSignal): Promise<Output[]>;
   close(): Promise<void>;
 }
@@ -59,4 +69,20 @@ export interface RunnerOptions {
   params?: number;
   numBeams?: number;
   maxNewTokens?: number;
+  // OpenAI-compatible servers (openai:URL). The API key is never an option, only the name of the
+  // environment variable holding it: runner options are recorded in run.json.
+  modelName?: string;
+  apiKeyEnv?: string;
+  /** Most requests in flight across all replicas; adaptive concurrency stays at or below it. */
+  concurrency?: number;
+  /** Server-specific request fields (e.g. vLLM's beam search), merged into every request body. */
+  extraBody?: Record<string, unknown>;
+  requestTimeoutMs?: number;
+  maxRetries?: number;
+  /** First retry's backoff; later ones double it (with jitter). */
+  retryDelayMs?: number;
+  /** Re-encode images as square JPEGs of this size before sending (the protocol's resolution). */
+  imageSize?: number;
+  noCache?: boolean;
+  cacheDir?: string;
 }

@@ -25,10 +25,15 @@ export const runConfigSchema = z.strictObject({
   extraction: z.string(),
   normalize: normalizeMode,
   shots: z.array(z.number().int().nonnegative()),
+  /** One trial per seed (few-shot draws differ by seed); deterministic settings run one trial. */
   seeds: z.array(z.number().int()),
+  demos: z.enum(['random', 'rices']).optional(),
+  ricesEncoder: z.string().optional(),
   maxNewTokens: z.number().int().positive(),
   numBeams: z.number().int().positive(),
   batchSize: z.number().int().positive().optional(),
+  /** Video tasks: frames per video and the sampler (PROTOCOLS.md §6). */
+  video: z.strictObject({ frames: z.number().int().positive(), sampler: z.enum(['uniform', 'interior', 'midpoint']) }).optional(),
   runnerOptions: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -80,7 +85,10 @@ export const sampleRecordSchema = z.strictObject({
   sampleId: z.string(),
   shots: z.number().int().nonnegative(),
   trial: z.number().int().nonnegative(),
+  /** The demonstrations shown, in prompt order (the most relevant last). */
   demoIds: z.array(z.string()),
+  /** Demonstrations left out because the prompt did not fit the model's context. */
+  demosDropped: z.number().int().nonnegative().optional(),
   promptHash: z.string(),
   output: z.string(),
   finishReason: z.enum(['stop', 'length', 'error']),
@@ -124,11 +132,23 @@ export const taskMetricsSchema = z.strictObject({
   submission: z.string().optional(),
 });
 
+/** Few-shot trials of one task × shots: each trial's ALL value, their mean and population std. */
+export const trialSummarySchema = z.strictObject({
+  task: z.string(),
+  split: z.string(),
+  shots: z.number().int(),
+  seeds: z.array(z.number().int()),
+  values: z.array(z.number().nullable()),
+  mean: z.number().nullable(),
+  populationStd: z.number().nullable(),
+});
+
 export const metricsRecordSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   runId: z.string(),
   generatedAt: z.string(),
   results: z.array(taskMetricsSchema),
+  trialSummaries: z.array(trialSummarySchema).optional(),
 });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
@@ -138,3 +158,4 @@ export type SampleRecord = z.infer<typeof sampleRecordSchema>;
 export type Summary = z.infer<typeof summarySchema>;
 export type TaskMetrics = z.infer<typeof taskMetricsSchema>;
 export type MetricsRecord = z.infer<typeof metricsRecordSchema>;
+export type TrialSummary = z.infer<typeof trialSummarySchema>;

@@ -1,26 +1,23 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { ConfigError, errorMessage } from '../../core/errors.js';
 import { hashOf } from '../../core/hash.js';
-import { aggregate, toScoredItem } from '../../evals/aggregate.js';
 import type { ExtractionStrategy } from '../../evals/extract.js';
 import type { NormalizeMode } from '../../evals/metrics/types.js';
 import { describeEnvironment } from '../../evals/results/environment.js';
-import { METRICS_FILE, openRunDirectory, SAMPLES_FILE, writeMetricsRecord, writeRunRecord } from '../../evals/results/run-directory.js';
+import { openRunDirectory, writeMetricsRecord, writeRunRecord } from '../../evals/results/run-directory.js';
 import { acquireRunLock } from '../../evals/results/run-lock.js';
-import { dropErrorSamples, readSampleRecords, SamplesLog, sampleKey } from '../../evals/results/samples-log.js';
-import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type RunRecord, type SampleRecord, type TaskRecord } from '../../evals/results/schema.js';
-import { breakdownMeta, scoreOutput } from '../../evals/score-sample.js';
-import { dataFingerprint } from '../../tasks/fingerprint.js';
-import { buildRequest } from '../../tasks/prompts/build-request.js';
-import { getPreset, type ProtocolPreset } from '../../tasks/prompts/presets.js';
-import { bundledDataDir, getTask } from '../../tasks/registry.js';
-import type { Sample, TaskAdapter } from '../../tasks/types.js';
+import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type RunRecord } from '../../evals/results/schema.js';
+import { demosNeeded, getPreset, supportsFewShot, type ProtocolPreset } from '../../tasks/prompts/presets.js';
 import { createRunner } from '../registry.js';
-import type { Output, Request, Runner, RunnerOptions } from '../types.js';
-import { runInBatches } from './batch-pipeline.js';
-import { inShard, type Shard } from './shard.js';
-import { writeSubmission } from './submission.js';
+import type { Runner, RunnerOptions } from '../types.js';
+import { computeMetrics } from './compute-metrics.js';
+import { createDemoSelector, type DemoSelector } from './demo-selection.js';
+import { runEvaluationLoop, type EvaluationUnit } from './evaluation-loop.js';
+import type { EngineEvent } from './events.js';
+import type { PrepareRequest } from './generate-prepared.js';
+import { planTask, type PlannedTask } from './plan.js';
+import type { Shard } from './shard.js';
+
+export type { EngineEvent } from './events.js';
 
 export interface EvaluateOptions {
   kind: 'run' | 'score';
@@ -39,23 +36,28 @@ export interface EvaluateOptions {
   maxNewTokens?: number;
   numBeams?: number;
   batchSize?: number;
+  /** Shot counts to evaluate (default [0]). */
+  shots?: number[];
+  /** Few-shot trials: one per seed (default: seeds 0..trials-1). */
+  seeds?: number[];
+  trials?: number;
+  demos?: 'random' | 'rices';
+  /** RICES image encoder folder (default: the evaluated ONNX model's own vision encoder). */
+  ricesEncoder?: string;
   runnerOptions?: RunnerOptions;
   command: string[];
   /** Re-scoring needs only questions and annotations: never touch image files. */
   textOnly?: boolean;
-  signal?: AbortSignal;
-  onEvent?: (event: EngineEvent) => void;
+  /** Video tasks: frames per video (default: the preset's) and the sampler (default uniform). */
+  frames?: number;
+  frameSampler?: 'uniform' | 'interior' | 'midpoint';
   /** Drop the error samples of an existing run so they are attempted again (`--retry-errors`). */
   retryErrors?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (event: EngineEvent) => void;
   /** Count each task's samples before running, for a progress bar with an ETA (one extra pass over the questions). */
   countTotals?: boolean;
 }
-
-export type EngineEvent =
-  | { type: 'notice'; level: 'info' | 'warning'; message: string }
-  | { type: 'task-start'; task: string; split: string; total: number | null; alreadyDone: number }
-  | { type: 'progress'; task: string; completed: number }
-  | { type: 'task-end'; task: string };
 
 export interface EvaluationResult {
   runDirectory: string;
@@ -64,72 +66,46 @@ export interface EvaluationResult {
   resumed: boolean;
 }
 
-interface PlannedTask {
-  adapter: TaskAdapter;
-  record: TaskRecord;
-}
-
-function dataDirFor(task: TaskAdapter, data: EvaluateOptions['data']): { dataDir: string; bundledSample: boolean } {
-  const given = typeof data === 'string' ? data : data?.[task.id];
-  if (given) {
-    const dataDir = path.resolve(given);
-    if (!existsSync(dataDir)) throw new ConfigError(`${task.id}: data folder not found: ${dataDir}`);
-    return { dataDir, bundledSample: false };
-  }
-  return { dataDir: bundledDataDir(task), bundledSample: true };
-}
-
-async function planTask(id: string, options: EvaluateOptions): Promise<PlannedTask> {
-  const adapter = getTask(id);
-  const split = options.split ?? adapter.defaultSplit;
-  const splitInfo = adapter.splits.find((candidate) => candidate.name === split);
-  if (!splitInfo) throw new ConfigError(`${id}: unknown split "${split}"; known: ${adapter.splits.map((s) => s.name).join(', ')}`, true);
-  const { dataDir, bundledSample } = dataDirFor(adapter, options.data);
-  return {
-    adapter,
-    record: {
-      id,
-      version: adapter.version,
-      metric: adapter.metric,
-      split,
-      hasAnswers: splitInfo.hasAnswers,
-      dataDir,
-      bundledSample,
-      fingerprint: await dataFingerprint(adapter, dataDir, split),
-    },
-  };
-}
-
-/** `--normalize` chooses between the VQA conventions; exact match always normalizes (PROTOCOLS.md §2). */
-function effectiveNormalize(task: PlannedTask, config: RunConfig): NormalizeMode {
-  return task.adapter.metric === 'exact_match' ? 'always' : config.normalize;
-}
-
 function slug(text: string): string {
   return text.replace(/^.*[\\/]/, '').replace(/[^a-zA-Z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model';
 }
 
-/** Samples of one task after --limit (first N of the split) and --shard (by sample id). */
-async function* selectSamples(planned: PlannedTask, options: EvaluateOptions): AsyncGenerator<Sample> {
-  let seen = 0;
-  for await (const sample of planned.adapter.load({ dataDir: planned.record.dataDir, split: planned.record.split, textOnly: options.textOnly })) {
-    if (options.limit !== undefined && seen >= options.limit) return;
-    seen += 1;
-    if (inShard(sample.id, options.shard)) yield sample;
+function resolveSeeds(options: EvaluateOptions): number[] {
+  if (options.seeds && options.seeds.length > 0) {
+    if (options.trials !== undefined && options.trials !== options.seeds.length) {
+      throw new ConfigError(`--trials ${options.trials} but ${options.seeds.length} --seeds given; give one seed per trial`, true);
+    }
+    if (new Set(options.seeds).size !== options.seeds.length) throw new ConfigError('--seeds: each trial needs a different seed', true);
+    return options.seeds;
   }
+  const trials = options.trials ?? 1;
+  if (!Number.isInteger(trials) || trials < 1) throw new ConfigError(`--trials takes a positive whole number, found ${trials}`, true);
+  return Array.from({ length: trials }, (_, index) => index);
 }
 
-function promptHash(request: Request, root: string): string {
-  const parts = request.parts.map((part) => {
-    if (part.type === 'image') return { type: 'image', file: path.relative(root, part.source.path) };
-    if (part.type === 'video') return { type: 'video', frames: part.frames.map((frame) => path.relative(root, frame.path)) };
-    return part;
-  });
-  return hashOf({ parts, system: request.system, maxNewTokens: request.maxNewTokens, numBeams: request.numBeams, stop: request.stop }, 16);
+function resolveShots(options: EvaluateOptions, preset: ProtocolPreset): number[] {
+  const shots = options.shots && options.shots.length > 0 ? options.shots : [0];
+  for (const count of shots) {
+    if (!Number.isInteger(count) || count < 0) throw new ConfigError(`--shots takes whole numbers >= 0, found ${count}`, true);
+  }
+  if (new Set(shots).size !== shots.length) throw new ConfigError(`--shots lists a count twice: ${shots.join(',')}`, true);
+  if (shots.some((count) => count > 0) && !supportsFewShot(preset)) {
+    throw new ConfigError(`--protocol ${preset.id} is zero-shot only; few-shot presets: emu2, flamingo`, true);
+  }
+  return shots;
 }
 
-function presetRecord(preset: ProtocolPreset, config: RunConfig): Record<string, unknown> {
-  return { ...preset, extraction: config.extraction, maxNewTokens: config.maxNewTokens, numBeams: config.numBeams };
+/** Task × shots × trial. Settings without randomness (true zero-shot, RICES) need one trial only. */
+function planUnits(planned: PlannedTask[], config: RunConfig, preset: ProtocolPreset, selectors: Map<PlannedTask, DemoSelector>): EvaluationUnit[] {
+  const units: EvaluationUnit[] = [];
+  for (const task of planned) {
+    for (const shots of config.shots) {
+      const random = demosNeeded(preset, shots) > 0 && config.demos !== 'rices';
+      const seeds = random ? config.seeds : config.seeds.slice(0, 1);
+      seeds.forEach((seed, trial) => units.push({ task, shots, trial, seed, demos: selectors.get(task) }));
+    }
+  }
+  return units;
 }
 
 /**
@@ -141,14 +117,16 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
   const preset = getPreset(options.protocol);
-  const planned = [];
-  for (const id of options.tasks) planned.push(await planTask(id, options));
+  const shots = resolveShots(options, preset);
+  const seeds = resolveSeeds(options);
+  const planned: PlannedTask[] = [];
+  for (const id of options.tasks) planned.push(await planTask(id, options.split, options.data));
   for (const task of planned) {
     if (task.record.bundledSample) {
       emit({ type: 'notice', level: 'warning', message: `${task.record.id}: no --data given, using the bundled SYNTHETIC sample (${task.record.dataDir}); its numbers say nothing about real benchmark performance` });
     }
   }
-
+  const needsDemos = shots.some((count) => demosNeeded(preset, count) > 0);
   const config: RunConfig = {
     tasks: options.tasks,
     ...(options.split ? { split: options.split } : {}),
@@ -158,11 +136,16 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     protocol: preset.id,
     extraction: options.extraction ?? preset.extraction,
     normalize: options.normalize,
-    shots: [0],
-    seeds: [0],
+    shots,
+    seeds,
+    ...(needsDemos ? { demos: options.demos ?? 'random' } : {}),
+    ...(needsDemos && options.demos === 'rices' && options.ricesEncoder ? { ricesEncoder: options.ricesEncoder } : {}),
     maxNewTokens: options.maxNewTokens ?? preset.maxNewTokens,
     numBeams: options.numBeams ?? preset.numBeams,
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(planned.some((task) => task.adapter.modality === 'video')
+      ? { video: { frames: options.frames ?? preset.videoFrames, sampler: options.frameSampler ?? 'uniform' } }
+      : {}),
     ...(options.runnerOptions && Object.keys(options.runnerOptions).length > 0 ? { runnerOptions: { ...options.runnerOptions } } : {}),
   };
   const configHash = hashOf({ config, tasks: planned.map((task) => task.record), kind: options.kind });
@@ -187,7 +170,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
       config,
       model: { spec: options.model, id: runner.modelId, runner: runner.id, ...(runner.params ? { params: runner.params } : {}), notes: runner.notes ?? [] },
       tasks: planned.map((task) => task.record),
-      protocol: presetRecord(preset, config),
+      protocol: { ...preset, extraction: config.extraction, maxNewTokens: config.maxNewTokens, numBeams: config.numBeams },
       environment: describeEnvironment(),
       warnings,
       createdAt: now,
@@ -199,11 +182,33 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     for (const note of runner.notes ?? []) emit({ type: 'notice', level: 'warning', message: note });
     for (const warning of warnings) emit({ type: 'notice', level: 'warning', message: warning });
     try {
-      const finishedRecord = await runLoop({ runner, planned, config, runDirectory, record, options, signal, emit });
-      const metrics = await computeMetrics(runDirectory, planned, config);
+      const selectors = new Map<PlannedTask, DemoSelector>();
+      if (needsDemos) {
+        for (const task of planned) {
+          selectors.set(task, await createDemoSelector(task, config, { model: options.model, runnerOptions: options.runnerOptions, selection: options, emit }));
+        }
+      }
+      const units = planUnits(planned, config, preset, selectors);
+      await runEvaluationLoop(
+        {
+          runner,
+          units,
+          config,
+          runDirectory,
+          selection: { limit: options.limit, shard: options.shard, textOnly: options.textOnly },
+          batchSize: options.batchSize,
+          retryErrors: options.retryErrors,
+          countTotals: options.countTotals,
+          prepareFor: (task) => videoPreparation(task, config, preset),
+          signal,
+          emit,
+        },
+        options.maxNewTokens !== undefined,
+      );
+      const metrics = await computeMetrics(runDirectory, units, config);
       writeMetricsRecord(runDirectory, metrics);
       const interrupted = signal.aborted;
-      const final: RunRecord = { ...finishedRecord, status: interrupted ? 'interrupted' : 'finished', ...(interrupted ? {} : { finishedAt: new Date().toISOString() }) };
+      const final: RunRecord = { ...record, status: interrupted ? 'interrupted' : 'finished', ...(interrupted ? {} : { finishedAt: new Date().toISOString() }) };
       writeRunRecord(runDirectory, final);
       return { runDirectory, record: final, metrics, resumed };
     } catch (error) {
@@ -217,124 +222,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   }
 }
 
-interface LoopContext {
-  runner: Runner;
-  planned: PlannedTask[];
-  config: RunConfig;
-  runDirectory: string;
-  record: RunRecord;
-  options: EvaluateOptions;
-  signal: AbortSignal;
-  emit: (event: EngineEvent) => void;
+/** Video parts arrive as one video file; the model sees the sampled frames (decoded ahead, cached on disk). */
+async function videoPreparation(task: PlannedTask, config: RunConfig, preset: ProtocolPreset): Promise<PrepareRequest | undefined> {
+  if (task.adapter.modality !== 'video' || !config.video) return undefined;
+  const video = config.video;
+  const { prepareVideoParts } = await import('../media/prepare-video-parts.js');
+  return (request) => prepareVideoParts(request, { frames: video.frames, sampler: video.sampler, imageSize: preset.imageSize });
 }
-
-async function finishedKeys(file: string): Promise<Set<string>> {
-  const keys = new Set<string>();
-  if (!existsSync(file)) return keys;
-  for await (const record of readSampleRecords(file)) keys.add(sampleKey(record));
-  return keys;
-}
-
-async function countSelected(task: PlannedTask, options: EvaluateOptions): Promise<number> {
-  let count = 0;
-  for await (const _sample of selectSamples(task, { ...options, textOnly: true })) count += 1;
-  return count;
-}
-
-async function runLoop(context: LoopContext): Promise<RunRecord> {
-  const { runner, config, runDirectory, options, signal, emit } = context;
-  const samplesFile = path.join(runDirectory, SAMPLES_FILE);
-  if (options.retryErrors) {
-    const dropped = await dropErrorSamples(samplesFile);
-    emit({ type: 'notice', level: 'info', message: `--retry-errors: ${dropped} error sample(s) will be attempted again` });
-  }
-  const log = new SamplesLog(samplesFile);
-  const done = await finishedKeys(samplesFile);
-  const generation = { maxNewTokens: config.maxNewTokens, numBeams: config.numBeams };
-  const shots = 0;
-  const trial = 0;
-  try {
-    for (const task of context.planned) {
-      if (signal.aborted) break;
-      const keyOf = (sample: Sample) => sampleKey({ task: task.record.id, sampleId: sample.id, shots, trial });
-      const total = options.countTotals ? await countSelected(task, options) : null;
-      const alreadyDone = [...done].filter((key) => key.startsWith(`${task.record.id}\u0000`)).length;
-      emit({ type: 'task-start', task: task.record.id, split: task.record.split, total, alreadyDone });
-      async function* pending(): AsyncGenerator<Sample> {
-        for await (const sample of selectSamples(task, options)) if (!done.has(keyOf(sample))) yield sample;
-      }
-      const settings = { metric: task.adapter.metric, extraction: config.extraction as ExtractionStrategy, normalize: effectiveNormalize(task, config) };
-      const batchSize = options.batchSize ?? runner.batchSize ?? 8;
-      await runInBatches(pending(), { batchSize, maxInFlight: runner.maxInFlight ?? 1, signal }, async (batch) => {
-        const requests = batch.map((sample) => buildRequest(sample, getPreset(config.protocol), generation));
-        const outputs: Output[] = await runner.generate(requests, signal);
-        batch.forEach((sample, index) => {
-          const output = outputs[index];
-          // An output cut short by Ctrl-C is not a result: leave it for the resumed run.
-          if (!output || (signal.aborted && output.finishReason === 'error')) return;
-          const { extracted, score } = scoreOutput(sample, output, settings);
-          const record: SampleRecord = {
-            task: task.record.id,
-            sampleId: sample.id,
-            shots,
-            trial,
-            demoIds: [],
-            promptHash: promptHash(requests[index]!, task.record.dataDir),
-            output: output.text,
-            finishReason: output.finishReason,
-            extracted,
-            score,
-            ...(output.error ? { error: output.error } : {}),
-            latencyMs: Math.round(output.latencyMs * 1000) / 1000,
-            ...(output.tokens !== undefined ? { tokens: output.tokens } : {}),
-            ...(output.cached ? { cached: true } : {}),
-            meta: breakdownMeta(sample),
-          };
-          log.append(record);
-          done.add(keyOf(sample));
-        });
-        emit({ type: 'progress', task: task.record.id, completed: batch.length });
-      });
-      emit({ type: 'task-end', task: task.record.id });
-    }
-  } finally {
-    log.close();
-  }
-  return context.record;
-}
-
-async function computeMetrics(runDirectory: string, planned: PlannedTask[], config: RunConfig): Promise<MetricsRecord> {
-  // Keyed by sample id so the aggregate (and its bootstrap CI) does not depend on the order samples
-  // finished in: a resumed run must report exactly what an uninterrupted one does.
-  const byTask = new Map<string, Array<ReturnType<typeof toScoredItem> & { id: string }>>();
-  const answersByTask = new Map<string, Array<{ id: string; answer: string }>>();
-  for (const task of planned) {
-    byTask.set(task.record.id, []);
-    answersByTask.set(task.record.id, []);
-  }
-  for await (const record of readSampleRecords(path.join(runDirectory, SAMPLES_FILE))) {
-    byTask.get(record.task)?.push({ ...toScoredItem(record), id: record.sampleId });
-    if (record.finishReason !== 'error') answersByTask.get(record.task)?.push({ id: record.sampleId, answer: record.extracted });
-  }
-  const results = [];
-  for (const task of planned) {
-    const items = byTask.get(task.record.id)!.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const metrics = aggregate(items, {
-      task: task.record.id,
-      split: task.record.split,
-      metric: task.record.metric,
-      normalize: effectiveNormalize(task, config),
-      extraction: config.extraction,
-      shots: 0,
-      trial: 0,
-      hasAnswers: task.record.hasAnswers,
-    });
-    if (!task.record.hasAnswers) {
-      metrics.submission = writeSubmission(runDirectory, task.adapter, task.record.split, answersByTask.get(task.record.id)!);
-    }
-    results.push(metrics);
-  }
-  return { schemaVersion: SCHEMA_VERSION, runId: path.basename(runDirectory), generatedAt: new Date().toISOString(), results };
-}
-
-export { METRICS_FILE };

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+import { metrics } from '../evals/metrics/index.js';
+import { bundledDataDir, tasks } from '../tasks/registry.js';
+import type { TaskAdapter } from '../tasks/types.js';
+
+// Every registered task honours the adapter contract on its bundled sample, offline.
+for (const task of Object.values(tasks) as TaskAdapter[]) {
+  test(`task ${task.id}: loads its bundled sample, gold answers score 1.0, version set`, async () => {
+    assert.ok(Number.isInteger(task.version) && task.version >= 1);
+    assert.ok(task.splits.some((split) => split.name === task.defaultSplit));
+    if (task.trainSplit) assert.ok(task.splits.some((split) => split.name === task.trainSplit));
+    const dataDir = bundledDataDir(task);
+    const ids = new Set<string>();
+    let scored = 0;
+    for await (const sample of task.load({ dataDir, split: task.defaultSplit })) {
+      assert.ok(!ids.has(sample.id), `duplicate id ${sample.id}`);
+      ids.add(sample.id);
+      assert.ok(sample.question.length > 0);
+      assert.ok(sample.media.length > 0);
+      for (const media of sample.media) assert.ok(existsSync(media.path), media.path);
+      const counts = new Map<string, number>();
+      for (const answer of sample.answers) counts.set(answer, (counts.get(answer) ?? 0) + 1);
+      const gold = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+      for (const mode of ['official', 'always'] as const) {
+        assert.equal(metrics[task.metric](gold, sample.answers, mode), 1, `${task.id} ${sample.id} gold "${gold}" (${mode})`);
+      }
+      scored += 1;
+    }
+    assert.ok(scored >= 20, `${task.id} has ${scored} samples`);
+  });
+}
