@@ -1,8 +1,11 @@
 import yargs from 'yargs';
 import { ConfigError, DataError, RunnerError, errorMessage } from '../core/errors.js';
 import { emuEvalVersion } from '../evals/results/environment.js';
+import { baselinesCommand } from './baselines.js';
 import { dataCommand } from './data.js';
 import { processIO, type CommandIO } from './io.js';
+import { leaderboardCommand } from './leaderboard.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { scoreCommand } from './score.js';
 import { tasksCommand } from './tasks.js';
@@ -27,7 +30,10 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
     .command(scoreCommand(io))
     .command(tasksCommand(io))
     .command(dataCommand(io, setExitCode))
-    .demandCommand(1, 'Name a command: run, score, tasks, data check')
+    .command(reportCommand(io))
+    .command(baselinesCommand(io))
+    .command(leaderboardCommand(io))
+    .demandCommand(1, 'Name a command: run, score, tasks, data check, report, baselines, leaderboard')
     .strict()
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns ?? 100))

@@ -9,7 +9,8 @@ test('tasks --json lists every task with its bundled data found', async () => {
   const { code, stdout } = await runCli(['tasks', '--json']);
   assert.equal(code, 0);
   const { tasks } = JSON.parse(stdout) as { tasks: Array<{ id: string; version: number; data: { found: boolean }; splits: Array<{ samples: number | null }> }> };
-  assert.deepEqual(tasks.map((task) => task.id).sort(), ['gqa', 'okvqa', 'textvqa', 'vizwiz', 'vqav2']);
+  const ids = tasks.map((task) => task.id);
+  for (const id of ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa']) assert.ok(ids.includes(id), id);
   for (const task of tasks) {
     assert.ok(task.version >= 1);
     assert.ok(task.data.found, `${task.id} bundled data found`);

@@ -1,0 +1,42 @@
+/** Our task ids and the benchmark names papers (and the published CSV) use for them. */
+export const benchmarkOfTask: Record<string, string> = {
+  vqav2: 'VQAv2',
+  okvqa: 'OKVQA',
+  vizwiz: 'VizWiz',
+  textvqa: 'TextVQA',
+  gqa: 'GQA',
+  'msvd-qa': 'MSVD-QA',
+  'msrvtt-qa': 'MSRVTT-QA',
+  'activitynet-qa': 'ActivityNet-QA',
+};
+
+/** A task id or a benchmark name, in any case, to the benchmark name; undefined when unknown. */
+export function benchmarkName(taskOrBenchmark: string): string | undefined {
+  const lower = taskOrBenchmark.toLowerCase();
+  const byTask = benchmarkOfTask[lower];
+  if (byTask) return byTask;
+  return Object.values(benchmarkOfTask).find((name) => name.toLowerCase() === lower);
+}
+
+/**
+ * Split names differ in spelling between dataset files and papers (GQA's `testdev` is the papers'
+ * `test-dev`); compare them in one spelling.
+ */
+export function canonicalSplit(split: string): string {
+  const lower = split.toLowerCase();
+  if (lower === 'testdev' || lower === 'test_dev') return 'test-dev';
+  if (lower === 'teststd' || lower === 'test-std' || lower === 'test_std') return 'test-standard';
+  if (lower === 'validation') return 'val';
+  return lower;
+}
+
+/** The order papers print benchmarks in (the Emu2 tables), then any others alphabetically. */
+const benchmarkOrder = ['VQAv2', 'OKVQA', 'VizWiz', 'TextVQA', 'GQA', 'HatefulMemes', 'MSVD-QA', 'MSRVTT-QA', 'ActivityNet-QA'];
+
+export function compareBenchmarks(a: string, b: string): number {
+  const rank = (name: string) => {
+    const index = benchmarkOrder.findIndex((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    return index < 0 ? benchmarkOrder.length : index;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
