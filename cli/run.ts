@@ -1,23 +1,29 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { ConfigError } from '../core/errors.js';
 import { evaluate } from '../runners/engine/evaluate.js';
 import { parseShard } from '../runners/engine/shard.js';
 import { DEFAULT_MODEL, modelSpecHelp } from '../runners/registry.js';
+import { joinModelSpecs } from '../runners/openai/endpoints.js';
+import { openAIRunnerOptions } from '../runners/openai/run-flags.js';
 import { presets } from '../tasks/prompts/presets.js';
 import { taskIds } from '../tasks/registry.js';
 import { abortOnInterrupt } from './interrupt.js';
 import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
 import { createProgressReporter } from './progress.js';
 import { reportRun } from './report-run.js';
+import { runSuiteCommand } from './run-suite.js';
 import { asExtraction, parseDataOption, parseLimit, parseNumberList, withRunOutput } from './shared-options.js';
 
 export function runCommand(io: CommandIO, setExitCode: (code: number) => void): Command {
   return {
-    command: 'run <tasks..>',
+    command: 'run [tasks..]',
     describe: 'Evaluate a model on one or more tasks (resumes an unfinished run of the same command)',
     builder: (yargs: Argv) =>
       withRunOutput(yargs)
         .positional('tasks', { type: 'string', array: true, describe: `Task ids: ${taskIds().join(', ')}` })
+        .option('suite', { type: 'string', describe: 'Run a suite instead of tasks: a built-in name (nightly, emu2-paper) or a YAML file; one run directory per entry under --out/<suite run id>/' })
+        .option('entries', { type: 'string', describe: 'With --suite: comma list of the entries to run (default: all)' })
         .option('model', { type: 'string', default: DEFAULT_MODEL, describe: `Model to evaluate:\n${modelSpecHelp()}` })
         .option('data', { type: 'string', array: true, describe: 'Dataset folder (as downloaded); task=DIR for one task. Default: the bundled synthetic sample' })
         .option('protocol', { choices: Object.keys(presets), default: 'emu2', describe: 'Prompt protocol preset (PROTOCOLS.md §4)' })
@@ -36,14 +42,29 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .option('threads', { type: 'number', describe: 'ONNX: intra-op threads per worker' })
         .option('frames', { type: 'number', describe: 'Video tasks: frames sampled per video (default: 16 for emu2-chat, 8 otherwise)' })
         .option('frame-sampler', { choices: ['uniform', 'interior', 'midpoint'] as const, describe: 'Video tasks: uniform (lmms-eval), interior (VLMEvalKit), midpoint (Video-ChatGPT); default uniform' })
+        .option('judge', { type: 'string', describe: 'Video QA: also score with Video-ChatGPT\'s LLM judge on an OpenAI-compatible server (openai:URL)' })
+        .option('judge-model', { type: 'string', describe: 'The judge\'s served model name (required with --judge; pinned in run.json)' })
         .option('retry-errors', { type: 'boolean', default: false, describe: 'Attempt again the samples of this run that ended in an error (e.g. after a server outage)' })
         .option('params', { type: 'number', describe: 'Declared total parameter count (overrides the count read from the graph)' })
+        .option('model-name', { type: 'string', describe: 'OpenAI: the served model\'s name (default: the one model the server lists at /models)' })
+        .option('api-key-env', { type: 'string', describe: 'OpenAI: NAME of the environment variable holding the API key (default OPENAI_API_KEY; unset is fine for a local server)' })
+        .option('concurrency', { type: 'number', describe: 'OpenAI: most requests in flight across all replicas (default 64); lowered on 429s and rising latency, raised again on sustained success' })
+        .option('extra-body', { type: 'string', describe: 'OpenAI: JSON object of server-specific request fields, e.g. \'{"use_beam_search": true, "best_of": 5}\' for vLLM' })
+        .option('request-timeout', { type: 'number', describe: 'OpenAI: seconds one attempt may take (default 120)' })
+        .option('max-retries', { type: 'number', describe: 'OpenAI: retries of a request on 408/409/429/5xx, timeouts and dropped connections (default 6)' })
+        .option('retry-delay', { type: 'number', describe: 'OpenAI: milliseconds before the first retry, doubling each time, with jitter (default 500); Retry-After wins' })
+        .option('resize-images', { type: 'boolean', describe: 'OpenAI: send images as square JPEGs at the protocol\'s resolution (emu2: 448) instead of the original bytes' })
+        .option('cache', { type: 'boolean', default: true, describe: 'OpenAI: answer identical deterministic requests from the response cache (--no-cache: always ask the server)' })
+        .option('cache-dir', { type: 'string', describe: 'OpenAI: response cache folder (default $EMU_EVAL_CACHE/responses or <repo>/.cache/responses)' })
         .example('$0 run vqav2', 'bundled sample + tiny-emu smoke test')
         .example('$0 run vqav2 okvqa --model onnx:./emu2-chat-onnx --data vqav2=/data/vqav2 --data okvqa=/data/okvqa --protocol emu2-chat', 'a real model on real data')
         .example('$0 run vqav2 --model replay:results.json --data /data/vqav2', 'replay published predictions through the full loop')
-        .example('$0 run vqav2 okvqa --shots 0,4,8,16 --protocol emu2 --demos rices', 'Emu2 Table 1 style few-shot'),
+        .example('$0 run vqav2 okvqa --shots 0,4,8,16 --protocol emu2 --demos rices', 'Emu2 Table 1 style few-shot')
+        .example('$0 run --suite emu2-paper --entries table-1-few-shot --model onnx:./emu2 --data vqav2=/data/vqav2', 'a suite: the entries\' settings, this model and data'),
     handler: async (parsed: unknown) => {
       const argv = parsed as CommandArguments;
+      if (argv.suite !== undefined) return runSuiteCommand(io, argv, setExitCode);
+      if (!(argv.tasks as string[] | undefined)?.length) throw new ConfigError('name at least one task (emu-eval tasks lists them), or a --suite', true);
       const notify = notifier(io, argv);
       const progress = createProgressReporter(io, !argv.quiet && !argv.json);
       const interrupt = abortOnInterrupt(io);
@@ -52,7 +73,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         const result = await evaluate({
           kind: 'run',
           tasks: argv.tasks as string[],
-          model: argv.model as string,
+          model: joinModelSpecs(argv.model as string | string[]),
           data: parseDataOption(argv.data as string[] | undefined),
           split: argv.split as string | undefined,
           limit: parseLimit(argv.limit as number | undefined),
@@ -71,9 +92,11 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
             ...(argv.dtype ? { dtype: argv.dtype as string } : {}),
             ...(argv.threads ? { threads: argv.threads as number } : {}),
             ...(argv.params ? { params: argv.params as number } : {}),
+            ...openAIRunnerOptions(argv),
           },
           command: ['emu-eval', ...process.argv.slice(2)],
           retryErrors: argv['retry-errors'] as boolean,
+          ...(argv.judge ? { judge: { spec: argv.judge as string, model: (argv['judge-model'] as string | undefined) ?? '' } } : {}),
           shots: parseNumberList(argv.shots as string | undefined, '--shots'),
           seeds: parseNumberList(argv.seeds as string | undefined, '--seeds'),
           trials: argv.trials as number | undefined,

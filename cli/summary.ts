@@ -5,7 +5,10 @@ function percent(value: number | null | undefined): string {
   return value === null || value === undefined ? '-' : value.toFixed(2);
 }
 
+/** Video tasks show the interval clustered by video: questions about one video are not independent. */
 function interval(summary: Summary): string {
+  const clustered = summary.clustered?.ci95;
+  if (clustered) return `${clustered[0].toFixed(2)}–${clustered[1].toFixed(2)} (by ${summary.clustered!.by})`;
   return summary.ci95 ? `${summary.ci95[0].toFixed(2)}–${summary.ci95[1].toFixed(2)}` : '-';
 }
 
@@ -30,6 +33,11 @@ export function formatSummaryTable(metrics: MetricsRecord): string {
       String(result.all.nErrors),
       result.official ? result.official.overall.toFixed(2) : '-',
     ]);
+  }
+  for (const result of metrics.results) {
+    if (!result.judge) continue;
+    const judge = result.judge;
+    table.push([result.task, result.split, String(result.shots), ...(withTrials ? [String(result.trial + 1)] : []), `judge ${judge.model}`, percent(judge.all.value), interval(judge.all), percent(judge.valid.value), String(judge.judged), String(judge.failedCalls), judge.meanScore === null ? '-' : `score ${judge.meanScore.toFixed(2)}/5`]);
   }
   for (const summary of metrics.trialSummaries ?? []) {
     const spread = summary.mean === null ? '-' : `${summary.mean.toFixed(2)} ± ${(summary.populationStd ?? 0).toFixed(2)}`;

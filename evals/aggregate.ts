@@ -1,4 +1,4 @@
-import { bootstrapCI, mean, standardError } from './stats.js';
+import { bootstrapCI, clusteredStandardError, mean, standardError } from './stats.js';
 import { roundHalfEven } from './metrics/python-round.js';
 import type { SampleRecord, Summary, TaskMetrics } from './results/schema.js';
 
@@ -21,16 +21,36 @@ export interface AggregateContext {
   seed?: number;
 }
 
-export function summarize(values: ArrayLike<number>, nErrors: number, seed: number): Summary {
+export function summarize(values: ArrayLike<number>, nErrors: number, seed: number, clusterIds?: readonly string[]): Summary {
   if (values.length === 0) return { value: null, ci95: null, standardError: null, n: 0, nErrors };
   const [low, high] = bootstrapCI(values, { seed });
+  const value = 100 * mean(values);
   return {
-    value: 100 * mean(values),
+    value,
     ci95: [100 * low, 100 * high],
     standardError: values.length > 1 ? 100 * standardError(values) : null,
     n: values.length,
     nErrors,
+    ...(clusterIds ? { clustered: clusteredSummary(values, clusterIds, value) } : {}),
   };
+}
+
+/** Questions about one video share its difficulty: video tasks cluster by the sample's video id. */
+const CLUSTER_KEY = 'videoId';
+
+/** Normal-approximation interval around the clustered standard error; null below two clusters. */
+function clusteredSummary(values: ArrayLike<number>, clusterIds: readonly string[], value: number): NonNullable<Summary['clustered']> {
+  const error = clusteredStandardError(values, clusterIds);
+  const clusters = new Set(clusterIds).size;
+  if (!Number.isFinite(error)) return { standardError: null, ci95: null, clusters, by: CLUSTER_KEY };
+  const percent = 100 * error;
+  return { standardError: percent, ci95: [value - 1.96 * percent, value + 1.96 * percent], clusters, by: CLUSTER_KEY };
+}
+
+/** Each item's video id when every item has one (video tasks), else undefined. */
+function clusterIdsOf(items: ScoredItem[]): string[] | undefined {
+  const ids = items.map((item) => item.meta[CLUSTER_KEY]);
+  return items.length > 0 && ids.every((id) => typeof id === 'string') ? (ids as string[]) : undefined;
 }
 
 function breakdown(items: ScoredItem[], key: string): Record<string, { value: number; n: number }> | undefined {
@@ -87,7 +107,8 @@ export function aggregate(items: ScoredItem[], context: AggregateContext): TaskM
     return { ...base, all: empty, valid: { ...empty, n: items.length - errors }, breakdowns: {} };
   }
   const allScores = Float64Array.from(items, (item) => item.score ?? 0);
-  const validScores = Float64Array.from(items.filter((item) => !item.error), (item) => item.score ?? 0);
+  const validItems = items.filter((item) => !item.error);
+  const validScores = Float64Array.from(validItems, (item) => item.score ?? 0);
   const breakdowns: TaskMetrics['breakdowns'] = {};
   for (const key of ['answerType', 'questionType', 'category']) {
     const groups = breakdown(items, key);
@@ -95,8 +116,8 @@ export function aggregate(items: ScoredItem[], context: AggregateContext): TaskM
   }
   return {
     ...base,
-    all: summarize(allScores, errors, seed),
-    valid: summarize(validScores, errors, seed),
+    all: summarize(allScores, errors, seed, clusterIdsOf(items)),
+    valid: summarize(validScores, errors, seed, clusterIdsOf(validItems)),
     breakdowns,
     ...(context.metric === 'vqa_accuracy' && items.length > 0 ? { official: officialReport(items) } : {}),
   };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DataError, errorMessage } from '../core/errors.js';
 import { isInside } from '../core/safe-path.js';
 import { problemFromError } from './formats/problem-sink.js';
-import type { DataProblem, SplitInfo, TaskAdapter } from './types.js';
+import type { DataProblem, MediaRef, SplitInfo, TaskAdapter } from './types.js';
 
 export interface DataCheckSplit {
   split: string;
@@ -72,7 +72,9 @@ async function checkSplit(task: TaskAdapter, root: string, realRoot: string | un
   report.found = present.every(Boolean);
   if (!report.found) {
     // Entirely absent optional splits are normal; half a split (questions without annotations) is not.
-    if (required || present.some(Boolean)) {
+    // A file every split reads (MSVD's youtube_mapping.txt) says nothing about whether this split was downloaded.
+    const shared = (name: string) => task.splits.some((other) => other !== split && other.files.includes(name));
+    if (required || split.files.some((name, position) => present[position] && !shared(name))) {
       split.files.forEach((name, position) => {
         if (!present[position]) problems.add({ file: path.join(root, name), message: `${task.id} split "${split.name}" needs this file, but it is missing` });
       });
@@ -80,12 +82,12 @@ async function checkSplit(task: TaskAdapter, root: string, realRoot: string | un
     return report;
   }
 
-  // Image path → the first question using it, so a missing image can be traced back to the data.
-  const images = new Map<string, string>();
+  // Media path → the first question using it, so a missing image or video can be traced back to the data.
+  const images = new Map<string, { sampleId: string; kind: MediaRef['kind'] }>();
   try {
     for await (const sample of task.load({ dataDir: root, split: split.name, textOnly: true, onProblem: (problem) => problems.add(problem) })) {
       report.questions++;
-      for (const media of sample.media) if (!images.has(media.path)) images.set(media.path, sample.id);
+      for (const media of sample.media) if (!images.has(media.path)) images.set(media.path, { sampleId: sample.id, kind: media.kind });
     }
   } catch (error) {
     // Adapters that can't collect (or a failure past the point of collecting) still end up in the list.
@@ -104,14 +106,14 @@ async function isFile(file: string): Promise<boolean> {
   );
 }
 
-async function countUnusableImages(images: Map<string, string>, realRoot: string, problems: ProblemList): Promise<number> {
+async function countUnusableImages(images: Map<string, { sampleId: string; kind: MediaRef['kind'] }>, realRoot: string, problems: ProblemList): Promise<number> {
   const entries = [...images];
   let unusable = 0;
   let next = 0;
   async function worker(): Promise<void> {
     while (next < entries.length) {
-      const [image, sampleId] = entries[next++];
-      const problem = await describeImageProblem(image, realRoot);
+      const [image, { sampleId, kind }] = entries[next++];
+      const problem = await describeImageProblem(image, realRoot, kind);
       if (problem) {
         unusable++;
         problems.add({ file: image, message: `${problem} (needed by question ${sampleId})` });
@@ -122,16 +124,19 @@ async function countUnusableImages(images: Map<string, string>, realRoot: string
   return unusable;
 }
 
-async function describeImageProblem(image: string, realRoot: string): Promise<string | undefined> {
+async function describeImageProblem(image: string, realRoot: string, kind: MediaRef['kind']): Promise<string | undefined> {
+  // Video tasks refer to video files, or to folders of pre-extracted frames.
+  const noun = kind === 'frames' ? 'frames folder' : `${kind} file`;
   let realImage: string;
   try {
     realImage = await realpath(image);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? 'image file not found' : `image file cannot be read (${code ?? errorMessage(error)})`;
+    return code === 'ENOENT' ? `${noun} not found` : `${noun} cannot be read (${code ?? errorMessage(error)})`;
   }
-  if (!isInside(realRoot, realImage)) return `image is a link to ${realImage}, outside the data root ${realRoot}`;
-  return (await isFile(realImage)) ? undefined : 'image path is not a regular file';
+  if (!isInside(realRoot, realImage)) return `${kind} is a link to ${realImage}, outside the data root ${realRoot}`;
+  if (kind === 'frames') return (await stat(realImage)).isDirectory() ? undefined : 'frames path is not a folder';
+  return (await isFile(realImage)) ? undefined : `${kind} path is not a regular file`;
 }
 
 /** Number of samples in a split, or null when the split's files are absent (for the `tasks` listing). */

@@ -1,13 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
+import { activitynetQa } from './activitynet-qa.js';
 import { gqa } from './gqa.js';
+import { msrvttQa } from './msrvtt-qa.js';
+import { msvdQa } from './msvd-qa.js';
 import { okvqa } from './okvqa.js';
 import { textvqa } from './textvqa.js';
 import type { TaskAdapter } from './types.js';
 import { vizwiz } from './vizwiz.js';
 import { vqav2 } from './vqav2.js';
 
-export const tasks = { vqav2, okvqa, vizwiz, textvqa, gqa } satisfies Record<string, TaskAdapter>;
+export const tasks = {
+  vqav2,
+  okvqa,
+  vizwiz,
+  textvqa,
+  gqa,
+  'msvd-qa': msvdQa,
+  'msrvtt-qa': msrvttQa,
+  'activitynet-qa': activitynetQa,
+} satisfies Record<string, TaskAdapter>;
 
 export function taskIds(): string[] {
   return Object.keys(tasks);

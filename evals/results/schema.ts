@@ -34,6 +34,10 @@ export const runConfigSchema = z.strictObject({
   batchSize: z.number().int().positive().optional(),
   /** Video tasks: frames per video and the sampler (PROTOCOLS.md §6). */
   video: z.strictObject({ frames: z.number().int().positive(), sampler: z.enum(['uniform', 'interior', 'midpoint']) }).optional(),
+  /** LLM judge for video QA (--judge, --judge-model): pinned model, protocol and prompt version. */
+  judge: z
+    .strictObject({ protocol: z.literal('video-chatgpt'), promptVersion: z.number().int(), model: z.string(), endpoints: z.array(z.string()) })
+    .optional(),
   runnerOptions: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -100,6 +104,10 @@ export const sampleRecordSchema = z.strictObject({
   tokens: z.number().int().nonnegative().optional(),
   cached: z.boolean().optional(),
   meta: z.record(z.string(), z.unknown()),
+  /** LLM judge (video QA, --judge): its verdict, or why there is none. A failed call is never a "no". */
+  judge: z
+    .union([z.strictObject({ pred: z.enum(['yes', 'no']), score: z.number().min(0).max(5), cached: z.boolean().optional() }), z.strictObject({ error: z.string() })])
+    .optional(),
 });
 
 export const summarySchema = z.strictObject({
@@ -109,6 +117,13 @@ export const summarySchema = z.strictObject({
   standardError: z.number().nullable(),
   n: z.number().int().nonnegative(),
   nErrors: z.number().int().nonnegative(),
+  /**
+   * Video tasks: questions about one video are not independent, so the standard error is clustered
+   * by video id (CR1) and the interval is value ± 1.96 · that error (PROTOCOLS.md §6). Percent.
+   */
+  clustered: z
+    .strictObject({ standardError: z.number().nullable(), ci95: z.tuple([z.number(), z.number()]).nullable(), clusters: z.number().int().nonnegative(), by: z.string() })
+    .optional(),
 });
 
 export const breakdownEntrySchema = z.strictObject({ value: z.number(), n: z.number().int() });
@@ -130,6 +145,22 @@ export const taskMetricsSchema = z.strictObject({
   official: z.strictObject({ overall: z.number(), perAnswerType: z.record(z.string(), z.number()) }).optional(),
   /** For splits without answers: the submission file written instead of a score. */
   submission: z.string().optional(),
+  /** Video-ChatGPT's LLM-judge figures next to exact match (--judge); absent without a judge. */
+  judge: z
+    .strictObject({
+      protocol: z.literal('video-chatgpt'),
+      promptVersion: z.number().int(),
+      model: z.string(),
+      /** yes / all samples: failed judge calls and model errors count as not-yes. */
+      all: summarySchema,
+      /** yes / (yes + no): only samples the judge judged. */
+      valid: summarySchema,
+      /** Mean 0–5 score over judged samples. */
+      meanScore: z.number().nullable(),
+      judged: z.number().int().nonnegative(),
+      failedCalls: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 
 /** Few-shot trials of one task × shots: each trial's ALL value, their mean and population std. */
@@ -158,4 +189,6 @@ export type SampleRecord = z.infer<typeof sampleRecordSchema>;
 export type Summary = z.infer<typeof summarySchema>;
 export type TaskMetrics = z.infer<typeof taskMetricsSchema>;
 export type MetricsRecord = z.infer<typeof metricsRecordSchema>;
+export type SampleJudgement = NonNullable<SampleRecord['judge']>;
+export type JudgeMetrics = NonNullable<TaskMetrics['judge']>;
 export type TrialSummary = z.infer<typeof trialSummarySchema>;

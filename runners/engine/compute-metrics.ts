@@ -3,12 +3,13 @@ import { aggregate, toScoredItem } from '../../evals/aggregate.js';
 import { populationStd } from '../../evals/stats.js';
 import { SAMPLES_FILE } from '../../evals/results/run-directory.js';
 import { readSampleRecords } from '../../evals/results/samples-log.js';
-import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type TaskMetrics, type TrialSummary } from '../../evals/results/schema.js';
+import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type SampleJudgement, type TaskMetrics, type TrialSummary } from '../../evals/results/schema.js';
+import { summarizeJudgements } from '../../evals/judge/judge-summary.js';
 import type { EvaluationUnit } from './evaluation-loop.js';
 import { effectiveNormalize } from './plan.js';
 import { writeSubmission } from './submission.js';
 
-type Item = ReturnType<typeof toScoredItem> & { id: string };
+type Item = ReturnType<typeof toScoredItem> & { id: string; judge?: SampleJudgement };
 
 const unitKey = (task: string, shots: number, trial: number) => `${task}\u0000${shots}\u0000${trial}`;
 
@@ -26,7 +27,7 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
   }
   for await (const record of readSampleRecords(path.join(runDirectory, SAMPLES_FILE))) {
     const key = unitKey(record.task, record.shots, record.trial);
-    items.get(key)?.push({ ...toScoredItem(record), id: record.sampleId });
+    items.get(key)?.push({ ...toScoredItem(record), id: record.sampleId, ...(record.judge ? { judge: record.judge } : {}) });
     if (record.finishReason !== 'error') answers.get(key)?.push({ id: record.sampleId, answer: record.extracted });
   }
   const results: TaskMetrics[] = [];
@@ -44,6 +45,12 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
       trial,
       hasAnswers: task.record.hasAnswers,
     });
+    if (config.judge && task.adapter.modality === 'video' && task.record.hasAnswers) {
+      metrics.judge = summarizeJudgements(
+        unitItems.map((item) => ({ ...(item.judge ? { judgement: item.judge } : {}), ...(typeof item.meta.videoId === 'string' ? { videoId: item.meta.videoId } : {}) })),
+        config.judge,
+      );
+    }
     if (!task.record.hasAnswers) {
       const suffix = shots > 0 || trial > 0 ? `-${shots}shot-trial${trial}` : '';
       metrics.submission = writeSubmission(runDirectory, task.adapter, `${task.record.split}${suffix}`, answers.get(key)!);

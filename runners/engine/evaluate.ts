@@ -7,6 +7,7 @@ import { openRunDirectory, writeMetricsRecord, writeRunRecord } from '../../eval
 import { acquireRunLock } from '../../evals/results/run-lock.js';
 import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type RunRecord } from '../../evals/results/schema.js';
 import { demosNeeded, getPreset, supportsFewShot, type ProtocolPreset } from '../../tasks/prompts/presets.js';
+import { createLlmJudge, type LlmJudge } from '../../evals/judge/llm-judge.js';
 import { createRunner } from '../registry.js';
 import type { Runner, RunnerOptions } from '../types.js';
 import { computeMetrics } from './compute-metrics.js';
@@ -51,6 +52,8 @@ export interface EvaluateOptions {
   /** Video tasks: frames per video (default: the preset's) and the sampler (default uniform). */
   frames?: number;
   frameSampler?: 'uniform' | 'interior' | 'midpoint';
+  /** Video QA: Video-ChatGPT's LLM judge on an OpenAI-compatible server, model pinned (`--judge`, `--judge-model`). */
+  judge?: { spec: string; model: string };
   /** Drop the error samples of an existing run so they are attempted again (`--retry-errors`). */
   retryErrors?: boolean;
   signal?: AbortSignal;
@@ -127,6 +130,12 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     }
   }
   const needsDemos = shots.some((count) => demosNeeded(preset, count) > 0);
+  if (options.judge && !planned.some((task) => task.adapter.modality === 'video')) {
+    throw new ConfigError('--judge follows Video-ChatGPT\'s protocol for video QA; none of the tasks is a video task', true);
+  }
+  const judge = options.judge
+    ? await createLlmJudge({ spec: options.judge.spec, model: options.judge.model, ...(options.runnerOptions?.apiKeyEnv ? { apiKeyEnv: options.runnerOptions.apiKeyEnv } : {}) })
+    : undefined;
   const config: RunConfig = {
     tasks: options.tasks,
     ...(options.split ? { split: options.split } : {}),
@@ -146,12 +155,34 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     ...(planned.some((task) => task.adapter.modality === 'video')
       ? { video: { frames: options.frames ?? preset.videoFrames, sampler: options.frameSampler ?? 'uniform' } }
       : {}),
+    ...(judge ? { judge: judge.identity } : {}),
     ...(options.runnerOptions && Object.keys(options.runnerOptions).length > 0 ? { runnerOptions: { ...options.runnerOptions } } : {}),
   };
   const configHash = hashOf({ config, tasks: planned.map((task) => task.record), kind: options.kind });
   const runId = options.runId ?? `${options.tasks.join('+')}-${slug(options.model)}-${configHash.slice(0, 10)}`;
   if (!/^[a-zA-Z0-9._+-]+$/.test(runId)) throw new ConfigError(`--run-id "${runId}": use letters, digits, '.', '_', '+' and '-' only`, true);
 
+  try {
+    return await evaluateWith(options, { preset, planned, config, configHash, runId, needsDemos, judge, emit, signal });
+  } finally {
+    await judge?.close();
+  }
+}
+
+interface Prepared {
+  preset: ProtocolPreset;
+  planned: PlannedTask[];
+  config: RunConfig;
+  configHash: string;
+  runId: string;
+  needsDemos: boolean;
+  judge?: LlmJudge;
+  emit: (event: EngineEvent) => void;
+  signal: AbortSignal;
+}
+
+async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promise<EvaluationResult> {
+  const { preset, planned, config, configHash, runId, needsDemos, judge, emit, signal } = prepared;
   const runner: Runner = await createRunner(options.model, {
     ...options.runnerOptions,
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
@@ -200,6 +231,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
           retryErrors: options.retryErrors,
           countTotals: options.countTotals,
           prepareFor: (task) => videoPreparation(task, config, preset),
+          judge,
           signal,
           emit,
         },

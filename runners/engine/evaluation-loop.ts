@@ -4,7 +4,9 @@ import { hashOf } from '../../core/hash.js';
 import type { ExtractionStrategy } from '../../evals/extract.js';
 import { SAMPLES_FILE } from '../../evals/results/run-directory.js';
 import { dropErrorSamples, readSampleRecords, SamplesLog, sampleKey } from '../../evals/results/samples-log.js';
-import type { RunConfig, SampleRecord } from '../../evals/results/schema.js';
+import type { RunConfig, SampleJudgement, SampleRecord } from '../../evals/results/schema.js';
+import { sampleJudgement } from '../../evals/judge/judge-summary.js';
+import type { LlmJudge } from '../../evals/judge/llm-judge.js';
 import { breakdownMeta, scoreOutput } from '../../evals/score-sample.js';
 import { buildRequest } from '../../tasks/prompts/build-request.js';
 import { demosNeeded, getPreset, type ProtocolPreset } from '../../tasks/prompts/presets.js';
@@ -36,6 +38,8 @@ export interface LoopContext {
   retryErrors?: boolean;
   countTotals?: boolean;
   prepareFor: (task: PlannedTask) => Promise<PrepareRequest | undefined>;
+  /** Video QA's optional LLM judge: every answered sample also gets its verdict. */
+  judge?: LlmJudge;
   signal: AbortSignal;
   emit: (event: EngineEvent) => void;
 }
@@ -54,6 +58,18 @@ function promptHash(request: Request, root: string): string {
     return part;
   });
   return hashOf({ parts, system: request.system, maxNewTokens: request.maxNewTokens, numBeams: request.numBeams, stop: request.stop }, 16);
+}
+
+/** The judge's verdict for every sample the model answered (a failed call is recorded as such, never as "no"). */
+async function judgeOutputs(judge: LlmJudge, batch: Sample[], outputs: Output[], signal: AbortSignal): Promise<Map<string, SampleJudgement>> {
+  const items = batch.flatMap((sample, index) => {
+    const output = outputs[index];
+    if (!output || output.finishReason === 'error' || sample.answers.length === 0) return [];
+    return [{ sampleId: sample.id, question: sample.question, answer: sample.answers[0]!, prediction: output.text.trim() }];
+  });
+  if (items.length === 0) return new Map();
+  const outcomes = await judge.judge(items, signal);
+  return new Map(outcomes.map((outcome) => [outcome.sampleId, sampleJudgement(outcome)]));
 }
 
 export function maxNewTokensFor(task: PlannedTask, config: RunConfig, preset: ProtocolPreset, override: boolean): number {
@@ -103,6 +119,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
           }),
         );
         const outputs: Output[] = await generatePrepared(runner, prompts.map((prompt) => prompt.request), prepare, signal);
+        const verdicts = context.judge && task.adapter.modality === 'video' ? await judgeOutputs(context.judge, batch, outputs, signal) : new Map();
         batch.forEach((sample, index) => {
           const output = outputs[index];
           // An output cut short by Ctrl-C is not a result: leave it for the resumed run.
@@ -126,6 +143,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
             ...(output.tokens !== undefined ? { tokens: output.tokens } : {}),
             ...(output.cached ? { cached: true } : {}),
             meta: breakdownMeta(sample),
+            ...(verdicts.has(sample.id) ? { judge: verdicts.get(sample.id) } : {}),
           };
           log.append(record);
           done.add(keyOf(sample));

@@ -10,14 +10,14 @@ import { loadAll, temporaryFolder } from './dataset-folders.js';
 const vqaStyle = new Set(['vqav2', 'okvqa', 'vizwiz', 'textvqa']);
 
 describe('registry', () => {
-  it('lists the five image tasks', () => {
-    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa']);
+  it('lists the five image tasks, then the video tasks', () => {
+    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa']);
   });
 
   it('rejects an unknown task id as a usage error that lists the known ones', () => {
     assert.throws(
       () => getTask('vqa3'),
-      (error: unknown) => error instanceof ConfigError && error.usage && /vqav2, okvqa, vizwiz, textvqa, gqa/.test(error.message),
+      (error: unknown) => error instanceof ConfigError && error.usage && /vqav2, okvqa, vizwiz, textvqa, gqa, msvd-qa/.test(error.message),
     );
     assert.throws(() => getTask('toString'), ConfigError);
   });
@@ -31,7 +31,8 @@ describe('registry', () => {
   });
 });
 
-for (const task of Object.values(tasks)) {
+// Video tasks have their own adapter tests (video-adapters.test.ts).
+for (const task of Object.values(tasks).filter((candidate) => candidate.modality === 'image')) {
   describe(`${task.id} adapter on its bundled sample`, () => {
     it('declares a consistent shape', () => {
       assert.equal(task.version, 1);

@@ -1,0 +1,138 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileArgument, ticksToSeconds, type VideoProbe } from './ffprobe.js';
+import { runMediaTool, VideoDecodeError } from './media-tools.js';
+import { planSeekSegments, type SeekSegment } from './seek-plan.js';
+
+// Frames come out of one ffmpeg process per video. Seeking: the concat demuxer, given the same file
+// once per segment with an `inpoint` at a keyframe, reopens it there, so one decoder decodes only
+// keyframe→target stretches (spawning ffmpeg costs ~0.25 s here, so one process per frame would
+// cost more than it saves). Frames are picked by timestamp, which survives B-frame reordering and
+// open GOPs. When seeking can't beat a linear pass, or a container seeks inexactly, frames are
+// picked by decode order instead (`select` on n), stopping after the last one needed.
+
+export interface FrameExtraction {
+  /** Real path of the video file (already checked to lie inside its data root). */
+  file: string;
+  /** Frame positions in presentation order: distinct, ascending. */
+  positions: number[];
+  /** Frames are resized to size × size, bicubic, as Emu2 resizes images (no crop). */
+  size: number;
+  /** An empty folder the frames are written to. */
+  outputFolder: string;
+  signal?: AbortSignal;
+}
+
+export interface ExtractedFrames {
+  /** One JPEG per position, in the order of `positions`. */
+  files: string[];
+  method: 'seek' | 'linear';
+}
+
+/** A damaged or enormous file must not hang a run: give up on one video after this long. */
+const EXTRACTION_TIMEOUT_MS = 300_000;
+/** Packets read past a target so a decoder that reorders (B-frames) has released it before the jump. */
+const REORDER_MARGIN_FRAMES = 4;
+
+/** Seeks when the plan says it pays and falls back to a linear pass when a container seeks inexactly. */
+export async function extractFrames(extraction: FrameExtraction, probe: VideoProbe): Promise<ExtractedFrames> {
+  const segments = planSeekSegments(probe, extraction.positions);
+  if (segments) {
+    const files = await extractBySeeking(extraction, probe, segments);
+    if (files) return { files, method: 'seek' };
+  }
+  return { files: await extractLinearly(extraction), method: 'linear' };
+}
+
+/** Decodes every frame from the start up to the last position (the benchmark's "full decoding"). */
+export async function extractFramesLinearly(extraction: FrameExtraction): Promise<ExtractedFrames> {
+  return { files: await extractLinearly(extraction), method: 'linear' };
+}
+
+async function extractLinearly(extraction: FrameExtraction): Promise<string[]> {
+  const picks = extraction.positions.map((position) => `eq(n\\,${position})`).join('+');
+  await runFfmpeg(extraction, ['-i', fileArgument(extraction.file)], picks);
+  return collectOutputs(extraction);
+}
+
+/** Undefined when the seek did not yield exactly the frames asked for (the caller decodes linearly). */
+async function extractBySeeking(extraction: FrameExtraction, probe: VideoProbe, segments: SeekSegment[]): Promise<string[] | undefined> {
+  const ticks = probe.frameTicks!;
+  const span = ticksToSeconds(ticks[ticks.length - 1]! - ticks[0]!, probe.timeBase);
+  // Segment j's timestamps start at j·spacing: far enough apart that no frame of one segment (even
+  // one decoded before its keyframe) can be taken for a target of another.
+  const spacing = Math.ceil(span) + 10;
+  const lines = ['ffconcat version 1.0'];
+  const windows: string[] = [];
+  segments.forEach((segment, index) => {
+    const keyframeTicks = ticks[segment.keyframe]!;
+    const lastTarget = segment.targets[segment.targets.length - 1]!;
+    const stop = lastTarget + REORDER_MARGIN_FRAMES;
+    lines.push(`file ${quoteConcatPath(fileArgument(extraction.file))}`);
+    // Rounded up to the microsecond the directive can express, so the seek lands on this keyframe, not the one before.
+    lines.push(`inpoint ${microsecondsRoundedUp(keyframeTicks, probe.timeBase)}`);
+    if (stop < ticks.length) lines.push(`outpoint ${microsecondsRoundedUp(ticks[stop]!, probe.timeBase)}`);
+    lines.push(`duration ${spacing}`);
+    for (const target of segment.targets) {
+      const expected = index * spacing + ticksToSeconds(ticks[target]! - keyframeTicks, probe.timeBase);
+      const tolerance = 0.45 * ticksToSeconds(nearestGap(ticks, target), probe.timeBase);
+      windows.push(`between(t\\,${(expected - tolerance).toFixed(6)}\\,${(expected + tolerance).toFixed(6)})`);
+    }
+  });
+  const list = path.join(extraction.outputFolder, 'segments.ffconcat');
+  await writeFile(list, `${lines.join('\n')}\n`);
+  await runFfmpeg(extraction, ['-protocol_whitelist', 'file', '-f', 'concat', '-safe', '0', '-i', list, '-copyts'], windows.join('+'));
+  const files = await collectOutputs(extraction);
+  return files.length === extraction.positions.length ? files : undefined;
+}
+
+async function runFfmpeg(extraction: FrameExtraction, input: string[], picks: string): Promise<void> {
+  const filters = `select='${picks}',scale=${extraction.size}:${extraction.size}:flags=bicubic`;
+  await runMediaTool(
+    'ffmpeg',
+    [
+      '-nostdin', '-hide_banner', '-v', 'error',
+      ...input,
+      '-map', '0:v:0',
+      '-vf', filters,
+      // Passthrough: never duplicate or drop frames to meet a frame rate; stop once every pick is out.
+      '-vsync', 'passthrough',
+      '-frames:v', String(extraction.positions.length),
+      '-q:v', '2',
+      '-f', 'image2', '-start_number', '0',
+      path.join(extraction.outputFolder, 'frame-%04d.jpg'),
+    ],
+    { signal: extraction.signal, timeoutMs: EXTRACTION_TIMEOUT_MS },
+  );
+}
+
+async function collectOutputs(extraction: FrameExtraction): Promise<string[]> {
+  const names = (await readdir(extraction.outputFolder)).filter((name) => /^frame-\d{4}\.jpg$/.test(name)).sort();
+  if (names.length > extraction.positions.length) throw new VideoDecodeError(`ffmpeg wrote ${names.length} frames where ${extraction.positions.length} were asked for`);
+  return names.map((name) => path.join(extraction.outputFolder, name));
+}
+
+/** The smaller of the gaps to the neighbouring frames, in ticks (a frame's own slot on the time line). */
+function nearestGap(ticks: readonly number[], position: number): number {
+  const gaps = [position > 0 ? ticks[position]! - ticks[position - 1]! : Infinity, position + 1 < ticks.length ? ticks[position + 1]! - ticks[position]! : Infinity];
+  const gap = Math.min(...gaps);
+  return Number.isFinite(gap) ? gap : 1;
+}
+
+/** Ticks as seconds with six decimals, rounded up (ffconcat directives are microsecond-precise). */
+function microsecondsRoundedUp(ticks: number, timeBase: VideoProbe['timeBase']): string {
+  const numerator = BigInt(ticks) * BigInt(timeBase.numerator) * 1_000_000n;
+  const denominator = BigInt(timeBase.denominator);
+  let whole = numerator / denominator;
+  // BigInt division truncates toward zero, which is already up for negative values.
+  if (whole * denominator < numerator) whole += 1n;
+  const negative = whole < 0n;
+  const magnitude = negative ? -whole : whole;
+  const text = `${magnitude / 1_000_000n}.${String(magnitude % 1_000_000n).padStart(6, '0')}`;
+  return negative ? `-${text}` : text;
+}
+
+/** ffconcat quoting: inside single quotes nothing is special except the quote itself. */
+function quoteConcatPath(file: string): string {
+  return `'${file.replaceAll("'", "'\\''")}'`;
+}

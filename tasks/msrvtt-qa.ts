@@ -1,0 +1,31 @@
+import { loadVideoQaList, videoQaSplitInfos, type VideoQaListLayout } from './formats/video-qa-list.js';
+import type { TaskAdapter } from './types.js';
+
+// MSRVTT-QA (Xu et al. 2017): open-ended questions on MSR-VTT web clips, one short answer each,
+// scored by exact match (Emu2-Chat reports 31.4 with 16 uniformly sampled frames). Videos are
+// `video<video_id>.mp4` as in the MSR-VTT download (TestVideo/, TrainValVideo/) or flattened.
+
+const layout: VideoQaListLayout = {
+  taskId: 'msrvtt-qa',
+  splits: [
+    { name: 'test', file: 'test_qa.json' },
+    { name: 'val', file: 'val_qa.json' },
+    { name: 'train', file: 'train_qa.json' },
+  ],
+  videos: { folders: ['TestVideo', 'TrainValVideo', 'videos', 'video', ''], extensions: ['.mp4', '.webm', '.mkv', '.avi'], framesFolder: 'frames' },
+  async prepare() {
+    return { videoName: (videoId) => `video${videoId}`, describeMissing: (videoId) => `no video name for video_id ${videoId}` };
+  },
+};
+
+export const msrvttQa = {
+  id: 'msrvtt-qa',
+  version: 1,
+  modality: 'video',
+  metric: 'exact_match',
+  description: 'MSRVTT-QA: open-ended questions about MSR-VTT web video clips, scored by exact match on one answer',
+  splits: videoQaSplitInfos(layout),
+  defaultSplit: 'test',
+  sampleFolder: 'msrvtt-qa',
+  load: (options) => loadVideoQaList(layout, options),
+} satisfies TaskAdapter;

@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { loadVideoQaList, videoQaSplitInfos, type VideoQaListLayout } from './formats/video-qa-list.js';
+import { readYoutubeMapping } from './formats/video-youtube-mapping.js';
+import type { TaskAdapter } from './types.js';
+
+// MSVD-QA (Xu et al. 2017): open-ended questions on the MSVD YouTube clips, scored by exact match
+// (Emu2-Chat reports 49.0 with 16 uniformly sampled frames). Questions name videos by number;
+// youtube_mapping.txt maps `vid<number>` to the clip file (YouTubeClips/<clip>.avi as distributed).
+
+const MAPPING_FILE = 'youtube_mapping.txt';
+
+const layout: VideoQaListLayout = {
+  taskId: 'msvd-qa',
+  splits: [
+    { name: 'test', file: 'test_qa.json' },
+    { name: 'val', file: 'val_qa.json' },
+    { name: 'train', file: 'train_qa.json' },
+  ],
+  sharedFiles: [MAPPING_FILE],
+  videos: { folders: ['YouTubeClips', 'videos', 'video', ''], extensions: ['.avi', '.mp4', '.webm', '.mkv'], framesFolder: 'frames' },
+  async prepare(dataDir, sink) {
+    const file = path.join(dataDir, MAPPING_FILE);
+    const mapping = await readYoutubeMapping(file, sink);
+    return { videoName: (videoId) => mapping.clipOf(videoId), describeMissing: (videoId) => `video_id ${videoId} has no "vid${videoId}" line in ${file}` };
+  },
+};
+
+export const msvdQa = {
+  id: 'msvd-qa',
+  version: 1,
+  modality: 'video',
+  metric: 'exact_match',
+  description: 'MSVD-QA: open-ended questions about short YouTube clips (MSVD), scored by exact match on one answer',
+  splits: videoQaSplitInfos(layout),
+  defaultSplit: 'test',
+  sampleFolder: 'msvd-qa',
+  load: (options) => loadVideoQaList(layout, options),
+} satisfies TaskAdapter;
