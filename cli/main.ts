@@ -2,9 +2,12 @@ import yargs from 'yargs';
 import { ConfigError, DataError, RunnerError, errorMessage } from '../core/errors.js';
 import { emuEvalVersion } from '../evals/results/environment.js';
 import { baselinesCommand } from './baselines.js';
+import { compareCommand } from './compare.js';
 import { dataCommand } from './data.js';
+import { historyCommand } from './history.js';
 import { processIO, type CommandIO } from './io.js';
 import { leaderboardCommand } from './leaderboard.js';
+import { nightlyCommand } from './nightly.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { scoreCommand } from './score.js';
@@ -33,7 +36,10 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
     .command(reportCommand(io))
     .command(baselinesCommand(io))
     .command(leaderboardCommand(io))
-    .demandCommand(1, 'Name a command: run, score, tasks, data check, report, baselines, leaderboard')
+    .command(compareCommand(io, setExitCode))
+    .command(nightlyCommand(io, setExitCode))
+    .command(historyCommand(io))
+    .demandCommand(1, 'Name a command: run, score, tasks, data check, report, baselines, leaderboard, compare, nightly, history')
     .strict()
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns ?? 100))

@@ -1,0 +1,132 @@
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { ConfigError } from '../core/errors.js';
+import { loadSuite, selectEntries } from '../evals/suites/load-suite.js';
+import { defaultSuiteRunId, runSuite, type SuiteRunOptions } from '../evals/suites/run-suite.js';
+import type { SuiteEntry } from '../evals/suites/suite-schema.js';
+import { parseShard } from '../runners/engine/shard.js';
+import { joinModelSpecs } from '../runners/openai/endpoints.js';
+import { openAIRunnerOptions } from '../runners/openai/run-flags.js';
+import { DEFAULT_MODEL, modelSpecHelp } from '../runners/registry.js';
+import type { RunnerOptions } from '../runners/types.js';
+import { abortOnInterrupt } from './interrupt.js';
+import { notifier, type CommandArguments, type CommandIO } from './io.js';
+import { createProgressReporter } from './progress.js';
+import { asExtraction, parseDataOption } from './shared-options.js';
+import { formatSummaryTable } from './summary.js';
+
+// `run --suite` and `nightly`: every suite entry goes through evaluate() with the entry's tasks,
+// protocol, shots, seeds and limit, and the command line's model, data and runner settings.
+
+/** Flags the suite decides; giving them with --suite would be ambiguous, so it is a usage error. */
+const SUITE_DECIDED = ['shots', 'seeds', 'trials', 'demos', 'limit', 'split', 'frames', 'frame-sampler'];
+
+/** The model, data and runner flags of `nightly` (`run` has its own, a superset). */
+export function withSuiteModelOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('model', { type: 'string', default: DEFAULT_MODEL, describe: `Model to evaluate:\n${modelSpecHelp()}` })
+    .option('data', { type: 'string', array: true, describe: 'Dataset folder (as downloaded); task=DIR for one task. Default: the bundled synthetic sample' })
+    .option('entries', { type: 'string', describe: 'Comma list of suite entries to run (default: all)' })
+    .option('normalize', { choices: ['official', 'always'] as const, default: 'official' as const, describe: 'VQA answer normalization' })
+    .option('batch-size', { type: 'number', describe: 'Requests per generate call' })
+    .option('device', { type: 'string', describe: 'ONNX: cpu | cuda[:N] | tensorrt' })
+    .option('devices', { type: 'string', describe: 'ONNX: comma list of GPU ids, one worker each' })
+    .option('dtype', { type: 'string', describe: 'ONNX: weight file suffix (fp32, fp16, q4 ...)' })
+    .option('threads', { type: 'number', describe: 'ONNX: intra-op threads per worker' })
+    .option('params', { type: 'number', describe: 'Declared total parameter count' })
+    .option('model-name', { type: 'string', describe: 'OpenAI: the served model\'s name' })
+    .option('api-key-env', { type: 'string', describe: 'OpenAI: NAME of the environment variable holding the API key' })
+    .option('concurrency', { type: 'number', describe: 'OpenAI: most requests in flight' })
+    .option('extra-body', { type: 'string', describe: 'OpenAI: JSON object of server-specific request fields' })
+    .option('request-timeout', { type: 'number', describe: 'OpenAI: seconds one attempt may take' })
+    .option('max-retries', { type: 'number', describe: 'OpenAI: retries of a failed request' });
+}
+
+export function parseEntryNames(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = String(value).split(',').map((name) => name.trim()).filter(Boolean);
+  if (names.length === 0) throw new ConfigError('--entries takes a comma list of entry names', true);
+  return names;
+}
+
+/** evaluate() options every entry shares, from the command line. */
+export function sharedEvaluateOptions(argv: CommandArguments, hooks: Pick<SuiteRunOptions['shared'], 'signal' | 'onEvent' | 'countTotals'>): SuiteRunOptions['shared'] {
+  const devices = typeof argv.devices === 'string' ? argv.devices.split(',').map((device) => device.trim()).filter(Boolean) : undefined;
+  return {
+    model: joinModelSpecs(argv.model as string | string[]),
+    data: parseDataOption(argv.data as string[] | undefined),
+    normalize: (argv.normalize as 'official' | 'always' | undefined) ?? 'official',
+    extraction: asExtraction(argv.extraction as string | undefined),
+    ...(argv['max-new-tokens'] !== undefined ? { maxNewTokens: argv['max-new-tokens'] as number } : {}),
+    ...(argv['num-beams'] !== undefined ? { numBeams: argv['num-beams'] as number } : {}),
+    ...(argv['batch-size'] !== undefined ? { batchSize: argv['batch-size'] as number } : {}),
+    ...(typeof argv.shard === 'string' ? { shard: parseShard(argv.shard) } : {}),
+    ...(argv['rices-encoder'] ? { ricesEncoder: path.resolve(argv['rices-encoder'] as string) } : {}),
+    ...(argv['retry-errors'] ? { retryErrors: true } : {}),
+    runnerOptions: {
+      ...(argv.device ? { device: argv.device as string } : {}),
+      ...(devices ? { devices } : {}),
+      ...(argv.dtype ? { dtype: argv.dtype as string } : {}),
+      ...(argv.threads ? { threads: argv.threads as number } : {}),
+      ...(argv.params ? { params: argv.params as number } : {}),
+    },
+    command: ['emu-eval', ...process.argv.slice(2)],
+    ...hooks,
+  };
+}
+
+/** An OpenAI server's options depend on the protocol (beam count, image size): per entry. */
+export function runnerOptionsForEntry(argv: CommandArguments): (entry: SuiteEntry) => RunnerOptions {
+  return (entry) => openAIRunnerOptions({ ...argv, protocol: entry.protocol });
+}
+
+/** `emu-eval run --suite NAME|FILE`: one run directory per entry under <out>/<suite run id>/. */
+export async function runSuiteCommand(io: CommandIO, argv: CommandArguments, setExitCode: (code: number) => void): Promise<void> {
+  const tasks = (argv.tasks as string[] | undefined) ?? [];
+  if (tasks.length > 0) throw new ConfigError(`--suite decides the tasks; drop ${tasks.join(' ')} (or run them without --suite)`, true);
+  const conflicting = SUITE_DECIDED.filter((flag) => argv[flag] !== undefined);
+  if (conflicting.length > 0) throw new ConfigError(`--suite decides --${conflicting.join(', --')} per entry; edit the suite file instead`, true);
+  if (argv.protocol !== undefined && argv.protocol !== 'emu2') throw new ConfigError('--suite decides the protocol of each entry; drop --protocol', true);
+  const suite = loadSuite(argv.suite as string);
+  const entries = selectEntries(suite, parseEntryNames(argv.entries));
+  const notify = notifier(io, argv);
+  const progress = createProgressReporter(io, !argv.quiet && !argv.json);
+  const interrupt = abortOnInterrupt(io);
+  try {
+    const shared = sharedEvaluateOptions(argv, {
+      signal: interrupt.signal,
+      countTotals: io.interactive && !argv.quiet && !argv.json,
+      onEvent: (event) => {
+        if (event.type === 'notice') notify(event.level, event.message);
+        else progress.onEvent(event);
+      },
+    });
+    const folder = path.resolve(argv.out as string, (argv['run-id'] as string | undefined) ?? defaultSuiteRunId(suite, shared.model, shared.data, entries));
+    const result = await runSuite({
+      suite,
+      entries,
+      folder,
+      shared,
+      runnerOptionsFor: runnerOptionsForEntry(argv),
+      onEntryStart: (entry, index) => notify('info', `suite ${suite.name}: entry ${index + 1}/${entries.length} ${entry.name} (${entry.tasks.join(', ')}; ${entry.protocol}; shots ${entry.shots.join(',')})`),
+    });
+    progress.stop();
+    if (argv.json) {
+      io.stdout(
+        `${JSON.stringify({
+          suiteRun: result.folder,
+          suite: { name: suite.name, file: suite.file, hash: suite.hash },
+          status: result.manifest.status,
+          entries: result.results.map(({ entry, result: run }) => ({ name: entry.name, runDirectory: run.runDirectory, status: run.record.status, metrics: run.metrics.results })),
+        })}\n`,
+      );
+    } else {
+      for (const { entry, result: run } of result.results) io.stdout(`\n${entry.name}: ${entry.description ?? entry.tasks.join(', ')}\n${formatSummaryTable(run.metrics)}\n`);
+      io.stdout(`\nsuite run: ${result.folder} (${result.manifest.status}; one run directory per entry)\n`);
+    }
+    if (result.manifest.status === 'interrupted') setExitCode(130);
+  } finally {
+    progress.stop();
+    interrupt.dispose();
+  }
+}
