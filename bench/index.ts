@@ -9,7 +9,9 @@ import type { BenchResult } from './types.js';
 const benches: Record<string, () => Promise<BenchResult>> = {
   scoring: async () => (await import('./scoring.js')).benchScoring(),
   onnx: async () => (await import('./onnx.js')).benchOnnx(),
+  http: async () => (await import('./http.js')).benchHttp(),
   rices: async () => (await import('./rices.js')).benchRices(),
+  video: async () => (await import('./video.js')).benchVideo(),
 };
 
 const requested = process.argv.slice(2).filter((name) => !name.startsWith('-'));

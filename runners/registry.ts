@@ -45,6 +45,17 @@ const factories: RunnerFactory[] = [
       return createReplayRunner(path.resolve(file), { task: options.task, latencyMs });
     },
   },
+  {
+    scheme: 'openai',
+    usage: 'openai:URL[,URL...]  an OpenAI-compatible server (vLLM, SGLang, LMDeploy, TGI) at its base URL, e.g. http://127.0.0.1:8000/v1; several URLs = replicas',
+    async create(target, options) {
+      const { createOpenAIRunnerFromOptions } = await import('./openai/create-from-options.js');
+      const runner = await createOpenAIRunnerFromOptions(target, options);
+      if (options.noCache) return runner;
+      const { withResponseCache } = await import('./cache/response-cache.js');
+      return withResponseCache(runner, { ...(options.cacheDir ? { directory: path.resolve(options.cacheDir) } : {}) });
+    },
+  },
 ];
 
 export function modelSpecHelp(): string {

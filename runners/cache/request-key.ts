@@ -1,0 +1,48 @@
+// The response cache's key: a hash of the canonical request — the runner's identity (served model name,
+// server-side generation fields), the prompt parts with each image's BYTES hashed (never its path:
+// the same picture under another name is the same request, and a changed file is a different one),
+// and the generation settings. The sample id is not part of it.
+import { hashOf, sha256 } from '../../core/hash.js';
+import { readMedia } from '../../core/safe-path.js';
+import type { MediaRef } from '../../tasks/types.js';
+import type { Part, Request } from '../types.js';
+
+/** Bumped when the key's shape changes, so old entries are simply never found again. */
+export const CACHE_KEY_FORMAT = 1;
+
+const MEMO_LIMIT = 50_000;
+
+export class RequestKeyer {
+  // VQAv2 asks about five questions per image: hash each file once per process.
+  private readonly imageHashes = new Map<string, Promise<string>>();
+
+  async keyOf(request: Request, identity: Record<string, unknown>): Promise<string> {
+    const parts = await Promise.all(request.parts.map((part) => this.canonicalPart(part)));
+    return hashOf({
+      format: CACHE_KEY_FORMAT,
+      identity,
+      system: request.system ?? null,
+      parts,
+      maxNewTokens: request.maxNewTokens,
+      numBeams: request.numBeams,
+      stop: request.stop,
+    });
+  }
+
+  private async canonicalPart(part: Part): Promise<unknown> {
+    if (part.type === 'text') return { type: 'text', text: part.text };
+    if (part.type === 'image') return { type: 'image', sha256: await this.hashImage(part.source) };
+    return { type: 'video', frames: await Promise.all(part.frames.map((frame) => this.hashImage(frame))) };
+  }
+
+  private hashImage(ref: MediaRef): Promise<string> {
+    let hash = this.imageHashes.get(ref.path);
+    if (!hash) {
+      if (this.imageHashes.size >= MEMO_LIMIT) this.imageHashes.delete(this.imageHashes.keys().next().value!);
+      hash = readMedia(ref).then((bytes) => sha256(bytes));
+      hash.catch(() => this.imageHashes.delete(ref.path));
+      this.imageHashes.set(ref.path, hash);
+    }
+    return hash;
+  }
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { RequestKeyer } from '../../../runners/cache/request-key.js';
+import { defaultCacheDirectory, withResponseCache, type CachedRunner } from '../../../runners/cache/response-cache.js';
+import { ResponseStore } from '../../../runners/cache/response-store.js';
+import type { Output, Request, Runner } from '../../../runners/types.js';
+import { bundledDataDir, getTask } from '../../../tasks/registry.js';
+import { temporaryFolder } from '../../helpers/cli.js';
+
+const root = bundledDataDir(getTask('vqav2'));
+const imageFolder = path.join(root, 'val2014');
+const [firstImage, secondImage] = readdirSync(imageFolder).filter((name) => name.endsWith('.jpg'));
+
+function request(sampleId: string, question: string, image = path.join(imageFolder, firstImage!), imageRoot = root): Request {
+  return { sampleId, parts: [{ type: 'image', source: { kind: 'image', path: image, root: imageRoot } }, { type: 'text', text: question }], maxNewTokens: 10, numBeams: 1, stop: ['\n'] };
+}
+
+/** A runner that answers from a function and counts what it was asked. */
+function countingRunner(answer: (request: Request) => Output, cacheIdentity: Record<string, unknown> | null = { modelName: 'm' }): Runner & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    id: 'fake',
+    modelId: 'm',
+    batchSize: 1,
+    maxInFlight: 4,
+    ...(cacheIdentity ? { cacheIdentity } : {}),
+    asked,
+    async generate(batch) {
+      asked.push(...batch.map((item) => item.sampleId));
+      return batch.map(answer);
+    },
+    async close() {},
+  };
+}
+
+const answered = (text: string): Output => ({ text, finishReason: 'stop', latencyMs: 5, tokens: 1 });
+const running = new AbortController().signal;
+
+test('the key hashes image bytes, not paths, with the identity and generation settings; not the sample id', async () => {
+  const keyer = new RequestKeyer();
+  const copyFolder = temporaryFolder();
+  copyFileSync(path.join(imageFolder, firstImage!), path.join(copyFolder, 'renamed.jpg'));
+  const identity = { modelName: 'emu2-chat' };
+  const base = await keyer.keyOf(request('a', 'What color?'), identity);
+  assert.match(base, /^[0-9a-f]{64}$/);
+  assert.equal(await keyer.keyOf(request('b', 'What color?'), identity), base);
+  assert.equal(await keyer.keyOf(request('a', 'What color?', path.join(copyFolder, 'renamed.jpg'), copyFolder), identity), base);
+  const different = [
+    await keyer.keyOf(request('a', 'What color?', path.join(imageFolder, secondImage!)), identity),
+    await keyer.keyOf(request('a', 'What shape?'), identity),
+    await keyer.keyOf(request('a', 'What color?'), { modelName: 'other' }),
+    await keyer.keyOf({ ...request('a', 'What color?'), maxNewTokens: 11 }, identity),
+    await keyer.keyOf({ ...request('a', 'What color?'), system: 'Be brief.' }, identity),
+  ];
+  assert.equal(new Set([base, ...different]).size, different.length + 1);
+});
+
+test('a repeated request is answered from the cache and marked; errors are never stored', async () => {
+  const directory = temporaryFolder();
+  const inner = countingRunner((item) => (item.parts.some((part) => part.type === 'text' && part.text === 'fails') ? { text: '', finishReason: 'error', error: 'HTTP 503', latencyMs: 1 } : answered(`re: ${item.sampleId}`)));
+  const runner = withResponseCache(inner, { directory }) as CachedRunner;
+  assert.equal(runner.maxInFlight, 4);
+  const first = await runner.generate([request('1', 'What color?'), request('2', 'fails')], running);
+  assert.deepEqual(first.map((output) => [output.text, output.finishReason, output.cached ?? false]), [['re: 1', 'stop', false], ['', 'error', false]]);
+  const second = await runner.generate([request('3', 'How many?'), request('1b', 'What color?'), request('2b', 'fails')], running);
+  assert.deepEqual(second.map((output) => [output.text, output.cached ?? false]), [['re: 3', false], ['re: 1', true], ['', false]]);
+  assert.equal(second[1]!.tokens, 1);
+  assert.deepEqual(inner.asked, ['1', '2', '3', '2b']);
+  assert.deepEqual(runner.cacheStats(), { hits: 1, misses: 4, writes: 2, writeFailures: 0 });
+});
+
+test('a torn or foreign cache file reads as a miss and is replaced', async () => {
+  const directory = temporaryFolder();
+  const inner = countingRunner(() => answered('fresh'));
+  const runner = withResponseCache(inner, { directory });
+  await runner.generate([request('1', 'q')], running);
+  const store = new ResponseStore(directory);
+  const key = await new RequestKeyer().keyOf(request('1', 'q'), { modelName: 'm' });
+  const file = store.fileFor(key);
+  writeFileSync(file, readFileSync(file, 'utf8').slice(0, 20));
+  const [afterTear] = await runner.generate([request('1', 'q')], running);
+  assert.equal(afterTear!.cached ?? false, false);
+  assert.equal(inner.asked.length, 2);
+  const [afterRewrite] = await runner.generate([request('1', 'q')], running);
+  assert.equal(afterRewrite!.cached, true);
+  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), key: 'another' }));
+  assert.equal(await store.get(key), undefined);
+});
+
+test('concurrent writers of one key never expose a partial entry and leave no temporary files', async () => {
+  const directory = temporaryFolder();
+  const writers = [new ResponseStore(directory), new ResponseStore(directory)];
+  const key = 'ab'.repeat(32);
+  const long = 'x'.repeat(200_000);
+  await writers[0]!.put(key, { text: long, finishReason: 'stop', latencyMs: 1 });
+  const operations: Array<Promise<unknown>> = [];
+  for (let round = 0; round < 40; round += 1) {
+    operations.push(writers[round % 2]!.put(key, { text: long, finishReason: 'stop', latencyMs: round }));
+    operations.push(
+      writers[(round + 1) % 2]!.get(key).then((entry) => {
+        assert.ok(entry, 'an entry is always readable');
+        assert.equal(entry.text.length, long.length);
+      }),
+    );
+  }
+  await Promise.all(operations);
+  assert.deepEqual(readdirSync(path.join(directory, 'ab')), [`${key}.json`]);
+});
+
+test('a runner that does not decode deterministically passes through uncached, saying so', async () => {
+  const directory = temporaryFolder();
+  const inner = countingRunner(() => answered('sampled'), null);
+  const runner = withResponseCache(inner, { directory });
+  await runner.generate([request('1', 'q')], running);
+  await runner.generate([request('1', 'q')], running);
+  assert.equal(inner.asked.length, 2);
+  assert.match(runner.warnings!.join('\n'), /not cached/);
+  assert.deepEqual(readdirSync(directory), []);
+});
+
+test('the default folder is $EMU_EVAL_CACHE/responses, else .cache/responses in the repository', () => {
+  const saved = process.env.EMU_EVAL_CACHE;
+  try {
+    process.env.EMU_EVAL_CACHE = '/tmp/emu-cache';
+    assert.equal(defaultCacheDirectory(), '/tmp/emu-cache/responses');
+    delete process.env.EMU_EVAL_CACHE;
+    assert.match(defaultCacheDirectory(), /[\\/]\.cache[\\/]responses$/);
+  } finally {
+    if (saved === undefined) delete process.env.EMU_EVAL_CACHE;
+    else process.env.EMU_EVAL_CACHE = saved;
+  }
+});
