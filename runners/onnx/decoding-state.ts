@@ -1,0 +1,122 @@
+// The decoder's state between steps for a batch of rows: the KV cache (the present.* outputs of the
+// last step, fed back as past_key_values.*), the attention mask over everything cached, and each row's
+// next position. `selectRows` serves three purposes with one copy: dropping finished rows, expanding a
+// prompt into beams, and reordering beams after each beam-search step.
+import { Tensor } from 'onnxruntime-node';
+import type { ModelSessions } from './sessions.js';
+import { emptyFloatData, floatTensor, integerTensor, readFloat32, type FloatData } from './tensors.js';
+
+export interface StepLogits {
+  /** float32 logits, [rows, positions, vocabulary]. */
+  values: Float32Array;
+  positions: number;
+  vocabularySize: number;
+}
+
+export class DecodingState {
+  private past: Tensor[];
+  /** 1 = real token, 0 = left padding; rows × cachedLength, already in the decoder's integer type. */
+  private mask: BigInt64Array | Int32Array;
+  private cachedLength = 0;
+  private nextPositions: number[];
+
+  constructor(
+    private readonly model: ModelSessions,
+    public rows: number,
+  ) {
+    const { decoder } = model.signature;
+    const emptyPast = floatTensor(decoder.pastType, emptyFloatData(decoder.pastType, 0), [rows, decoder.keyValueHeads, 0, decoder.headDim]);
+    this.past = decoder.layers.flatMap(() => [emptyPast, emptyPast]);
+    this.mask = decoder.maskType === 'int64' ? new BigInt64Array(0) : new Int32Array(0);
+    this.nextPositions = new Array<number>(rows).fill(0);
+  }
+
+  get length(): number {
+    return this.cachedLength;
+  }
+
+  /**
+   * Runs the decoder on `embeds` [rows, steps, hidden] whose padding is given by `currentMask`
+   * (rows × steps, 1 = real). `logitsToKeep` is how many trailing positions need logits (0 = all).
+   */
+  async step(embeds: Tensor, currentMask: Uint8Array, logitsToKeep: number): Promise<StepLogits> {
+    const { decoder } = this.model.signature;
+    const steps = embeds.dims[1];
+    const total = this.cachedLength + steps;
+    const mask = this.mask instanceof BigInt64Array ? new BigInt64Array(this.rows * total) : new Int32Array(this.rows * total);
+    const positions = new Array<number>(this.rows * steps);
+    for (let row = 0; row < this.rows; row++) {
+      copyRow(this.mask, row * this.cachedLength, this.cachedLength, mask, row * total);
+      for (let index = 0; index < steps; index++) {
+        const value = currentMask[row * steps + index];
+        if (mask instanceof BigInt64Array) mask[row * total + this.cachedLength + index] = BigInt(value);
+        else mask[row * total + this.cachedLength + index] = value;
+      }
+      // position_ids = cumsum(mask) - 1, with padding clamped to 0 (its attention is masked anyway).
+      let position = this.nextPositions[row];
+      for (let index = 0; index < steps; index++) {
+        const real = currentMask[row * steps + index] === 1;
+        positions[row * steps + index] = real ? position : Math.max(position - 1, 0);
+        if (real) position++;
+      }
+      this.nextPositions[row] = position;
+    }
+
+    const feeds: Record<string, Tensor> = {
+      [decoder.embedsName]: embeds,
+      [decoder.maskName]: new Tensor(decoder.maskType, mask, [this.rows, total]),
+    };
+    if (decoder.positionName) feeds[decoder.positionName] = integerTensor(decoder.positionType, positions, [this.rows, steps]);
+    if (decoder.logitsToKeepName) feeds[decoder.logitsToKeepName] = integerTensor(decoder.logitsToKeepType, [logitsToKeep], []);
+    if (decoder.useCacheBranchName) feeds[decoder.useCacheBranchName] = new Tensor('bool', [this.cachedLength > 0], [1]);
+    decoder.layers.forEach((layer, index) => {
+      feeds[layer.pastKey] = this.past[2 * index];
+      feeds[layer.pastValue] = this.past[2 * index + 1];
+    });
+
+    const outputs = await this.model.decoder.run(feeds);
+    this.past = decoder.layers.flatMap((layer) => [outputs[layer.presentKey], outputs[layer.presentValue]]);
+    this.mask = mask;
+    this.cachedLength = total;
+
+    const logits = outputs[decoder.logitsName];
+    const [, positionsReturned, vocabularySize] = logits.dims;
+    let values = readFloat32(logits);
+    // A decoder without num_logits_to_keep returns every position; keep only what was asked for.
+    const wanted = logitsToKeep === 0 ? positionsReturned : Math.min(logitsToKeep, positionsReturned);
+    if (wanted !== positionsReturned) values = trailingPositions(values, this.rows, positionsReturned, wanted, vocabularySize);
+    return { values, positions: wanted, vocabularySize };
+  }
+
+  /** Keeps (and repeats, or reorders) rows: row i of the new state is row `sources[i]` of this one. */
+  selectRows(sources: number[]): void {
+    this.past = this.past.map((tensor) => selectTensorRows(tensor, sources));
+    const mask = this.mask instanceof BigInt64Array ? new BigInt64Array(sources.length * this.cachedLength) : new Int32Array(sources.length * this.cachedLength);
+    sources.forEach((source, row) => copyRow(this.mask, source * this.cachedLength, this.cachedLength, mask, row * this.cachedLength));
+    this.mask = mask;
+    this.nextPositions = sources.map((source) => this.nextPositions[source]);
+    this.rows = sources.length;
+  }
+}
+
+function copyRow(from: BigInt64Array | Int32Array, start: number, length: number, to: BigInt64Array | Int32Array, offset: number): void {
+  if (from instanceof BigInt64Array && to instanceof BigInt64Array) to.set(from.subarray(start, start + length), offset);
+  else if (from instanceof Int32Array && to instanceof Int32Array) to.set(from.subarray(start, start + length), offset);
+}
+
+function selectTensorRows(tensor: Tensor, sources: number[]): Tensor {
+  const data = tensor.data as FloatData;
+  const rowSize = tensor.dims.slice(1).reduce((product, dim) => product * dim, 1);
+  const selected = data instanceof Float32Array ? new Float32Array(sources.length * rowSize) : new Uint16Array(sources.length * rowSize);
+  sources.forEach((source, row) => selected.set(data.subarray(source * rowSize, (source + 1) * rowSize), row * rowSize));
+  return new Tensor(tensor.type, selected, [sources.length, ...tensor.dims.slice(1)]);
+}
+
+function trailingPositions(values: Float32Array, rows: number, positions: number, keep: number, vocabularySize: number): Float32Array {
+  const kept = new Float32Array(rows * keep * vocabularySize);
+  for (let row = 0; row < rows; row++) {
+    const start = (row * positions + positions - keep) * vocabularySize;
+    kept.set(values.subarray(start, start + keep * vocabularySize), row * keep * vocabularySize);
+  }
+  return kept;
+}

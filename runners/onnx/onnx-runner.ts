@@ -1,0 +1,174 @@
+// The ONNX backend: createOnnxRunner(modelDir, options) loads a transformers.js-style VLM folder and
+// returns a Runner. The main thread renders prompts, reads and preprocesses images (ahead of the
+// workers, bounded to workers + 1 batches alive at once); workers run the vision encoder, embeddings and
+// decoder loop. Per-request problems come back as error outputs; the batch goes on.
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { errorMessage } from '../../core/errors.js';
+import { readMedia } from '../../core/safe-path.js';
+import type { MediaRef } from '../../tasks/types.js';
+import type { Output, Request, Runner, RunnerOptions } from '../types.js';
+import { ChatTemplate } from './chat-template.js';
+import { mapLimited, Semaphore } from './concurrency.js';
+import type { GeneratedRow, GenerationRow } from './generation-types.js';
+import { preprocessImage, resolvePreprocessing, type ImagePreprocessing } from './image-preprocess.js';
+import { openModelFolder, type ModelFolder } from './model-folder.js';
+import { countParameters, declaredParameters } from './param-count.js';
+import { PromptEncoder } from './prompt-encoding.js';
+import { assertProvidersInstalled, defaultThreads, executionProviders, resolveDevices } from './providers.js';
+import { resolveImageTokens, TextTokenizer } from './tokenizer.js';
+import { WorkerPool } from './worker-pool.js';
+import type { WorkerInit } from './worker-protocol.js';
+
+export const SMOKE_TEST_NOTE = 'tiny-emu is a random-weight smoke-test model: its scores are near zero by design';
+const DEFAULT_BATCH_SIZE = 8;
+const DEFAULT_MAX_NEW_TOKENS = 16;
+
+interface PreparedRequest {
+  row?: GenerationRow;
+  error?: string;
+}
+
+export async function createOnnxRunner(modelDir: string, options: RunnerOptions = {}): Promise<Runner> {
+  const folder = await openModelFolder(modelDir, options.dtype);
+  const targets = resolveDevices(options.device, options.devices);
+  assertProvidersInstalled(targets);
+  const tokenizer = new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
+  const imageTokens = resolveImageTokens(folder.settings, tokenizer, folder.directory);
+  const preprocessing = resolvePreprocessing(folder.preprocessor, path.join(folder.directory, 'preprocessor_config.json'));
+  const chatTemplate = folder.chatTemplate === undefined ? undefined : new ChatTemplate(folder.chatTemplate, folder.tokenizerConfig);
+
+  const inits: WorkerInit[] = targets.map((target) => ({
+    type: 'init',
+    directory: folder.directory,
+    files: folder.files,
+    settings: folder.settings,
+    tokenizerJson: folder.tokenizerJson,
+    tokenizerConfig: folder.tokenizerConfig,
+    tokenizerVocabularySize: tokenizer.vocabularySize(),
+    session: { executionProviders: executionProviders(target), intraOpThreads: options.threads ?? defaultThreads(target, targets.length) },
+    imageHeight: preprocessing.height,
+    imageWidth: preprocessing.width,
+    label: target.label,
+  }));
+  const { pool, ready } = await WorkerPool.start(inits);
+  const tokensPerImage = ready[0].tokensPerImage;
+  const encoder = new PromptEncoder({ tokenizer, imageTokens, tokensPerImage, chatTemplate, maxPositions: folder.settings.maxPositions });
+  const maxInFlight = targets.length + 1;
+  // Image decoding shares the CPU with onnxruntime's CPU threads; keep it to the cores they leave free.
+  const cpuThreads = inits.reduce((sum, init) => sum + (init.session.intraOpThreads ?? 1), 0);
+  const decodeConcurrency = Math.max(1, Math.min(8, availableParallelism() - cpuThreads));
+  const batchesAlive = new Semaphore(maxInFlight);
+
+  return {
+    id: 'onnx',
+    modelId: modelIdentity(folder),
+    params: options.params !== undefined ? declaredParameters(options.params) : countParameters(folder),
+    notes: runnerNotes(folder, targets.map((target) => target.kind)),
+    warnings: chatTemplate ? [] : ['the model has no chat template: a request with a system message is encoded as "<system> <prompt>" plain text'],
+    batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+    maxInFlight,
+    generate: (batch, signal) =>
+      batchesAlive.use(async () => {
+        signal.throwIfAborted();
+        const started = performance.now();
+        const prepared = await prepareBatch(batch, encoder, preprocessing, folder, options, decodeConcurrency);
+        const preparationMs = performance.now() - started;
+        signal.throwIfAborted();
+        const runnable = prepared.flatMap((entry) => (entry.row ? [entry.row] : []));
+        let results: GeneratedRow[] = [];
+        let computeMs = 0;
+        if (runnable.length > 0) {
+          const transfer = runnable.flatMap((row) => (row.pixelValues ? [row.pixelValues.buffer as ArrayBuffer] : []));
+          ({ results, computeMs } = await pool.run(runnable, transfer, signal));
+        }
+        const latencyMs = preparationMs + computeMs;
+        let next = 0;
+        return prepared.map((entry): Output => {
+          if (!entry.row) return { text: '', finishReason: 'error', error: entry.error, latencyMs };
+          const result = results[next++];
+          const output: Output = { text: result.text, finishReason: result.finishReason, latencyMs, tokens: result.tokenIds.length };
+          if (result.error !== undefined) output.error = result.error;
+          return output;
+        });
+      }),
+    close: () => pool.close(),
+  };
+}
+
+/**
+ * Encodes every prompt, then decodes all the batch's images with bounded concurrency. A request whose
+ * prompt or image fails gets an error entry; the others are unaffected.
+ */
+async function prepareBatch(
+  batch: Request[],
+  encoder: PromptEncoder,
+  preprocessing: ImagePreprocessing,
+  folder: ModelFolder,
+  options: RunnerOptions,
+  decodeConcurrency: number,
+): Promise<PreparedRequest[]> {
+  const imageSize = 3 * preprocessing.height * preprocessing.width;
+  const prepared: PreparedRequest[] = [];
+  const images: Array<{ request: number; index: number; ref: MediaRef }> = [];
+  batch.forEach((request, requestIndex) => {
+    let encoded;
+    try {
+      encoded = encoder.encode(request);
+    } catch (error) {
+      prepared.push({ error: errorMessage(error) });
+      return;
+    }
+    encoded.images.forEach((ref, index) => images.push({ request: requestIndex, index, ref }));
+    const requestedTokens = request.maxNewTokens > 0 ? request.maxNewTokens : (options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS);
+    // Generation may not run past max_position_embeddings: the budget shrinks to fit.
+    const room = folder.settings.maxPositions === undefined ? requestedTokens : folder.settings.maxPositions - encoded.inputIds.length;
+    prepared.push({
+      row: {
+        inputIds: encoded.inputIds,
+        pixelValues: encoded.images.length > 0 ? new Float32Array(encoded.images.length * imageSize) : undefined,
+        imageCount: encoded.images.length,
+        maxNewTokens: Math.min(requestedTokens, room),
+        numBeams: request.numBeams > 0 ? request.numBeams : (options.numBeams ?? 1),
+        stop: request.stop,
+      },
+    });
+  });
+  await mapLimited(images, decodeConcurrency, async (image) => {
+    const entry = prepared[image.request];
+    if (!entry.row) return;
+    try {
+      const pixels = await loadImage(image.ref, preprocessing);
+      entry.row?.pixelValues?.set(pixels, image.index * imageSize);
+    } catch (error) {
+      entry.row = undefined;
+      entry.error = errorMessage(error);
+    }
+  });
+  return prepared;
+}
+
+async function loadImage(image: MediaRef, preprocessing: ImagePreprocessing): Promise<Float32Array> {
+  if (image.kind === 'video') throw new Error(`${image.path} is a video file: the ONNX runner takes video as sampled frames (runners/media)`);
+  const bytes = await readMedia(image);
+  try {
+    return await preprocessImage(bytes, preprocessing);
+  } catch (error) {
+    throw new Error(`cannot decode image ${image.path}: ${errorMessage(error)}`);
+  }
+}
+
+function modelIdentity(folder: ModelFolder): string {
+  const name = folder.settings.name || path.basename(folder.directory);
+  const dtypes = [...new Set(Object.values(folder.dtypes))];
+  return dtypes.length === 1 && dtypes[0] === 'fp32' ? name : `${name} (${Object.entries(folder.dtypes).map(([component, dtype]) => `${component}=${dtype}`).join(', ')})`;
+}
+
+function runnerNotes(folder: ModelFolder, kinds: string[]): string[] {
+  const notes: string[] = [];
+  if (folder.settings.smokeTest) notes.push(SMOKE_TEST_NOTE);
+  if (kinds.some((kind) => kind !== 'cpu')) {
+    notes.push('onnxruntime-node has no IO binding: the KV cache is copied between GPU and host memory at every decoder step');
+  }
+  return notes;
+}

@@ -1,0 +1,85 @@
+// Tensor helpers for the dtypes exported decoders use. Node 20 has no Float16Array, so onnxruntime-node
+// hands float16 tensors over as Uint16Array bit patterns; these helpers convert at the edges so the
+// search code works in float32 whatever the model's dtype.
+import { Tensor } from 'onnxruntime-node';
+
+export type FloatType = 'float32' | 'float16';
+export type IntegerType = 'int64' | 'int32';
+export type FloatData = Float32Array | Uint16Array;
+
+const conversionView = new DataView(new ArrayBuffer(4));
+
+export function float32ToFloat16Bits(value: number): number {
+  conversionView.setFloat32(0, value);
+  const bits = conversionView.getUint32(0);
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = (bits >>> 23) & 0xff;
+  let mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa !== 0 ? 0x200 : 0);
+  let halfExponent = exponent - 127 + 15;
+  if (halfExponent >= 0x1f) return sign | 0x7c00;
+  if (halfExponent <= 0) {
+    if (halfExponent < -10) return sign;
+    mantissa |= 0x800000;
+    const shift = 14 - halfExponent;
+    let half = mantissa >>> shift;
+    // round half to even
+    const remainder = mantissa & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    if (remainder > halfway || (remainder === halfway && (half & 1) === 1)) half++;
+    return sign | half;
+  }
+  let half = sign | (halfExponent << 10) | (mantissa >>> 13);
+  const remainder = mantissa & 0x1fff;
+  if (remainder > 0x1000 || (remainder === 0x1000 && (half & 1) === 1)) half++;
+  return half;
+}
+
+export function float16BitsToFloat32(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >>> 10) & 0x1f;
+  const mantissa = bits & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 0x1f) return mantissa === 0 ? sign * Infinity : NaN;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}
+
+/** A float tensor's values as float32, converting float16 bit patterns (and Float16Array, where it exists). */
+export function readFloat32(tensor: Tensor): Float32Array {
+  const data = tensor.data;
+  if (data instanceof Float32Array) return data;
+  if (data instanceof Uint16Array) return Float32Array.from(data, float16BitsToFloat32);
+  if (ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
+  throw new Error(`expected a float tensor, found ${tensor.type}`);
+}
+
+/** Converts float32 values to the storage a tensor of `type` needs. */
+export function toFloatData(type: FloatType, values: Float32Array): FloatData {
+  if (type === 'float32') return values;
+  return Uint16Array.from(values, float32ToFloat16Bits);
+}
+
+export function floatTensor(type: FloatType, values: FloatData, dims: readonly number[]): Tensor {
+  return new Tensor(type, values, dims);
+}
+
+export function emptyFloatData(type: FloatType, length: number): FloatData {
+  return type === 'float32' ? new Float32Array(length) : new Uint16Array(length);
+}
+
+export function integerTensor(type: IntegerType, values: ArrayLike<number>, dims: readonly number[]): Tensor {
+  if (type === 'int32') return new Tensor('int32', Int32Array.from(values), dims);
+  const data = new BigInt64Array(values.length);
+  for (let index = 0; index < values.length; index++) data[index] = BigInt(values[index]);
+  return new Tensor('int64', data, dims);
+}
+
+export function asFloatType(type: string, where: string): FloatType {
+  if (type === 'float32' || type === 'float16') return type;
+  throw new Error(`${where} has type ${type}; only float32 and float16 are supported`);
+}
+
+export function asIntegerType(type: string, where: string): IntegerType {
+  if (type === 'int64' || type === 'int32') return type;
+  throw new Error(`${where} has type ${type}; only int64 and int32 are supported`);
+}
