@@ -16,7 +16,15 @@ export async function fitToContext(runner: Runner, demos: Sample[], build: (demo
   let kept = demos;
   let request = build(kept);
   if (!runner.promptTokens || runner.contextLength === undefined || kept.length === 0) return { request, demos: kept, dropped: 0 };
-  while (kept.length > 0 && (await runner.promptTokens(request)) + request.maxNewTokens > runner.contextLength) {
+  const tokens = async (candidate: Request) => {
+    try {
+      return await runner.promptTokens!(candidate);
+    } catch {
+      // A prompt the runner cannot encode fails as that sample's error when generated; not here.
+      return 0;
+    }
+  };
+  while (kept.length > 0 && (await tokens(request)) + request.maxNewTokens > runner.contextLength) {
     kept = kept.slice(1);
     request = build(kept);
   }

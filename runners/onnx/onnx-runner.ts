@@ -68,6 +68,9 @@ export async function createOnnxRunner(modelDir: string, options: RunnerOptions 
     warnings: chatTemplate ? [] : ['the model has no chat template: a request with a system message is encoded as "<system> <prompt>" plain text'],
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
     maxInFlight,
+    ...(folder.settings.maxPositions !== undefined ? { contextLength: folder.settings.maxPositions } : {}),
+    // Lets the engine drop few-shot demonstrations that would overflow the context (fit-to-context.ts).
+    promptTokens: async (request) => encoder.countTokens(request),
     generate: (batch, signal) =>
       batchesAlive.use(async () => {
         signal.throwIfAborted();

@@ -64,8 +64,22 @@ export class PromptEncoder {
     return { text: template.render(messages, true), images, addSpecialTokens: false };
   }
 
+  /** Tokens the prompt occupies once images are expanded, whether or not it fits the context. */
+  countTokens(request: Request): number {
+    return this.expand(request).inputIds.length;
+  }
+
   encode(request: Request): EncodedPrompt {
-    const { tokenizer, imageTokens, tokensPerImage, maxPositions } = this.options;
+    const { maxPositions } = this.options;
+    const encoded = this.expand(request);
+    if (maxPositions !== undefined && encoded.inputIds.length >= maxPositions) {
+      throw new PromptEncodingError(`the prompt is ${encoded.inputIds.length} tokens, but the model's max_position_embeddings is ${maxPositions}`);
+    }
+    return encoded;
+  }
+
+  private expand(request: Request): EncodedPrompt {
+    const { tokenizer, imageTokens, tokensPerImage } = this.options;
     const rendered = this.render(request);
     const ids = tokenizer.encode(rendered.text, rendered.addSpecialTokens);
     const placeholders = ids.filter((id) => id === imageTokens.placeholderId).length;
@@ -84,9 +98,6 @@ export class PromptEncoder {
       if (imageTokens.startId !== undefined) inputIds.push(imageTokens.startId);
       for (let index = 0; index < tokensPerImage; index++) inputIds.push(id);
       if (imageTokens.endId !== undefined) inputIds.push(imageTokens.endId);
-    }
-    if (maxPositions !== undefined && inputIds.length >= maxPositions) {
-      throw new PromptEncodingError(`the prompt is ${inputIds.length} tokens, but the model's max_position_embeddings is ${maxPositions}`);
     }
     return { inputIds, images: rendered.images };
   }

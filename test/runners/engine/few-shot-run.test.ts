@@ -58,3 +58,15 @@ test('a few-shot RICES run through tiny-emu: four retrieved demonstrations per s
   }
   assert.ok(trainIds.size >= 4);
 });
+
+test('demonstrations that overflow the context are dropped least relevant first, and counted', { timeout: 120_000 }, async () => {
+  const out = temporaryFolder();
+  const { code, stdout, stderr } = await runCli(['run', 'vqav2', '--shots', '32', '--limit', '2', '--out', out, '--json']);
+  assert.equal(code, 0, stderr);
+  const result = JSON.parse(stdout);
+  for (const record of records(result.runDirectory)) {
+    assert.equal(record.finishReason === 'error', false, record.error);
+    assert.ok(record.demosDropped > 0, `dropped ${record.demosDropped}`);
+    assert.equal(record.demoIds.length + record.demosDropped, 32);
+  }
+});

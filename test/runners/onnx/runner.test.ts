@@ -85,7 +85,7 @@ describe('createOnnxRunner on tiny-emu', () => {
       imageRequest({ kind: 'image', path: notAnImage, root: dataRoot }, 'what?'),
       imageRequest({ kind: 'image', path: path.join(dataRoot, 'link.png'), root: dataRoot }, 'what?'),
       imageRequest(images[0], 'what color is the car?'),
-      imageRequest(images[0], 'word '.repeat(600)),
+      imageRequest(images[0], 'word '.repeat(2100)),
       imageRequest(images[0], 'what does <image> mean?'),
     ];
     const outputs = await runner.generate(requests, signal());
@@ -93,12 +93,12 @@ describe('createOnnxRunner on tiny-emu', () => {
     assert.match(outputs[0].error ?? '', /not found/);
     assert.match(outputs[1].error ?? '', /cannot decode image/);
     assert.match(outputs[2].error ?? '', /outside the data root/);
-    assert.match(outputs[4].error ?? '', /max_position_embeddings is 512/);
+    assert.match(outputs[4].error ?? '', /max_position_embeddings is 2048/);
     assert.match(outputs[5].error ?? '', /1 image\(s\) but 2 <image> token/);
   });
 
   test('generation is shortened to fit max_position_embeddings', async () => {
-    const [output] = await runner.generate([imageRequest(images[0], 'word '.repeat(420), { maxNewTokens: 200 })], signal());
+    const [output] = await runner.generate([imageRequest(images[0], 'word '.repeat(1900), { maxNewTokens: 200 })], signal());
     assert.equal(output.finishReason, 'length');
     assert.ok((output.tokens ?? 0) < 200);
   });
