@@ -1,5 +1,6 @@
 import type { Chart, ChartConfiguration, ChartType, Plugin } from 'chart.js';
-import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
+import type { ChartJSNodeCanvas } from 'chartjs-node-canvas';
+import { ConfigError } from '../core/errors.js';
 
 export const CHART_WIDTH = 1200;
 export const CHART_HEIGHT = 800;
@@ -9,9 +10,22 @@ const FONT_SIZE = 17;
 
 let renderer: ChartJSNodeCanvas | undefined;
 
-/** One renderer for the process: creating one loads Chart.js and canvas afresh (hundreds of ms). */
-function chartRenderer(): ChartJSNodeCanvas {
-  renderer ??= new ChartJSNodeCanvas({
+/**
+ * One renderer for the process: creating one loads Chart.js and canvas afresh (hundreds of ms). Loaded
+ * on first use, so commands that draw no chart neither pay for canvas nor need its native build.
+ */
+async function chartRenderer(): Promise<ChartJSNodeCanvas> {
+  if (renderer) return renderer;
+  let module: typeof import('chartjs-node-canvas');
+  try {
+    module = await import('chartjs-node-canvas');
+  } catch (error) {
+    throw new ConfigError(
+      `charts need the native canvas package, which did not load (${(error as Error).message.split('\n')[0]}); ` +
+        'install libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev (scripts/setup.sh does) and run npm ci again',
+    );
+  }
+  renderer = new module.ChartJSNodeCanvas({
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
     backgroundColour: 'white',
@@ -30,7 +44,7 @@ function chartRenderer(): ChartJSNodeCanvas {
 export type ReportChartConfiguration = ChartConfiguration<ChartType, Array<LabelledPoint | number | null>>;
 
 export async function renderChart(configuration: ReportChartConfiguration): Promise<Buffer> {
-  return chartRenderer().renderToBuffer(configuration as unknown as ChartConfiguration, 'image/png');
+  return (await chartRenderer()).renderToBuffer(configuration as unknown as ChartConfiguration, 'image/png');
 }
 
 /**
