@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   http: async () => (await import('./http.js')).benchHttp(),
   rices: async () => (await import('./rices.js')).benchRices(),
   video: async () => (await import('./video.js')).benchVideo(),
+  memory: async () => (await import('./memory.js')).benchMemory(),
 };
 
 const requested = process.argv.slice(2).filter((name) => !name.startsWith('-'));

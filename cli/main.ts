@@ -7,6 +7,7 @@ import { dataCommand } from './data.js';
 import { historyCommand } from './history.js';
 import { processIO, type CommandIO } from './io.js';
 import { leaderboardCommand } from './leaderboard.js';
+import { mergeCommand } from './merge.js';
 import { nightlyCommand } from './nightly.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -31,6 +32,7 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress bar or informational messages' })
     .command(runCommand(io, setExitCode))
     .command(scoreCommand(io))
+    .command(mergeCommand(io))
     .command(tasksCommand(io))
     .command(dataCommand(io, setExitCode))
     .command(reportCommand(io))
@@ -39,7 +41,7 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
     .command(compareCommand(io, setExitCode))
     .command(nightlyCommand(io, setExitCode))
     .command(historyCommand(io))
-    .demandCommand(1, 'Name a command: run, score, tasks, data check, report, baselines, leaderboard, compare, nightly, history')
+    .demandCommand(1, 'Name a command: run, score, merge, tasks, data check, report, baselines, leaderboard, compare, nightly, history')
     .strict()
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns ?? 100))

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 
@@ -13,32 +13,76 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** The pid a lock file names; NaN for an unreadable one, 'gone' when it no longer exists. */
+function lockOwner(file: string): number | 'gone' {
+  try {
+    return Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw error;
+  }
+}
+
+/** Alive and not us: a pid equal to ours is a lock left by an earlier process that had our pid (a restarted container). */
+function heldByAnother(owner: number): boolean {
+  return Number.isInteger(owner) && owner !== process.pid && processAlive(owner);
+}
+
+function busy(runDirectory: string, owner: number): ConfigError {
+  return new ConfigError(`${runDirectory} is being written by another emu-eval process (pid ${owner}); wait for it or use another --out`);
+}
+
 /**
  * One writer per run directory. The lock holds the owner's pid; a lock whose owner is gone (killed
  * process) is stale and taken over, so a crash never blocks the resume that should follow it.
+ *
+ * Races closed: the lock appears with its pid already inside (hard link of a file written first), so
+ * no reader ever sees an empty lock and mistakes it for a stale one; a stale lock is taken over by
+ * renaming it aside, which only one process can do to a given file, and a process that finds it moved
+ * a live lock (taken over by another process between its read and its rename) puts it back and refuses.
  */
 export function acquireRunLock(runDirectory: string): () => void {
   const file = path.join(runDirectory, LOCK_FILE);
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    try {
-      const descriptor = openSync(file, 'wx');
-      writeSync(descriptor, `${process.pid}\n`);
-      closeSync(descriptor);
-      return () => {
-        try {
-          if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
-        } catch {
-          // Already gone: nothing to release.
-        }
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
-      if (Number.isInteger(owner) && owner !== process.pid && processAlive(owner)) {
-        throw new ConfigError(`${runDirectory} is being written by another emu-eval process (pid ${owner}); wait for it or use another --out`);
+  const mine = path.join(runDirectory, `${LOCK_FILE}.${process.pid}.new`);
+  const aside = path.join(runDirectory, `${LOCK_FILE}.${process.pid}.stale`);
+  writeFileSync(mine, `${process.pid}\n`);
+  try {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      try {
+        linkSync(mine, file);
+        return () => {
+          try {
+            if (lockOwner(file) === process.pid) unlinkSync(file);
+          } catch {
+            // Already gone: nothing to release.
+          }
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      unlinkSync(file);
+      const owner = lockOwner(file);
+      if (owner === 'gone') continue;
+      if (heldByAnother(owner)) throw busy(runDirectory, owner);
+      try {
+        renameSync(file, aside);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+      const moved = lockOwner(aside);
+      if (moved !== 'gone' && moved !== owner && heldByAnother(moved)) {
+        try {
+          linkSync(aside, file);
+        } catch {
+          // A third process locked it meanwhile; with three starting at once, that one keeps it.
+        }
+        unlinkSync(aside);
+        throw busy(runDirectory, moved);
+      }
+      unlinkSync(aside);
     }
+  } finally {
+    unlinkSync(mine);
   }
   throw new ConfigError(`could not take the lock on ${runDirectory}`);
 }

@@ -1,9 +1,11 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { ConfigError, errorMessage } from '../../core/errors.js';
 import { hashOf } from '../../core/hash.js';
 import type { ExtractionStrategy } from '../../evals/extract.js';
 import type { NormalizeMode } from '../../evals/metrics/types.js';
 import { describeEnvironment } from '../../evals/results/environment.js';
-import { openRunDirectory, writeMetricsRecord, writeRunRecord } from '../../evals/results/run-directory.js';
+import { openRunDirectory, writeMetricsRecord, writeRunRecord, type OpenedRun } from '../../evals/results/run-directory.js';
 import { acquireRunLock } from '../../evals/results/run-lock.js';
 import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type RunRecord } from '../../evals/results/schema.js';
 import { demosNeeded, getPreset, supportsFewShot, type ProtocolPreset } from '../../tasks/prompts/presets.js';
@@ -69,8 +71,30 @@ export interface EvaluationResult {
   resumed: boolean;
 }
 
+/** A readable model name for the run id: a server's host, a folder's or file's base name. */
 function slug(text: string): string {
-  return text.replace(/^.*[\\/]/, '').replace(/[^a-zA-Z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model';
+  const url = /^[a-z-]+:(https?:\/\/[^,]+)/.exec(text);
+  const name = url ? new URL(url[1]!).host : text.replace(/^.*[\\/]/, '');
+  return name.replace(/[^a-zA-Z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model';
+}
+
+/**
+ * Runner options that change how a run goes but not what it computes (connection limits, retries,
+ * caches, threads). They are recorded in run.json but left out of the configuration hash, so resuming
+ * with more concurrency or another timeout continues the same run.
+ */
+const OPERATIONAL_RUNNER_OPTIONS = new Set(['concurrency', 'requestTimeoutMs', 'maxRetries', 'retryDelayMs', 'noCache', 'cacheDir', 'apiKeyEnv', 'threads', 'devices', 'device', 'batchSize']);
+
+/** The identity of a run's results: what the run directory name and resume checks key on. */
+export function configHashOf(config: RunConfig, tasks: RunRecord['tasks'], kind: RunRecord['kind']): string {
+  const runnerOptions = Object.fromEntries(Object.entries(config.runnerOptions ?? {}).filter(([key]) => !OPERATIONAL_RUNNER_OPTIONS.has(key)));
+  const { batchSize: _batchSize, ...rest } = config;
+  return hashOf({ config: { ...rest, runnerOptions }, tasks, kind });
+}
+
+/** `<tasks>-<model>-<config hash>`: the same command (or the merge of its shards) names the same directory. */
+export function defaultRunId(tasks: string[], model: string, configHash: string): string {
+  return `${tasks.join('+')}-${slug(model)}-${configHash.slice(0, 10)}`;
 }
 
 function resolveSeeds(options: EvaluateOptions): number[] {
@@ -99,7 +123,7 @@ function resolveShots(options: EvaluateOptions, preset: ProtocolPreset): number[
 }
 
 /** Task × shots × trial. Settings without randomness (true zero-shot, RICES) need one trial only. */
-function planUnits(planned: PlannedTask[], config: RunConfig, preset: ProtocolPreset, selectors: Map<PlannedTask, DemoSelector>): EvaluationUnit[] {
+export function planUnits(planned: PlannedTask[], config: RunConfig, preset: ProtocolPreset, selectors: Map<PlannedTask, DemoSelector>): EvaluationUnit[] {
   const units: EvaluationUnit[] = [];
   for (const task of planned) {
     for (const shots of config.shots) {
@@ -158,8 +182,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     ...(judge ? { judge: judge.identity } : {}),
     ...(options.runnerOptions && Object.keys(options.runnerOptions).length > 0 ? { runnerOptions: { ...options.runnerOptions } } : {}),
   };
-  const configHash = hashOf({ config, tasks: planned.map((task) => task.record), kind: options.kind });
-  const runId = options.runId ?? `${options.tasks.join('+')}-${slug(options.model)}-${configHash.slice(0, 10)}`;
+  const configHash = configHashOf(config, planned.map((task) => task.record), options.kind);
+  const runId = options.runId ?? defaultRunId(options.tasks, options.model, configHash);
   if (!/^[a-zA-Z0-9._+-]+$/.test(runId)) throw new ConfigError(`--run-id "${runId}": use letters, digits, '.', '_', '+' and '-' only`, true);
 
   try {
@@ -208,8 +232,19 @@ async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promi
       updatedAt: now,
       attempts: 1,
     };
-    const { runDirectory, record, resumed } = openRunDirectory(options.outDir, fresh);
-    const release = acquireRunLock(runDirectory);
+    // Lock before opening: a process refused by the lock must not rewrite the run.json (status,
+    // attempts, command) of the run another process is writing.
+    const lockedDirectory = path.resolve(options.outDir, runId);
+    mkdirSync(lockedDirectory, { recursive: true });
+    const release = acquireRunLock(lockedDirectory);
+    let opened: OpenedRun;
+    try {
+      opened = openRunDirectory(options.outDir, fresh);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    const { runDirectory, record, resumed } = opened;
     for (const note of runner.notes ?? []) emit({ type: 'notice', level: 'warning', message: note });
     for (const warning of warnings) emit({ type: 'notice', level: 'warning', message: warning });
     try {

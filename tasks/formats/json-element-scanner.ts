@@ -81,6 +81,9 @@ export class JsonElementScanner {
 
   push(chunk: Buffer): JsonStreamElement[] {
     const elements: JsonStreamElement[] = [];
+    if (this.offset === 0 && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+      throw this.malformed(0, 'the file starts with a UTF-16 byte-order mark; JSON files must be UTF-8 (re-save the file as UTF-8)');
+    }
     let i = 0;
     while (i < chunk.length) {
       if (this.state === State.Capture) {
@@ -287,6 +290,12 @@ export class JsonElementScanner {
       return JSON.parse(text);
     } catch (error) {
       const message = (error as Error).message;
+      // Python's json.dump writes NaN and Infinity unless allow_nan=False; no JSON parser reads them.
+      const nonFinite = /[:,[]\s*(-?(?:NaN|Infinity))(?=\s*(?:[,}\]]|$))/.exec(text);
+      if (nonFinite) {
+        const byteOffset = start + Buffer.byteLength(text.slice(0, nonFinite.index + nonFinite[0].length - nonFinite[1]!.length));
+        throw this.malformed(byteOffset, `${nonFinite[1]} is not a JSON value (in ${where}; Python's json.dump writes it unless allow_nan=False)`, where);
+      }
       const position = /at position (\d+)/.exec(message);
       const byteOffset = position ? start + Buffer.byteLength(text.slice(0, Number(position[1]))) : start;
       throw this.malformed(byteOffset, `${message} (in ${where}, which starts at byte ${start})`, where);

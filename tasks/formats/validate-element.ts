@@ -9,7 +9,11 @@ export function validateElement<T>(schema: z.ZodType<T>, value: unknown, file: s
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
   const problems: DataProblem[] = [];
+  // A value of the wrong type gets one complaint: zod also runs the length check of `answers` on a
+  // string, which would add "expected exactly 10 characters" to "expected array".
+  const wrongType = result.error.issues.filter((issue) => issue.code === 'invalid_type').map((issue) => issue.path.join('\u0000'));
   for (const issue of result.error.issues) {
+    if (issue.code !== 'invalid_type' && wrongType.includes(issue.path.join('\u0000'))) continue;
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const field = describeJsonPath([...issue.path, key], elementPath);
@@ -18,15 +22,25 @@ export function validateElement<T>(schema: z.ZodType<T>, value: unknown, file: s
       continue;
     }
     const field = describeJsonPath(issue.path, elementPath);
-    const found = describeFound(valueAtPath(value, issue.path));
-    problems.push({ file, field, message: `${describeExpectation(issue)}, found ${found}` });
+    const foundValue = valueAtPath(value, issue.path);
+    const found = describeFound(foundValue);
+    problems.push({ file, field, message: `${describeExpectation(issue, foundValue)}, found ${found}${numberHint(foundValue)}` });
   }
   return { ok: false, problems };
 }
 
-function describeExpectation(issue: z.core.$ZodIssue): string {
+/** JSON numbers a double cannot hold: 1e400 parses to Infinity, 9007199254740993 to ...992. */
+function numberHint(value: unknown): string {
+  if (typeof value !== 'number') return '';
+  if (!Number.isFinite(value)) return ' (the number in the file is too large for a double)';
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) return ' (beyond 2^53: the number in the file may have been rounded when read)';
+  return '';
+}
+
+function describeExpectation(issue: z.core.$ZodIssue, found: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
+      if (typeof found === 'number' && !Number.isFinite(found)) return `expected a finite ${issue.expected === 'int' ? 'integer' : 'number'}`;
       return `expected ${issue.expected === 'int' ? 'an integer' : issue.expected}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
