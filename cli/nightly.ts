@@ -5,10 +5,9 @@ import { loadSuite, selectEntries } from '../evals/suites/load-suite.js';
 import { compareJson, formatCompareText } from '../reports/compare-report.js';
 import { writeNightlyReport } from '../reports/nightly-report.js';
 import { regressionSettings, withRegressionOptions } from './compare.js';
-import { abortOnInterrupt } from './interrupt.js';
-import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
+import { type Command, type CommandArguments, type CommandIO } from './io.js';
 import { EXIT } from './main.js';
-import { createProgressReporter } from './progress.js';
+import { startRunFeedback } from './run-feedback.js';
 import { parseEntryNames, runnerOptionsForEntry, sharedEvaluateOptions, withSuiteModelOptions } from './run-suite.js';
 
 export function nightlyCommand(io: CommandIO, setExitCode: (code: number) => void): Command {
@@ -35,17 +34,13 @@ export function nightlyCommand(io: CommandIO, setExitCode: (code: number) => voi
       if (date !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))) throw new ConfigError(`--date takes YYYY-MM-DD, found "${date}"`, true);
       const suite = loadSuite(argv.suite as string);
       const entries = selectEntries(suite, parseEntryNames(argv.entries));
-      const notify = notifier(io, argv);
-      const progress = createProgressReporter(io, !argv.quiet && !argv.json);
-      const interrupt = abortOnInterrupt(io);
+      const feedback = startRunFeedback(io, argv);
+      const notify = feedback.notify;
       try {
         const shared = sharedEvaluateOptions(argv, {
-          signal: interrupt.signal,
-          countTotals: io.interactive && !argv.quiet && !argv.json,
-          onEvent: (event) => {
-            if (event.type === 'notice') notify(event.level, event.message);
-            else progress.onEvent(event);
-          },
+          signal: feedback.signal,
+          countTotals: feedback.countTotals,
+          onEvent: feedback.onEvent,
         });
         const label = typeof argv.label === 'string' && argv.label.trim() ? argv.label.trim() : shared.model;
         const result = await runNightly({
@@ -62,7 +57,7 @@ export function nightlyCommand(io: CommandIO, setExitCode: (code: number) => voi
           notify,
           writeReport: writeNightlyReport,
         });
-        progress.stop();
+        feedback.finish();
         const night = result.night.record;
         if (argv.json) {
           io.stdout(
@@ -92,8 +87,7 @@ export function nightlyCommand(io: CommandIO, setExitCode: (code: number) => voi
         else if (night.status !== 'finished') setExitCode(EXIT.error);
         else if (night.regressions > 0) setExitCode(EXIT.regression);
       } finally {
-        progress.stop();
-        interrupt.dispose();
+        feedback.dispose();
       }
     },
   };

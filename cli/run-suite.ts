@@ -9,9 +9,8 @@ import { joinModelSpecs } from '../runners/openai/endpoints.js';
 import { openAIRunnerOptions } from '../runners/openai/run-flags.js';
 import { DEFAULT_MODEL, modelSpecHelp } from '../runners/registry.js';
 import type { RunnerOptions } from '../runners/types.js';
-import { abortOnInterrupt } from './interrupt.js';
-import { notifier, type CommandArguments, type CommandIO } from './io.js';
-import { createProgressReporter } from './progress.js';
+import { type CommandArguments, type CommandIO } from './io.js';
+import { startRunFeedback } from './run-feedback.js';
 import { asExtraction, parseDataOption } from './shared-options.js';
 import { formatSummaryTable } from './summary.js';
 
@@ -89,17 +88,13 @@ export async function runSuiteCommand(io: CommandIO, argv: CommandArguments, set
   if (argv.protocol !== undefined && argv.protocol !== 'emu2') throw new ConfigError('--suite decides the protocol of each entry; drop --protocol', true);
   const suite = loadSuite(argv.suite as string);
   const entries = selectEntries(suite, parseEntryNames(argv.entries));
-  const notify = notifier(io, argv);
-  const progress = createProgressReporter(io, !argv.quiet && !argv.json);
-  const interrupt = abortOnInterrupt(io);
+  const feedback = startRunFeedback(io, argv);
+  const notify = feedback.notify;
   try {
     const shared = sharedEvaluateOptions(argv, {
-      signal: interrupt.signal,
-      countTotals: io.interactive && !argv.quiet && !argv.json,
-      onEvent: (event) => {
-        if (event.type === 'notice') notify(event.level, event.message);
-        else progress.onEvent(event);
-      },
+      signal: feedback.signal,
+      countTotals: feedback.countTotals,
+      onEvent: feedback.onEvent,
     });
     const folder = path.resolve(argv.out as string, (argv['run-id'] as string | undefined) ?? defaultSuiteRunId(suite, shared.model, shared.data, entries));
     const result = await runSuite({
@@ -110,7 +105,7 @@ export async function runSuiteCommand(io: CommandIO, argv: CommandArguments, set
       runnerOptionsFor: runnerOptionsForEntry(argv),
       onEntryStart: (entry, index) => notify('info', `suite ${suite.name}: entry ${index + 1}/${entries.length} ${entry.name} (${entry.tasks.join(', ')}; ${entry.protocol}; shots ${entry.shots.join(',')})`),
     });
-    progress.stop();
+    feedback.finish();
     if (argv.json) {
       io.stdout(
         `${JSON.stringify({
@@ -126,7 +121,6 @@ export async function runSuiteCommand(io: CommandIO, argv: CommandArguments, set
     }
     if (result.manifest.status === 'interrupted') setExitCode(130);
   } finally {
-    progress.stop();
-    interrupt.dispose();
+    feedback.dispose();
   }
 }

@@ -8,9 +8,8 @@ import { joinModelSpecs } from '../runners/openai/endpoints.js';
 import { openAIRunnerOptions } from '../runners/openai/run-flags.js';
 import { presets } from '../tasks/prompts/presets.js';
 import { taskIds } from '../tasks/registry.js';
-import { abortOnInterrupt } from './interrupt.js';
-import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
-import { createProgressReporter } from './progress.js';
+import { type Command, type CommandArguments, type CommandIO } from './io.js';
+import { startRunFeedback } from './run-feedback.js';
 import { reportRun } from './report-run.js';
 import { runSuiteCommand } from './run-suite.js';
 import { asExtraction, parseDataOption, parseLimit, parseNumberList, withRunOutput } from './shared-options.js';
@@ -65,9 +64,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
       const argv = parsed as CommandArguments;
       if (argv.suite !== undefined) return runSuiteCommand(io, argv, setExitCode);
       if (!(argv.tasks as string[] | undefined)?.length) throw new ConfigError('name at least one task (emu-eval tasks lists them), or a --suite', true);
-      const notify = notifier(io, argv);
-      const progress = createProgressReporter(io, !argv.quiet && !argv.json);
-      const interrupt = abortOnInterrupt(io);
+      const feedback = startRunFeedback(io, argv);
       try {
         const devices = typeof argv.devices === 'string' ? argv.devices.split(',').map((device) => device.trim()).filter(Boolean) : undefined;
         const result = await evaluate({
@@ -104,19 +101,15 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
           ricesEncoder: argv['rices-encoder'] ? path.resolve(argv['rices-encoder'] as string) : undefined,
           frames: argv.frames as number | undefined,
           frameSampler: argv['frame-sampler'] as 'uniform' | 'interior' | 'midpoint' | undefined,
-          signal: interrupt.signal,
-          countTotals: io.interactive && !argv.quiet && !argv.json,
-          onEvent: (event) => {
-            if (event.type === 'notice') notify(event.level, event.message);
-            else progress.onEvent(event);
-          },
+          signal: feedback.signal,
+          countTotals: feedback.countTotals,
+          onEvent: feedback.onEvent,
         });
-        progress.stop();
+        feedback.finish();
         reportRun(io, argv, result);
         if (result.record.status === 'interrupted') setExitCode(130);
       } finally {
-        progress.stop();
-        interrupt.dispose();
+        feedback.dispose();
       }
     },
   };
