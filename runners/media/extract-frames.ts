@@ -1,10 +1,14 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { open, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileArgument, ticksToSeconds, type VideoProbe } from './ffprobe.js';
+import { h264AnnexB, isH264Track, planH264Stretches } from './h264-stream.js';
 import { runMediaTool, VideoDecodeError } from './media-tools.js';
+import { readMp4Track } from './mp4-index.js';
 import { planSeekSegments, type SeekSegment } from './seek-plan.js';
 
-// Frames come out of one ffmpeg process per video. Seeking: the concat demuxer, given the same file
+// Frames come out of one ffmpeg process per video. H.264 in MP4 (most video QA data) is read here
+// packet by packet and only the packets the targets need reach the decoder (h264-stream.ts): no
+// file reopening per seek, no non-reference frames. Elsewhere the concat demuxer, given the same file
 // once per segment with an `inpoint` at a keyframe, reopens it there, so one decoder decodes only
 // keyframe→target stretches (spawning ffmpeg costs ~0.25 s here, so one process per frame would
 // cost more than it saves). Frames are picked by timestamp, which survives B-frame reordering and
@@ -26,7 +30,9 @@ export interface FrameExtraction {
 export interface ExtractedFrames {
   /** One JPEG per position, in the order of `positions`. */
   files: string[];
-  method: 'seek' | 'linear';
+  method: 'packets' | 'seek' | 'linear';
+  /** Frames the decoder decoded, where known (packets path). */
+  framesDecoded?: number;
 }
 
 /** A damaged or enormous file must not hang a run: give up on one video after this long. */
@@ -36,6 +42,11 @@ const REORDER_MARGIN_FRAMES = 4;
 
 /** Seeks when the plan says it pays and falls back to a linear pass when a container seeks inexactly. */
 export async function extractFrames(extraction: FrameExtraction, probe: VideoProbe): Promise<ExtractedFrames> {
+  return (await extractByFeedingPackets(extraction)) ?? extractFramesWithDemuxer(extraction, probe);
+}
+
+/** ffmpeg's own demuxer does the seeking (any container): the path for everything but H.264 MP4. */
+export async function extractFramesWithDemuxer(extraction: FrameExtraction, probe: VideoProbe): Promise<ExtractedFrames> {
   const segments = planSeekSegments(probe, extraction.positions);
   if (segments) {
     const files = await extractBySeeking(extraction, probe, segments);
@@ -81,12 +92,55 @@ async function extractBySeeking(extraction: FrameExtraction, probe: VideoProbe, 
   });
   const list = path.join(extraction.outputFolder, 'segments.ffconcat');
   await writeFile(list, `${lines.join('\n')}\n`);
-  await runFfmpeg(extraction, ['-protocol_whitelist', 'file', '-f', 'concat', '-safe', '0', '-i', list, '-copyts'], windows.join('+'));
+  // One decoder thread: frame threads drain at every segment boundary, which costs more than they add here.
+  await runFfmpeg(extraction, [...(segments.length > 1 ? ['-threads', '1'] : []), '-protocol_whitelist', 'file', '-f', 'concat', '-safe', '0', '-i', list, '-copyts'], windows.join('+'));
   const files = await collectOutputs(extraction);
   return files.length === extraction.positions.length ? files : undefined;
 }
 
-async function runFfmpeg(extraction: FrameExtraction, input: string[], picks: string): Promise<void> {
+/**
+ * H.264 MP4 only: the planned packets go to ffmpeg's stdin and frames are picked by output index.
+ * Undefined when the file isn't one this path handles or the decoder didn't give exactly the frames
+ * asked for (the caller then uses ffmpeg's own demuxer, which also words any error about the file).
+ */
+async function extractByFeedingPackets(extraction: FrameExtraction): Promise<ExtractedFrames | undefined> {
+  const track = await readMp4Track(extraction.file);
+  if (!track?.samples || !isH264Track(track.samples) || track.probe.frameCount !== track.samples.positions.length) return undefined;
+  const samples = track.samples;
+  const handle = await open(extraction.file, 'r');
+  try {
+    const plan = await planH264Stretches(handle, samples, extraction.positions).catch(() => undefined);
+    if (!plan) return undefined;
+    const picks = plan.outputIndices.map((index) => `eq(n\\,${index})`).join('+');
+    const input = [
+      // Short stretches decode fastest on one thread (frame threads must drain at every IDR); the
+      // decode queue runs several videos at once to fill the cores.
+      ...(plan.stretches.length > 1 ? ['-threads', '1'] : []),
+      // Without reorder limits in the SPS, assume the most reordering rather than guess too little.
+      '-strict', 'strict',
+      '-f', 'h264', '-i', 'pipe:0',
+    ];
+    try {
+      await runFfmpeg(extraction, input, picks, h264AnnexB(handle, samples, plan));
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      await clearOutputs(extraction);
+      return undefined;
+    }
+    const files = await collectOutputs(extraction);
+    if (files.length === extraction.positions.length) return { files, method: 'packets', framesDecoded: plan.framesDecoded };
+    await clearOutputs(extraction);
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function clearOutputs(extraction: FrameExtraction): Promise<void> {
+  for (const name of await readdir(extraction.outputFolder)) if (/^frame-\d{4}\.jpg$/.test(name)) await rm(path.join(extraction.outputFolder, name), { force: true });
+}
+
+async function runFfmpeg(extraction: FrameExtraction, input: string[], picks: string, stdin?: AsyncIterable<Buffer>): Promise<void> {
   const filters = `select='${picks}',scale=${extraction.size}:${extraction.size}:flags=bicubic`;
   await runMediaTool(
     'ffmpeg',
@@ -102,7 +156,7 @@ async function runFfmpeg(extraction: FrameExtraction, input: string[], picks: st
       '-f', 'image2', '-start_number', '0',
       path.join(extraction.outputFolder, 'frame-%04d.jpg'),
     ],
-    { signal: extraction.signal, timeoutMs: EXTRACTION_TIMEOUT_MS },
+    { signal: extraction.signal, timeoutMs: EXTRACTION_TIMEOUT_MS, input: stdin },
   );
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
 
 // ffmpeg and ffprobe are system binaries (Debian's ffmpeg package). They are always spawned with an
 // argument array, never through a shell, so a video named `$(rm -rf ~).mp4` is only a file name.
@@ -27,8 +28,8 @@ export interface RunToolOptions {
   signal?: AbortSignal;
   /** Kill the tool after this long; a truncated or adversarial file must not hang a run. */
   timeoutMs?: number;
-  /** Bytes written to the tool's standard input (ffmpeg reading raw frames from `pipe:0`). */
-  input?: Buffer;
+  /** Bytes written to the tool's standard input (ffmpeg reading raw frames or a raw stream from `pipe:0`). */
+  input?: Buffer | AsyncIterable<Buffer>;
 }
 
 /** Runs ffmpeg or ffprobe to completion; rejects with a VideoDecodeError holding the tool's last stderr lines. */
@@ -53,10 +54,22 @@ export function runMediaTool(tool: MediaTool, args: readonly string[], options: 
       stderr += chunk;
       if (stderr.length > 2 * STDERR_KEPT_CHARACTERS) stderr = stderr.slice(-STDERR_KEPT_CHARACTERS);
     });
+    let inputError: Error | undefined;
     if (options.input) {
-      // ffmpeg may exit (bad arguments) before reading everything; that shows up as its exit status.
+      // ffmpeg may exit (bad arguments, or done after its last frame) before reading everything;
+      // that shows up as its exit status, so a closed pipe is not an error here.
       child.stdin!.on('error', () => {});
-      child.stdin!.end(options.input);
+      if (Buffer.isBuffer(options.input)) child.stdin!.end(options.input);
+      else {
+        const source = Readable.from(options.input);
+        source.on('error', (error) => {
+          // Our side failed to produce the input (a read error): stop the tool and say so.
+          inputError = error;
+          child.kill('SIGKILL');
+        });
+        source.pipe(child.stdin!);
+        child.stdin!.on('close', () => source.destroy());
+      }
     }
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -68,6 +81,10 @@ export function runMediaTool(tool: MediaTool, args: readonly string[], options: 
       clearTimeout(timer);
       if (code === 0) {
         resolve({ stdout: Buffer.concat(stdout), stderr });
+        return;
+      }
+      if (inputError) {
+        reject(new VideoDecodeError(`could not feed ${tool}: ${inputError.message}`));
         return;
       }
       const reason = timedOut ? `was stopped after ${options.timeoutMs} ms` : signal ? `was killed (${signal})` : `exited with status ${code}`;

@@ -71,11 +71,40 @@ async function readMoov(handle: FileHandle, fileSize: number): Promise<Buffer | 
 }
 
 export async function readMp4Index(file: string): Promise<VideoProbe | undefined> {
+  return (await readMp4Track(file))?.probe;
+}
+
+/** Where each compressed frame lies in the file, for reading packets without a demuxer process. */
+export interface Mp4SampleTable {
+  /** Byte offset and size of each sample, in decode order. */
+  offsets: Float64Array;
+  sizes: Uint32Array;
+  /** Presentation position (index into the probe's frameTicks) of each sample, in decode order. */
+  positions: Uint32Array;
+  /** Sync samples (decode order) as the `stss` box marks them; every sample when it is absent. */
+  sync: Uint8Array;
+  /** The sample entry's four-character code (`avc1`, `avc3`, `hvc1`, ...) and its decoder configuration box. */
+  sampleEntry: string;
+  /** The payload of `avcC` (H.264) when the sample entry has one. */
+  avcC?: Buffer;
+}
+
+export interface Mp4VideoTrack {
+  probe: VideoProbe;
+  /** Undefined when the samples can't be located simply (several sample descriptions, empty chunks, ...). */
+  samples?: Mp4SampleTable;
+}
+
+/** The frame index and, where simple, the sample table of a plain MP4/MOV file's only video track. */
+export async function readMp4Track(file: string): Promise<Mp4VideoTrack | undefined> {
   const handle = await open(file, 'r');
   try {
     const { size } = await handle.stat();
     const moov = await readMoov(handle, size);
-    return moov ? describeMoov(moov) : undefined;
+    const track = moov ? describeMoov(moov) : undefined;
+    // A sample table pointing past the end of the file belongs to a truncated file: let ffmpeg say so.
+    if (track?.samples && track.samples.offsets.some((offset, index) => offset + track.samples!.sizes[index]! > size)) return { probe: track.probe };
+    return track;
   } catch {
     return undefined;
   } finally {
@@ -83,7 +112,7 @@ export async function readMp4Index(file: string): Promise<VideoProbe | undefined
   }
 }
 
-function describeMoov(moov: Buffer): VideoProbe | undefined {
+function describeMoov(moov: Buffer): Mp4VideoTrack | undefined {
   const root: Box = { type: 'moov', start: 8, end: moov.length };
   const mvhd = child(moov, root, 'mvhd');
   if (!mvhd) return undefined;
@@ -161,7 +190,7 @@ function describeMoov(moov: Buffer): VideoProbe | undefined {
   // The first sample description: a visual sample entry carries the codec and the coded size.
   const entry = stsd.start + 8;
   const codec = moov.toString('latin1', entry + 4, entry + 8);
-  return {
+  const probe: VideoProbe = {
     codec,
     width: moov.readUInt16BE(entry + 8 + 24),
     height: moov.readUInt16BE(entry + 8 + 26),
@@ -170,4 +199,51 @@ function describeMoov(moov: Buffer): VideoProbe | undefined {
     frameTicks,
     keyframes,
   };
+  const positions = new Uint32Array(count);
+  order.forEach((sampleIndex, position) => (positions[sampleIndex] = position));
+  const syncFlags = new Uint8Array(count).fill(stss ? 0 : 1);
+  for (const index of sync) if (index >= 0 && index < count) syncFlags[index] = 1;
+  const located = locateSamples(moov, stbl, stsz, count);
+  if (!located || moov.readUInt32BE(stsd.start + 4) !== 1) return { probe };
+  const entryBox = [...boxes(moov, stsd.start + 8, stsd.end)][0];
+  const avcC = entryBox && entryBox.start + 78 <= entryBox.end ? [...boxes(moov, entryBox.start + 78, entryBox.end)].find((box) => box.type === 'avcC') : undefined;
+  return { probe, samples: { ...located, positions, sync: syncFlags, sampleEntry: codec, avcC: avcC && Buffer.from(moov.subarray(avcC.start, avcC.end)) } };
+}
+
+/** Sample offsets and sizes from stsz, stsc and stco/co64; undefined when a table is missing or inconsistent. */
+function locateSamples(moov: Buffer, stbl: Box, stsz: Box, count: number): { offsets: Float64Array; sizes: Uint32Array } | undefined {
+  const stsc = child(moov, stbl, 'stsc');
+  const stco = child(moov, stbl, 'stco') ?? child(moov, stbl, 'co64');
+  if (!stsc || !stco) return undefined;
+  const sizes = new Uint32Array(count);
+  const fixed = moov.readUInt32BE(stsz.start + 4);
+  if (fixed !== 0) sizes.fill(fixed);
+  else {
+    if (stsz.start + 12 + count * 4 > stsz.end) return undefined;
+    for (let index = 0; index < count; index++) sizes[index] = moov.readUInt32BE(stsz.start + 12 + index * 4);
+  }
+  const wide = moov.toString('latin1', stco.start - 4, stco.start) === 'co64';
+  const chunkCount = moov.readUInt32BE(stco.start + 4);
+  if (stco.start + 8 + chunkCount * (wide ? 8 : 4) > stco.end) return undefined;
+  const chunkOffset = (chunk: number) => (wide ? Number(moov.readBigUInt64BE(stco.start + 8 + chunk * 8)) : moov.readUInt32BE(stco.start + 8 + chunk * 4));
+  const entries = moov.readUInt32BE(stsc.start + 4);
+  if (entries === 0 || stsc.start + 8 + entries * 12 > stsc.end) return undefined;
+  const offsets = new Float64Array(count);
+  let sample = 0;
+  for (let entry = 0; entry < entries; entry++) {
+    const at = stsc.start + 8 + entry * 12;
+    const firstChunk = moov.readUInt32BE(at) - 1;
+    const perChunk = moov.readUInt32BE(at + 4);
+    if (moov.readUInt32BE(at + 8) !== 1) return undefined;
+    const endChunk = entry + 1 < entries ? moov.readUInt32BE(at + 12) - 1 : chunkCount;
+    if (firstChunk < 0 || endChunk > chunkCount || endChunk < firstChunk) return undefined;
+    for (let chunk = firstChunk; chunk < endChunk && sample < count; chunk++) {
+      let offset = chunkOffset(chunk);
+      for (let index = 0; index < perChunk && sample < count; index++, sample++) {
+        offsets[sample] = offset;
+        offset += sizes[sample]!;
+      }
+    }
+  }
+  return sample === count ? { offsets, sizes } : undefined;
 }

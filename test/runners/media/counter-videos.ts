@@ -22,9 +22,9 @@ export function temporaryFolder(prefix = 'emu-eval-media-'): string {
 
 export const COUNTER_FRAMES_PER_SECOND = 25;
 
-export async function writeCounterVideo(file: string, options: { frames: number; codec: VideoCodec; keyframeInterval: number; size?: number }): Promise<string> {
+export async function writeCounterVideo(file: string, options: { frames: number; codec: VideoCodec; keyframeInterval: number; size?: number; x264Params?: string }): Promise<string> {
   const frames = Array.from({ length: options.frames }, (_, index) => frameWithCode(index, options.size ?? 64));
-  await encodeVideo(file, frames, { framesPerSecond: COUNTER_FRAMES_PER_SECOND, codec: options.codec, keyframeInterval: options.keyframeInterval });
+  await encodeVideo(file, frames, { framesPerSecond: COUNTER_FRAMES_PER_SECOND, codec: options.codec, keyframeInterval: options.keyframeInterval, x264Params: options.x264Params });
   return file;
 }
 

@@ -45,7 +45,8 @@ describe('frame extraction with ffmpeg', () => {
       }
       const positions = [...new Set(sampleFrameIndices('interior', probe.frameCount, 8))];
       const result = await extractFrames({ file, positions, size: 64, outputFolder: outputFolder() }, probe);
-      assert.equal(result.method, 'seek');
+      // H.264 in MP4 is fed packet by packet (h264-stream.ts); other containers seek through ffmpeg's demuxer.
+      assert.equal(result.method, name.endsWith('.mp4') ? 'packets' : 'seek');
       assert.deepEqual(await Promise.all(result.files.map(frameIndexShownBy)), positions);
     });
   }
@@ -62,7 +63,7 @@ describe('frame extraction with ffmpeg', () => {
   });
 
   it('dense targets decode linearly (one pass) and still land on the right frames', async () => {
-    const file = path.join(folder, 'counter.mp4');
+    const file = path.join(folder, 'counter.mkv');
     const probe = await probeVideo(file);
     const positions = [...new Set(sampleFrameIndices('uniform', probe.frameCount, 64))];
     const result = await extractFrames({ file, positions, size: 64, outputFolder: outputFolder() }, probe);
