@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { commandHeader } from './commands.js';
 import { ConfigError } from '../core/errors.js';
 import { filterBaselines, loadBaselines } from '../reports/baselines/registry.js';
 import { benchmarkName } from '../reports/benchmark-names.js';
@@ -10,8 +11,7 @@ import type { Command, CommandArguments, CommandIO } from './io.js';
 
 export function baselinesCommand(io: CommandIO): Command {
   return {
-    command: 'baselines',
-    describe: 'Print the published baselines (Emu2 Tables 1–2, Flamingo, CogVLM ...) by protocol group, with size-normalized columns',
+    ...commandHeader('baselines'),
     builder: (yargs: Argv) =>
       yargs
         .option('task', { type: 'string', describe: 'Only this benchmark: a task id (vqav2) or a benchmark name (VQAv2)' })

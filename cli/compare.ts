@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { commandHeader } from './commands.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { ConfigError } from '../core/errors.js';
 import { compareRuns, type CompareSettings } from '../evals/compare/compare-runs.js';
@@ -39,8 +40,7 @@ function chosenFormat(argv: CommandArguments): CompareFormat {
 
 export function compareCommand(io: CommandIO, setExitCode: (code: number) => void): Command {
   return {
-    command: 'compare <baseline> <candidate>',
-    describe: 'Paired comparison of two runs (or two suite runs): delta, 95% CI, p-value per task × shots; exit 3 on a regression',
+    ...commandHeader('compare'),
     builder: (yargs: Argv) =>
       withRegressionOptions(yargs)
         .positional('baseline', { type: 'string', describe: 'Run directory or suite run folder (e.g. last night)' })

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { commandHeader } from './commands.js';
 import { checkData } from '../tasks/data-check.js';
 import { getTask, taskIds } from '../tasks/registry.js';
 import type { Command, CommandArguments, CommandIO } from './io.js';
 
 export function dataCommand(io: CommandIO, setExitCode: (code: number) => void): Command {
   return {
-    command: 'data <action>',
-    describe: 'Dataset utilities: `data check <task> --data DIR` validates a dataset folder',
+    ...commandHeader('data'),
     builder: (yargs: Argv) =>
       yargs.command({
         command: 'check <task>',

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { commandHeader } from './commands.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { ConfigError } from '../core/errors.js';
 import { listNights } from '../evals/history/history-layout.js';
@@ -34,8 +35,7 @@ function slug(text: string): string {
 
 export function historyCommand(io: CommandIO): Command {
   return {
-    command: 'history <dir>',
-    describe: 'The trend of a nightly history folder: scores per night, flagged regressions, charts — without running anything',
+    ...commandHeader('history'),
     builder: (yargs: Argv) =>
       yargs
         .positional('dir', { type: 'string', describe: 'History folder written by emu-eval nightly --history' })

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { commandHeader } from './commands.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { ConfigError } from '../core/errors.js';
 import { formatLongCsv, formatWideCsv, longRecords } from '../reports/csv.js';
@@ -9,8 +10,7 @@ import { comparisonSettings, withComparisonOptions } from './report.js';
 
 export function leaderboardCommand(io: CommandIO): Command {
   return {
-    command: 'leaderboard [run-dirs..]',
-    describe: 'Write a leaderboard CSV of runs (and published baselines) with size-normalized columns',
+    ...commandHeader('leaderboard'),
     builder: (yargs: Argv) =>
       withComparisonOptions(yargs)
         .positional('run-dirs', { type: 'string', array: true, describe: 'Run directories (runs/<run-id>)' })

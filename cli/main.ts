@@ -1,18 +1,8 @@
 import yargs from 'yargs';
 import { ConfigError, DataError, RunnerError, errorMessage } from '../core/errors.js';
 import { emuEvalVersion } from '../evals/results/environment.js';
-import { baselinesCommand } from './baselines.js';
-import { compareCommand } from './compare.js';
-import { dataCommand } from './data.js';
-import { historyCommand } from './history.js';
-import { processIO, type CommandIO } from './io.js';
-import { leaderboardCommand } from './leaderboard.js';
-import { mergeCommand } from './merge.js';
-import { nightlyCommand } from './nightly.js';
-import { reportCommand } from './report.js';
-import { runCommand } from './run.js';
-import { scoreCommand } from './score.js';
-import { tasksCommand } from './tasks.js';
+import { commandEntries } from './commands.js';
+import { processIO, type Command, type CommandIO } from './io.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, regression: 3 } as const;
 
@@ -25,22 +15,18 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
   const setExitCode = (code: number) => {
     exitCode = code;
   };
+  let commands: Command[];
+  try {
+    commands = await commandModules(argv, io, setExitCode);
+  } catch (error) {
+    return reportError(error, io);
+  }
   const parser = yargs(argv)
     .scriptName('emu-eval')
     .usage('$0 <command> [options]\n\nEvaluate vision-language models the way the Emu2 paper does: official-exact VQA scoring, resumable runs, confidence intervals.')
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object on stdout and nothing else there' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress bar or informational messages' })
-    .command(runCommand(io, setExitCode))
-    .command(scoreCommand(io))
-    .command(mergeCommand(io))
-    .command(tasksCommand(io))
-    .command(dataCommand(io, setExitCode))
-    .command(reportCommand(io))
-    .command(baselinesCommand(io))
-    .command(leaderboardCommand(io))
-    .command(compareCommand(io, setExitCode))
-    .command(nightlyCommand(io, setExitCode))
-    .command(historyCommand(io))
+    .command(commands)
     .demandCommand(1, 'Name a command: run, score, merge, tasks, data check, report, baselines, leaderboard, compare, nightly, history')
     .strict()
     .recommendCommands()
@@ -63,6 +49,21 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+/**
+ * The command being run, loaded; every other command as its name and description only (enough for
+ * `--help`, strict parsing and "did you mean"). Global flags take no value, so the first word that
+ * isn't a flag names the command.
+ */
+async function commandModules(argv: string[], io: CommandIO, setExitCode: (code: number) => void): Promise<Command[]> {
+  const named = argv.find((word) => !word.startsWith('-'));
+  return Promise.all(
+    Object.entries(commandEntries).map(async ([name, entry]): Promise<Command> => {
+      if (name === named) return entry.load(io, setExitCode);
+      return { command: entry.command, describe: entry.describe, handler: () => {} };
+    }),
+  );
 }
 
 function reportError(error: unknown, io: CommandIO): number {

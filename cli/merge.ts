@@ -1,12 +1,12 @@
 import type { Argv } from 'yargs';
+import { commandHeader } from './commands.js';
 import { mergeRuns } from '../evals/results/merge-runs.js';
 import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
 import { reportRun } from './report-run.js';
 
 export function mergeCommand(io: CommandIO): Command {
   return {
-    command: 'merge <runs..>',
-    describe: 'Merge the shard runs of one evaluation (run --shard i/n on n machines) into one run directory equal to the unsharded run',
+    ...commandHeader('merge'),
     builder: (yargs: Argv) =>
       yargs
         .positional('runs', { type: 'string', array: true, describe: 'Run directories of the shards, one per shard 0..n-1' })

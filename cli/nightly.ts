@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { commandHeader } from './commands.js';
 import { ConfigError } from '../core/errors.js';
 import { runNightly } from '../evals/history/run-nightly.js';
 import { loadSuite, selectEntries } from '../evals/suites/load-suite.js';
@@ -12,8 +13,7 @@ import { parseEntryNames, runnerOptionsForEntry, sharedEvaluateOptions, withSuit
 
 export function nightlyCommand(io: CommandIO, setExitCode: (code: number) => void): Command {
   return {
-    command: 'nightly',
-    describe: 'Run a suite into a history folder, compare with the last successful night, write the report and trend charts; exit 3 on a regression',
+    ...commandHeader('nightly'),
     builder: (yargs: Argv) =>
       withRegressionOptions(withSuiteModelOptions(yargs))
         .option('suite', { type: 'string', demandOption: true, describe: 'Built-in suite (nightly, emu2-paper) or a suite YAML file' })

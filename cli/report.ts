@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { commandHeader } from './commands.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { ConfigError } from '../core/errors.js';
 import { renderReportCharts, writeCharts, type RenderedChart } from '../reports/charts.js';
@@ -51,8 +52,7 @@ function chosenFormat(argv: CommandArguments): ReportFormat {
 
 export function reportCommand(io: CommandIO): Command {
   return {
-    command: 'report <run-dirs..>',
-    describe: 'Compare runs with the published baselines: size-normalized tables, CSV, charts, a self-contained HTML report',
+    ...commandHeader('report'),
     builder: (yargs: Argv) =>
       withComparisonOptions(yargs)
         .positional('run-dirs', { type: 'string', array: true, describe: 'Run directories (runs/<run-id>)' })

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { commandHeader } from './commands.js';
 import { ConfigError } from '../core/errors.js';
-import { evaluate } from '../runners/engine/evaluate.js';
 import { parseShard } from '../runners/engine/shard.js';
 import { DEFAULT_MODEL, modelSpecHelp } from '../runners/registry.js';
 import { joinModelSpecs } from '../runners/openai/endpoints.js';
@@ -10,14 +10,11 @@ import { presets } from '../tasks/prompts/presets.js';
 import { taskIds } from '../tasks/registry.js';
 import { type Command, type CommandArguments, type CommandIO } from './io.js';
 import { startRunFeedback } from './run-feedback.js';
-import { reportRun } from './report-run.js';
-import { runSuiteCommand } from './run-suite.js';
 import { asExtraction, parseDataOption, parseLimit, parseNumberList, withRunOutput } from './shared-options.js';
 
 export function runCommand(io: CommandIO, setExitCode: (code: number) => void): Command {
   return {
-    command: 'run [tasks..]',
-    describe: 'Evaluate a model on one or more tasks (resumes an unfinished run of the same command)',
+    ...commandHeader('run'),
     builder: (yargs: Argv) =>
       withRunOutput(yargs)
         .positional('tasks', { type: 'string', array: true, describe: `Task ids: ${taskIds().join(', ')}` })
@@ -62,8 +59,10 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .example('$0 run --suite emu2-paper --entries table-1-few-shot --model onnx:./emu2 --data vqav2=/data/vqav2', 'a suite: the entries\' settings, this model and data'),
     handler: async (parsed: unknown) => {
       const argv = parsed as CommandArguments;
-      if (argv.suite !== undefined) return runSuiteCommand(io, argv, setExitCode);
+      // The engine loads here, not with the module: `run --help` stays quick.
+      if (argv.suite !== undefined) return (await import('./run-suite.js')).runSuiteCommand(io, argv, setExitCode);
       if (!(argv.tasks as string[] | undefined)?.length) throw new ConfigError('name at least one task (emu-eval tasks lists them), or a --suite', true);
+      const [{ evaluate }, { reportRun }] = await Promise.all([import('../runners/engine/evaluate.js'), import('./report-run.js')]);
       const feedback = startRunFeedback(io, argv);
       try {
         const devices = typeof argv.devices === 'string' ? argv.devices.split(',').map((device) => device.trim()).filter(Boolean) : undefined;

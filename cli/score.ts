@@ -1,16 +1,14 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { commandHeader } from './commands.js';
 import { ConfigError } from '../core/errors.js';
-import { evaluate } from '../runners/engine/evaluate.js';
 import { taskIds } from '../tasks/registry.js';
 import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
-import { reportRun } from './report-run.js';
 import { asExtraction, parseDataOption, withRunOutput } from './shared-options.js';
 
 export function scoreCommand(io: CommandIO): Command {
   return {
-    command: 'score <task>',
-    describe: 'Re-score existing predictions (official [{question_id, answer}] JSON or an emu-eval samples.jsonl); needs no images',
+    ...commandHeader('score'),
     builder: (yargs: Argv) =>
       withRunOutput(yargs)
         .positional('task', { type: 'string', describe: `Task id: ${taskIds().join(', ')}` })
@@ -25,6 +23,7 @@ export function scoreCommand(io: CommandIO): Command {
       const predictions = path.resolve(argv.predictions as string);
       const task = argv.task as string;
       if (typeof argv.data === 'object') throw new ConfigError('score takes one --data folder', true);
+      const [{ evaluate }, { reportRun }] = await Promise.all([import('../runners/engine/evaluate.js'), import('./report-run.js')]);
       const result = await evaluate({
         kind: 'score',
         tasks: [task],

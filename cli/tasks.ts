@@ -1,14 +1,14 @@
 import path from 'node:path';
 import Table from 'cli-table3';
 import type { Argv } from 'yargs';
+import { commandHeader } from './commands.js';
 import { countSamples } from '../tasks/data-check.js';
 import { bundledDataDir, tasks } from '../tasks/registry.js';
 import type { Command, CommandArguments, CommandIO } from './io.js';
 
 export function tasksCommand(io: CommandIO): Command {
   return {
-    command: 'tasks',
-    describe: 'List every task: version, modality, metric, splits, and whether data was found',
+    ...commandHeader('tasks'),
     builder: (yargs: Argv) =>
       yargs
         .option('data', { type: 'string', describe: 'Dataset folder to look in instead of the bundled samples (task=DIR for one task)', array: true })
