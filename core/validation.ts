@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { DataError } from './errors.js';
 
@@ -50,4 +51,24 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, file: stri
   if (problems.length > 5) shown.push(`  ... and ${problems.length - 5} more`);
   const first = problems[0];
   throw new DataError(`${file}: invalid content\n${shown.join('\n')}`, file, first?.field);
+}
+
+/** A whole JSON file, parsed; a DataError naming the file says why it can't be read or parsed. */
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new DataError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, file);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DataError(`${file}: not valid JSON (${(error as Error).message})`, file);
+  }
+}
+
+/** A JSON file checked against its schema: every problem named by file and field. */
+export function readValidatedJson<T>(schema: z.ZodType<T>, file: string): T {
+  return parseOrThrow(schema, readJsonFile(file), file);
 }

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeJsonAtomic } from '../../core/atomic-file.js';
-import { DataError } from '../../core/errors.js';
-import { parseOrThrow } from '../../core/validation.js';
+import { readValidatedJson } from '../../core/validation.js';
 
 // night.json: what one nightly ran, how it ended, and how it compared with its baseline night. The
 // history (trend table, charts, the next night's baseline) is read from these records alone, so a
@@ -71,15 +69,7 @@ export type NightResult = z.infer<typeof nightResultSchema>;
 export type NightComparison = z.infer<typeof nightComparisonSchema>;
 
 export function readNightRecord(nightFolder: string): NightRecord {
-  const file = path.join(nightFolder, NIGHT_FILE);
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataError(code ? `${file}: cannot read (${code})` : `${file}: not valid JSON (${(error as Error).message})`, file);
-  }
-  return parseOrThrow(nightRecordSchema, value, file);
+  return readValidatedJson(nightRecordSchema, path.join(nightFolder, NIGHT_FILE));
 }
 
 export function writeNightRecord(nightFolder: string, record: NightRecord): void {

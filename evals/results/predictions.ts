@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DataError } from '../../core/errors.js';
-import { parseOrThrow } from '../../core/validation.js';
+import { readValidatedJson } from '../../core/validation.js';
 import { readSampleRecords } from './samples-log.js';
 
 // The official/EvalAI results format is `[{question_id, answer}]`; VizWiz's submission names the
@@ -39,14 +38,7 @@ export async function readPredictions(file: string, task?: string): Promise<Pred
     }
     return { answers, format: 'samples-jsonl' };
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataError(code ? `${file}: cannot read (${code})` : `${file}: not valid JSON (${(error as Error).message})`, file);
-  }
-  const entries = parseOrThrow(officialResults, parsed, file);
+  const entries = readValidatedJson(officialResults, file);
   entries.forEach((entry, index) => {
     const id = 'question_id' in entry ? String(entry.question_id) : entry.image;
     rememberOnce(answers, id, entry.answer, file, `[${index}]`);

@@ -1,32 +1,18 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, DataError } from '../../core/errors.js';
 import { writeJsonAtomic } from '../../core/atomic-file.js';
-import { parseOrThrow } from '../../core/validation.js';
+import { readValidatedJson } from '../../core/validation.js';
 import { metricsRecordSchema, runRecordSchema, type MetricsRecord, type RunRecord } from './schema.js';
 
 export const RUN_FILE = 'run.json';
 export const SAMPLES_FILE = 'samples.jsonl';
 export const METRICS_FILE = 'metrics.json';
 
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new DataError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, file);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new DataError(`${file}: not valid JSON (${(error as Error).message})`, file);
-  }
-}
-
 export function readRunRecord(runDirectory: string): RunRecord {
   const file = path.join(runDirectory, RUN_FILE);
   if (!existsSync(file)) throw new DataError(`${runDirectory} is not a run directory: ${RUN_FILE} is missing`, file);
-  return parseOrThrow(runRecordSchema, readJson(file), file);
+  return readValidatedJson(runRecordSchema, file);
 }
 
 export function writeRunRecord(runDirectory: string, record: RunRecord): void {
@@ -35,7 +21,7 @@ export function writeRunRecord(runDirectory: string, record: RunRecord): void {
 
 export function readMetricsRecord(runDirectory: string): MetricsRecord {
   const file = path.join(runDirectory, METRICS_FILE);
-  return parseOrThrow(metricsRecordSchema, readJson(file), file);
+  return readValidatedJson(metricsRecordSchema, file);
 }
 
 export function writeMetricsRecord(runDirectory: string, record: MetricsRecord): void {

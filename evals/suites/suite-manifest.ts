@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeJsonAtomic } from '../../core/atomic-file.js';
-import { DataError } from '../../core/errors.js';
-import { parseOrThrow } from '../../core/validation.js';
+import { readValidatedJson } from '../../core/validation.js';
 
 // A suite run is a folder holding one run directory per suite entry (named by the entry) and this
 // manifest, which says which suite and model produced them. `compare` and `nightly` read it to pair
@@ -37,15 +36,7 @@ export function isSuiteRunFolder(folder: string): boolean {
 }
 
 export function readSuiteManifest(folder: string): SuiteManifest {
-  const file = path.join(folder, SUITE_MANIFEST_FILE);
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataError(code ? `${file}: cannot read (${code})` : `${file}: not valid JSON (${(error as Error).message})`, file);
-  }
-  return parseOrThrow(suiteManifestSchema, value, file);
+  return readValidatedJson(suiteManifestSchema, path.join(folder, SUITE_MANIFEST_FILE));
 }
 
 export function writeSuiteManifest(folder: string, manifest: SuiteManifest): void {
