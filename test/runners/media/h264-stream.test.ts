@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -7,6 +7,7 @@ import { extractFrames, extractFramesLinearly } from '../../../runners/media/ext
 import { frameIndexShownBy, temporaryFolder, writeCounterVideo } from './counter-videos.js';
 import { sampleFrameIndices } from '../../../runners/media/frame-samplers.js';
 import { annexBParameterSets, isH264Track, lengthPrefixedToAnnexB, planH264Stretches, sampleKind } from '../../../runners/media/h264-stream.js';
+import { runMediaTool } from '../../../runners/media/media-tools.js';
 import { readMp4Track } from '../../../runners/media/mp4-index.js';
 import { probeVideo } from '../../../runners/media/probe-video.js';
 
@@ -67,6 +68,35 @@ describe('H.264 packet feeding', () => {
     // 16 targets over 300 frames with IDRs every 40: at most a GOP's references per target, and no
     // non-reference B-frames besides the targets.
     assert.ok(fed.framesDecoded! < FRAME_COUNT / 2, `decoded ${fed.framesDecoded} frames`);
+  });
+
+  it('reads the right bytes when audio chunks are interleaved with the video', async () => {
+    const withAudio = path.join(folder, 'with-audio.mp4');
+    await runMediaTool('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', fileOf(0), '-f', 'lavfi', '-i', 'sine=frequency=440:duration=12', '-map', '0:v', '-map', '1:a', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '32k', withAudio]);
+    const track = await readMp4Track(withAudio);
+    assert.ok(track?.samples, 'the video track of a file with audio has a sample table');
+    // Interleaved: some video sample must start right after another track's data, not after the previous video sample.
+    const gaps = Array.from({ length: track.samples.offsets.length - 1 }, (_, index) => track.samples!.offsets[index + 1]! - (track.samples!.offsets[index]! + track.samples!.sizes[index]!));
+    assert.ok(gaps.some((gap) => gap > 0), 'audio data lies between video samples');
+    const positions = targetSets['uniform 16']!;
+    const result = await extractFrames({ file: withAudio, positions, size: 64, outputFolder: outputFolder() }, await probeVideo(withAudio));
+    assert.equal(result.method, 'packets');
+    assert.deepEqual(await Promise.all(result.files.map(frameIndexShownBy)), positions);
+  });
+
+  it('a file cut short falls back to ffmpeg\'s demuxer, which reports the damage', async () => {
+    const cut = path.join(folder, 'cut.mp4');
+    // x264 output through ffmpeg puts moov at the end; moving it first keeps the index while the frames are cut.
+    const faststart = path.join(folder, 'faststart.mp4');
+    await runMediaTool('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', fileOf(0), '-c', 'copy', '-movflags', '+faststart', faststart]);
+    const bytes = readFileSync(faststart);
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const track = await readMp4Track(cut);
+    assert.ok(track && !track.samples, 'samples past the end of the file: no sample table offered');
+    const probe = await probeVideo(cut);
+    const result = await extractFrames({ file: cut, positions: [10, 250], size: 64, outputFolder: outputFolder() }, probe).catch((error: Error) => error);
+    if (result instanceof Error) assert.match(result.message, /ffmpeg|frames/);
+    else assert.notEqual(result.method, 'packets');
   });
 
   it('plans stretches from IDR frames, keeps reference frames and targets only, and maps targets to output order', async () => {
