@@ -49,15 +49,36 @@ function realRoot(root: string): Promise<string> {
   return resolved;
 }
 
-/** Resolves symlinks and checks the real file still lies inside the real data root. */
+/**
+ * Folders that links inside a data root may point into, from `EMU_EVAL_MEDIA_ROOTS` (separated by
+ * the platform's path delimiter, `:` here). A dataset archive could carry a link to ~/.ssh, so links
+ * out of the data root are refused unless the user names where theirs lead (`val2014 -> /datasets/coco/val2014`).
+ */
+export async function trustedLinkTargets(): Promise<string[]> {
+  const configured = process.env.EMU_EVAL_MEDIA_ROOTS;
+  if (!configured) return [];
+  const folders = configured.split(path.delimiter).filter((folder) => folder.length > 0);
+  return Promise.all(folders.map((folder) => realRoot(path.resolve(folder)).catch(() => path.resolve(folder))));
+}
+
+/** Whether a resolved media path may be read: inside the real data root, or inside a folder the user trusts. */
+export async function isReadableMediaPath(realDataRoot: string, realFile: string): Promise<boolean> {
+  if (isInside(realDataRoot, realFile)) return true;
+  return (await trustedLinkTargets()).some((folder) => isInside(folder, realFile));
+}
+
+/** The refusal for a link out of the data root, with the way to allow it. */
+export function linkOutsideMessage(file: string, realFile: string, realDataRoot: string): string {
+  return `${file} is a link to ${realFile}, outside the data root ${realDataRoot}; if you made that link, allow its target with EMU_EVAL_MEDIA_ROOTS=${path.dirname(realFile)}`;
+}
+
+/** Resolves symlinks and checks the real file still lies inside the real data root (or a trusted folder). */
 export async function realPathInside(ref: MediaRef): Promise<string> {
   const [resolvedRoot, realFile] = await Promise.all([realRoot(ref.root), realpath(ref.path)]).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') throw new DataError(`media file not found: ${ref.path}`, ref.path);
     throw new DataError(`cannot read media file ${ref.path}: ${error.message}`, ref.path);
   });
-  if (!isInside(resolvedRoot, realFile)) {
-    throw new DataError(`media file ${ref.path} is a link to ${realFile}, outside the data root ${resolvedRoot}`, ref.path);
-  }
+  if (!(await isReadableMediaPath(resolvedRoot, realFile))) throw new DataError(`media file ${linkOutsideMessage(ref.path, realFile, resolvedRoot)}`, ref.path);
   return realFile;
 }
 

@@ -1,7 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DataError, errorMessage } from '../core/errors.js';
-import { isInside } from '../core/safe-path.js';
+import { isReadableMediaPath, linkOutsideMessage } from '../core/safe-path.js';
 import { problemFromError } from './formats/problem-sink.js';
 import type { DataProblem, MediaRef, SplitInfo, TaskAdapter } from './types.js';
 
@@ -134,7 +134,7 @@ async function describeImageProblem(image: string, realRoot: string, kind: Media
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? `${noun} not found` : `${noun} cannot be read (${code ?? errorMessage(error)})`;
   }
-  if (!isInside(realRoot, realImage)) return `${kind} is a link to ${realImage}, outside the data root ${realRoot}`;
+  if (!(await isReadableMediaPath(realRoot, realImage))) return linkOutsideMessage(kind, realImage, realRoot);
   if (kind === 'frames') return (await stat(realImage)).isDirectory() ? undefined : 'frames path is not a folder';
   return (await isFile(realImage)) ? undefined : `${kind} path is not a regular file`;
 }

@@ -190,7 +190,32 @@ describe('image names that would leave the data root', () => {
     await assert.rejects(readMedia(sample.media[0]), /outside the data root/);
     const report = await checkData(tasks.vizwiz, folder, { split: 'val' });
     assert.equal(report.splits[0].missingImages, 1);
-    assert.match(report.problems[0].message, /is a link to .*secret\.jpg, outside the data root/);
+    assert.match(report.problems[0].message, /is a link to .*secret\.jpg, outside the data root.*EMU_EVAL_MEDIA_ROOTS=/);
+  });
+
+  it('a linked-out image folder is read once the user names its target in EMU_EVAL_MEDIA_ROOTS', async () => {
+    const shared = temporaryFolder();
+    writeImage(shared, 'val2014/VizWiz_val_00000000.jpg');
+    const folder = temporaryFolder();
+    vizwizVal(folder, 'VizWiz_val_00000000.jpg');
+    // The whole image folder is a link (`val -> /shared/coco/val2014`), the layout big datasets often have.
+    symlinkSync(path.join(shared, 'val2014'), path.join(folder, 'val'));
+    const [sample] = await loadAll(tasks.vizwiz, { dataDir: folder, split: 'val' });
+    await assert.rejects(readMedia(sample.media[0]), /outside the data root/);
+
+    const saved = process.env.EMU_EVAL_MEDIA_ROOTS;
+    process.env.EMU_EVAL_MEDIA_ROOTS = ['/nonexistent-folder', shared].join(path.delimiter);
+    try {
+      assert.ok((await readMedia(sample.media[0])).length > 0);
+      const report = await checkData(tasks.vizwiz, folder, { split: 'val' });
+      assert.equal(report.splits[0].missingImages, 0);
+      // Trusting one folder trusts nothing else.
+      process.env.EMU_EVAL_MEDIA_ROOTS = path.join(shared, 'elsewhere');
+      await assert.rejects(readMedia(sample.media[0]), /outside the data root/);
+    } finally {
+      if (saved === undefined) delete process.env.EMU_EVAL_MEDIA_ROOTS;
+      else process.env.EMU_EVAL_MEDIA_ROOTS = saved;
+    }
   });
 });
 
