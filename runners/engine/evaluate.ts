@@ -17,7 +17,8 @@ import { createDemoSelector, type DemoSelector } from './demo-selection.js';
 import { runEvaluationLoop, type EvaluationUnit } from './evaluation-loop.js';
 import type { EngineEvent } from './events.js';
 import type { PrepareRequest } from './generate-prepared.js';
-import { planTask, type PlannedTask } from './plan.js';
+import { planTask, type PlannedTask, type SelectionOptions } from './plan.js';
+import { preflightTasks } from './preflight.js';
 import type { Shard } from './shard.js';
 
 export type { EngineEvent } from './events.js';
@@ -60,7 +61,10 @@ export interface EvaluateOptions {
   retryErrors?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: EngineEvent) => void;
-  /** Count each task's samples before running, for a progress bar with an ETA (one extra pass over the questions). */
+  /**
+   * Replay runs only: count (and check) each task's samples before starting, for a progress bar with
+   * an ETA. Every other run does this anyway, in the data preflight before any model call.
+   */
   countTotals?: boolean;
 }
 
@@ -157,6 +161,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   if (options.judge && !planned.some((task) => task.adapter.modality === 'video')) {
     throw new ConfigError('--judge follows Video-ChatGPT\'s protocol for video QA; none of the tasks is a video task', true);
   }
+  // Every data problem (a duplicate id deep in a 100 MB file included) surfaces here, before a
+  // runner, a judge or a run directory exists. Replaying predictions (`score`, `replay:`) costs no
+  // more than this pass, so there it runs only to give a progress bar its total.
+  const replaying = options.model.startsWith('replay:');
+  const totals = !replaying || options.countTotals ? await preflightTasks(planned, selectionOf(options)) : new Map<PlannedTask, number>();
   const judge = options.judge
     ? await createLlmJudge({ spec: options.judge.spec, model: options.judge.model, ...(options.runnerOptions?.apiKeyEnv ? { apiKeyEnv: options.runnerOptions.apiKeyEnv } : {}) })
     : undefined;
@@ -187,15 +196,21 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   if (!/^[a-zA-Z0-9._+-]+$/.test(runId)) throw new ConfigError(`--run-id "${runId}": use letters, digits, '.', '_', '+' and '-' only`, true);
 
   try {
-    return await evaluateWith(options, { preset, planned, config, configHash, runId, needsDemos, judge, emit, signal });
+    return await evaluateWith(options, { preset, planned, totals, config, configHash, runId, needsDemos, judge, emit, signal });
   } finally {
     await judge?.close();
   }
 }
 
+function selectionOf(options: EvaluateOptions): SelectionOptions {
+  return { limit: options.limit, shard: options.shard, textOnly: options.textOnly };
+}
+
 interface Prepared {
   preset: ProtocolPreset;
   planned: PlannedTask[];
+  /** Selected samples per task, counted by the preflight. */
+  totals: Map<PlannedTask, number>;
   config: RunConfig;
   configHash: string;
   runId: string;
@@ -206,7 +221,7 @@ interface Prepared {
 }
 
 async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promise<EvaluationResult> {
-  const { preset, planned, config, configHash, runId, needsDemos, judge, emit, signal } = prepared;
+  const { preset, planned, totals, config, configHash, runId, needsDemos, judge, emit, signal } = prepared;
   const runner: Runner = await createRunner(options.model, {
     ...options.runnerOptions,
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
@@ -261,10 +276,10 @@ async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promi
           units,
           config,
           runDirectory,
-          selection: { limit: options.limit, shard: options.shard, textOnly: options.textOnly },
+          selection: selectionOf(options),
           batchSize: options.batchSize,
           retryErrors: options.retryErrors,
-          countTotals: options.countTotals,
+          totals,
           prepareFor: (task) => videoPreparation(task, config, preset),
           judge,
           signal,

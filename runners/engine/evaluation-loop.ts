@@ -17,7 +17,7 @@ import type { DemoSelector } from './demo-selection.js';
 import type { EngineEvent } from './events.js';
 import { fitToContext } from './fit-to-context.js';
 import { generatePrepared, type PrepareRequest } from './generate-prepared.js';
-import { countSelected, effectiveNormalize, selectSamples, type PlannedTask, type SelectionOptions } from './plan.js';
+import { effectiveNormalize, selectSamples, type PlannedTask, type SelectionOptions } from './plan.js';
 
 /** One pass over a task's samples: a shot count and, for random demonstrations, one seed. */
 export interface EvaluationUnit {
@@ -36,7 +36,8 @@ export interface LoopContext {
   selection: SelectionOptions;
   batchSize?: number;
   retryErrors?: boolean;
-  countTotals?: boolean;
+  /** Selected samples per task (from the preflight), for progress totals. */
+  totals?: ReadonlyMap<PlannedTask, number>;
   prepareFor: (task: PlannedTask) => Promise<PrepareRequest | undefined>;
   /** Video QA's optional LLM judge: every answered sample also gets its verdict. */
   judge?: LlmJudge;
@@ -91,17 +92,15 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
   }
   const log = new SamplesLog(samplesFile);
   const done = await finishedKeys(samplesFile);
-  const totals = new Map<PlannedTask, number>();
   try {
     for (const unit of context.units) {
       if (signal.aborted) break;
       const { task, shots, trial } = unit;
       const keyOf = (sample: Sample) => sampleKey({ task: task.record.id, sampleId: sample.id, shots, trial });
-      if (context.countTotals && !totals.has(task)) totals.set(task, await countSelected(task, context.selection));
       const prefix = `${task.record.id}\u0000${shots}\u0000${trial}\u0000`;
       const alreadyDone = [...done].filter((key) => key.startsWith(prefix)).length;
       const label = shots > 0 || context.units.length > 1 ? `${task.record.id} ${shots}-shot${trial > 0 ? ` trial ${trial + 1}` : ''}` : task.record.id;
-      emit({ type: 'task-start', task: label, split: task.record.split, total: totals.get(task) ?? null, alreadyDone });
+      emit({ type: 'task-start', task: label, split: task.record.split, total: context.totals?.get(task) ?? null, alreadyDone });
       async function* pending(): AsyncGenerator<Sample> {
         for await (const sample of selectSamples(task, context.selection)) if (!done.has(keyOf(sample))) yield sample;
       }

@@ -60,12 +60,6 @@ export async function* selectSamples(task: PlannedTask, options: SelectionOption
   }
 }
 
-export async function countSelected(task: PlannedTask, options: SelectionOptions): Promise<number> {
-  let count = 0;
-  for await (const _sample of selectSamples(task, { ...options, textOnly: true })) count += 1;
-  return count;
-}
-
 /** `--normalize` chooses between the VQA conventions; exact match always normalizes (PROTOCOLS.md §2). */
 export function effectiveNormalize(task: PlannedTask, config: RunConfig): NormalizeMode {
   return task.adapter.metric === 'exact_match' ? 'always' : config.normalize;

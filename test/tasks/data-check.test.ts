@@ -3,6 +3,7 @@ import { readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'no
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkData, countSamples, MAX_LISTED_PROBLEMS } from '../../tasks/data-check.js';
+import { runCli } from '../helpers/cli.js';
 import { bundledDataDir, tasks } from '../../tasks/registry.js';
 import { cocoImage, copyOfBundledSample, temporaryFolder, vqaAnnotation, writeImage, writeVqaV2Val } from './dataset-folders.js';
 
@@ -113,6 +114,25 @@ describe('data check', () => {
     assert.equal(report.problems.length, MAX_LISTED_PROBLEMS);
     assert.equal(report.unlistedProblems, 250 - MAX_LISTED_PROBLEMS);
     assert.equal(report.splits[0].missingImages, 250);
+  });
+
+  it('a duplicate id late in the file: `emu-eval data check` prints the line `run` stops with, and exits 1', async () => {
+    const folder = copyOfBundledSample('vqav2');
+    const file = path.join(folder, 'v2_OpenEnded_mscoco_val2014_questions.json');
+    const content = JSON.parse(readFileSync(file, 'utf8')) as { questions: Array<{ question_id: number }> };
+    const last = content.questions.length - 1;
+    const repeated = content.questions[0].question_id;
+    content.questions[last] = { ...content.questions[last], question_id: repeated };
+    writeFileSync(file, JSON.stringify(content));
+    const problem = `questions[${last}].question_id: duplicate question_id ${repeated}, already used by questions[0]`;
+
+    const check = await runCli(['data', 'check', 'vqav2', '--data', folder]);
+    assert.equal(check.code, 1);
+    assert.ok(check.stdout.includes(`  ${file} ${problem}\n`), check.stdout);
+    // A model that could not even be created: the data is checked before any runner exists.
+    const run = await runCli(['run', 'vqav2', '--model', 'onnx:/nonexistent-model', '--data', folder, '--out', temporaryFolder(), '--quiet']);
+    assert.equal(run.code, 1);
+    assert.ok(run.stderr.startsWith(`emu-eval: ${file}: ${problem}\n`), run.stderr);
   });
 
   it('a malformed file is one problem with its byte offset', async () => {
