@@ -1,5 +1,7 @@
-import { realpath, stat } from 'node:fs/promises';
+import fs, { constants } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { DataError, errorMessage } from '../core/errors.js';
 import { isReadableMediaPath, linkOutsideMessage } from '../core/safe-path.js';
 import { problemFromError } from './formats/problem-sink.js';
@@ -29,8 +31,10 @@ export interface DataCheckReport {
 
 export const MAX_LISTED_PROBLEMS = 200;
 
-/** Images are stat'ed this many at a time: enough to hide disk latency without exhausting file handles. */
+/** Images are checked this many at a time: enough to hide disk latency without exhausting file handles. */
 const IMAGE_CHECK_CONCURRENCY = 32;
+/** Whole image files held at once, when a header does not fit in the first bytes (large WebPs, GIFs). */
+const WHOLE_FILE_READS = 4;
 
 class ProblemList {
   readonly listed: DataProblem[] = [];
@@ -82,7 +86,7 @@ async function checkSplit(task: TaskAdapter, root: string, realRoot: string | un
     return report;
   }
 
-  // Media path → the first question using it, so a missing image or video can be traced back to the data.
+  // Media path → the first question using it, so a missing or broken image can be traced back to the data.
   const images = new Map<string, { sampleId: string; kind: MediaRef['kind'] }>();
   try {
     for await (const sample of task.load({ dataDir: root, split: split.name, textOnly: true, onProblem: (problem) => problems.add(problem) })) {
@@ -106,14 +110,21 @@ async function isFile(file: string): Promise<boolean> {
   );
 }
 
+type ImageHeaderModule = typeof import('../core/image-header.js');
+
 async function countUnusableImages(images: Map<string, { sampleId: string; kind: MediaRef['kind'] }>, realRoot: string, problems: ProblemList): Promise<number> {
   const entries = [...images];
+  // sharp takes ~0.2 s to load: only when there are images to read (not for `tasks` or video tasks).
+  const headers = entries.some(([, { kind }]) => kind === 'image') ? await import('../core/image-header.js') : undefined;
+  const wholeFiles = new Limiter(WHOLE_FILE_READS);
   let unusable = 0;
   let next = 0;
   async function worker(): Promise<void> {
+    // One buffer per worker, reused: sharp holds it only until the header has been read.
+    const reader = headers && { headers, wholeFiles, scratch: Buffer.allocUnsafeSlow(headers.IMAGE_HEADER_BYTES) };
     while (next < entries.length) {
       const [image, { sampleId, kind }] = entries[next++];
-      const problem = await describeImageProblem(image, realRoot, kind);
+      const problem = await describeImageProblem(image, realRoot, kind, reader);
       if (problem) {
         unusable++;
         problems.add({ file: image, message: `${problem} (needed by question ${sampleId})` });
@@ -124,19 +135,102 @@ async function countUnusableImages(images: Map<string, { sampleId: string; kind:
   return unusable;
 }
 
-async function describeImageProblem(image: string, realRoot: string, kind: MediaRef['kind']): Promise<string | undefined> {
+interface HeaderReader {
+  headers: ImageHeaderModule;
+  wholeFiles: Limiter;
+  scratch: Buffer;
+}
+
+async function describeImageProblem(image: string, realRoot: string, kind: MediaRef['kind'], reader: HeaderReader | undefined): Promise<string | undefined> {
   // Video tasks refer to video files, or to folders of pre-extracted frames.
   const noun = kind === 'frames' ? 'frames folder' : `${kind} file`;
   let realImage: string;
   try {
     realImage = await realpath(image);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? `${noun} not found` : `${noun} cannot be read (${code ?? errorMessage(error)})`;
+    return cannotRead(noun, error);
   }
   if (!(await isReadableMediaPath(realRoot, realImage))) return linkOutsideMessage(kind, realImage, realRoot);
   if (kind === 'frames') return (await stat(realImage)).isDirectory() ? undefined : 'frames path is not a folder';
-  return (await isFile(realImage)) ? undefined : `${kind} path is not a regular file`;
+  // Videos are only looked up: probing each one would cost an ffprobe process per video.
+  if (kind === 'video' || !reader) return (await isFile(realImage)) ? undefined : `${kind} path is not a regular file`;
+  try {
+    return await describeImageHeaderProblem(realImage, reader);
+  } catch (error) {
+    return cannotRead(noun, error);
+  }
+}
+
+function cannotRead(noun: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? `${noun} not found` : `${noun} cannot be read (${code ?? errorMessage(error)})`;
+}
+
+/**
+ * Reads the image's header the way the run opens it (core/image-header.ts), from one read of its first
+ * bytes: empty files, files that are no image (an HTML error page saved as .jpg), cut-off headers and
+ * decompression bombs are listed with the run's reason, without decoding a pixel. Only a header that
+ * goes on past those bytes (WebP, GIF, a JPEG with large metadata) costs a read of the whole file, as
+ * the run makes.
+ */
+async function describeImageHeaderProblem(realImage: string, { headers, wholeFiles, scratch }: HeaderReader): Promise<string | undefined> {
+  // O_NONBLOCK: a named pipe in the folder must not hang the check (it fails below as not a regular file).
+  const descriptor = await openFile(realImage, constants.O_RDONLY | constants.O_NONBLOCK);
+  let size: number;
+  try {
+    const info = await fileStats(descriptor);
+    if (!info.isFile()) return 'image path is not a regular file';
+    size = info.size;
+    const start = scratch.subarray(0, await readStart(descriptor, scratch));
+    try {
+      await headers.readImageHeader(start);
+      return undefined;
+    } catch (error) {
+      if (start.length >= size || headers.isPixelLimitError(error)) return `cannot decode image: ${await headers.explainImageError(error, start, size)}`;
+    }
+  } finally {
+    await closeFile(descriptor);
+  }
+  return wholeFiles.run(async () => {
+    const bytes = await readFile(realImage);
+    try {
+      await headers.readImageHeader(bytes);
+      return undefined;
+    } catch (error) {
+      return `cannot decode image: ${await headers.explainImageError(error, bytes, size)}`;
+    }
+  });
+}
+
+// The callback API: FileHandle's open, stat, read and close cost twice as much CPU per image
+// (measured on 20,000 small files, 32 at a time: 90 µs against 45 µs of wall time per file).
+const openFile = promisify(fs.open);
+const fileStats = promisify(fs.fstat);
+const closeFile = promisify(fs.close);
+
+function readStart(descriptor: number, buffer: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => fs.read(descriptor, buffer, 0, buffer.length, 0, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+}
+
+/** Runs at most `limit` tasks at a time. */
+class Limiter {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running < this.limit) this.running++;
+    // A finished task hands its slot straight to the next waiting one.
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
 }
 
 /** Number of samples in a split, or null when the split's files are absent (for the `tasks` listing). */

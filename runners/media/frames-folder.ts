@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import { openImage } from '../../core/image-header.js';
 import { realPathInside } from '../../core/safe-path.js';
 import type { MediaRef } from '../../tasks/types.js';
 import type { FrameCache } from './frame-cache.js';
@@ -54,7 +54,7 @@ export async function sampleFramesFolder(ref: MediaRef, settings: FolderSampling
         missing.map(async (position) => {
           const bytes = contents[distinct.indexOf(position)]!;
           const file = path.join(staging, `${position}.jpg`);
-          const resized = await sharp(bytes)
+          const resized = await openImage(bytes, 'warning')
             .resize(settings.imageSize, settings.imageSize, { fit: 'fill', kernel: 'cubic' })
             .jpeg({ quality: 95 })
             .toBuffer()

@@ -3,8 +3,8 @@
 // float32 CHW tensor. Emu2's setting is a square 448×448 bicubic resize with CLIP's mean and std.
 // sharp (libvips) and PIL resample with the same kernels but not bit-identically: expect pixel values
 // within a few levels of the Python reference, not equality.
-import sharp from 'sharp';
 import { ConfigError } from '../../core/errors.js';
+import { openImage } from '../../core/image-header.js';
 import type { PreprocessorConfigFile } from './config.js';
 
 type Kernel = 'nearest' | 'linear' | 'cubic' | 'lanczos3';
@@ -89,7 +89,8 @@ export function resizedSize(width: number, height: number, resize: NonNullable<I
 /** Decodes, orients (EXIF), converts to RGB and normalizes one image into a CHW float32 tensor. */
 export async function preprocessImage(bytes: Buffer, preprocessing: ImagePreprocessing): Promise<Float32Array> {
   // Shrink-on-load would decode JPEGs at reduced DCT scale, changing pixels compared with a full decode.
-  let image = sharp(bytes, { failOn: 'error' }).autoOrient();
+  // Opened like `data check` reads headers (core/image-header.ts): the same pixel limit, the same errors.
+  let image = openImage(bytes).autoOrient();
   let size = { width: preprocessing.width, height: preprocessing.height };
   if (preprocessing.resize?.mode !== 'exact' || preprocessing.crop) {
     // Only aspect-preserving resizes and crops depend on the source size (as displayed, after EXIF rotation).

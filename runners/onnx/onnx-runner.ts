@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { errorMessage } from '../../core/errors.js';
+import { explainImageError } from '../../core/image-header.js';
 import { readMedia } from '../../core/safe-path.js';
 import type { MediaRef } from '../../tasks/types.js';
 import type { Output, Request, Runner, RunnerOptions } from '../types.js';
@@ -157,7 +158,8 @@ async function loadImage(image: MediaRef, preprocessing: ImagePreprocessing): Pr
   try {
     return await preprocessImage(bytes, preprocessing);
   } catch (error) {
-    throw new Error(`cannot decode image ${image.path}: ${errorMessage(error)}`);
+    // One line per reason: libvips repeats its own, and a pixel-limit refusal gets the claimed size.
+    throw new Error(`cannot decode image ${image.path}: ${await explainImageError(error, bytes)}`);
   }
 }
 

@@ -2,8 +2,8 @@
 // square JPEG at the protocol's resolution, so a server sees the pixels the protocol prescribes and
 // the request carries no more bytes than the model will use.
 import path from 'node:path';
-import sharp from 'sharp';
 import { DataError } from '../../core/errors.js';
+import { openImage, readImageHeader } from '../../core/image-header.js';
 import { readMedia } from '../../core/safe-path.js';
 import type { MediaRef } from '../../tasks/types.js';
 
@@ -88,10 +88,11 @@ export class ImageEncoder {
     }
     const size = this.options.size;
     if (size === undefined) return dataUrlBytes(mimeType, bytes);
-    const metadata = await sharp(bytes).metadata();
-    if (metadata.width === size && metadata.height === size && mimeType === 'image/jpeg') return dataUrlBytes(mimeType, bytes);
-    // Square bicubic resize, as Emu2 and CLIP-style encoders preprocess (PROTOCOLS.md §4).
-    const resized = await sharp(bytes).resize(size, size, { fit: 'fill', kernel: 'cubic' }).jpeg({ quality: JPEG_QUALITY }).toBuffer();
+    const header = await readImageHeader(bytes);
+    if (header.width === size && header.height === size && mimeType === 'image/jpeg') return dataUrlBytes(mimeType, bytes);
+    // Square bicubic resize, as Emu2 and CLIP-style encoders preprocess (PROTOCOLS.md §4). sharp's
+    // default failOn ('warning') as before: stricter than the ONNX path about damaged pixel data.
+    const resized = await openImage(bytes, 'warning').resize(size, size, { fit: 'fill', kernel: 'cubic' }).jpeg({ quality: JPEG_QUALITY }).toBuffer();
     return dataUrlBytes('image/jpeg', resized);
   }
 }

@@ -50,6 +50,8 @@ describe('bad images through the real path (tiny-emu, ONNX preprocessing)', () =
     { imageId: 62835, kind: '0-byte file', make: (file) => copyFileSync(fixture('images/empty.jpg'), file), error: /cannot decode image .*: Input Buffer is empty/ },
     { imageId: 201213, kind: 'HTML saved as .jpg', make: (file) => copyFileSync(fixture('images/not-an-image.jpg'), file), error: /cannot decode image .*: Input buffer contains unsupported image format/ },
     { imageId: 77039, kind: 'decompression bomb (PNG claiming 30000×30000)', make: (file) => copyFileSync(fixture('images/bomb-30000x30000.png'), file), error: /cannot decode image .*: Input image exceeds pixel limit/ },
+    { imageId: 523582, kind: 'JPEG cut inside its header', make: (file) => copyFileSync(fixture('images/truncated-header.jpg'), file), error: /cannot decode image .*: Input buffer has corrupt header: VipsJpeg: premature end of JPEG image/ },
+    { imageId: 560017, kind: 'PNG cut inside its header', make: (file) => copyFileSync(fixture('images/truncated-header.png'), file), error: /cannot decode image .*: Input buffer has corrupt header:/ },
     { imageId: 366782, kind: 'missing image', make: (file) => unlinkSync(file), error: /media file not found: / },
     {
       imageId: 284799,
@@ -97,9 +99,22 @@ describe('bad images through the real path (tiny-emu, ONNX preprocessing)', () =
     assert.equal(metrics[0]!.all.nErrors, expectedErrors);
     tried.push(...replacements.map((replacement) => `image: ${replacement.kind} → ${replacement.error ? 'error sample' : 'scored'}`));
 
-    // `data check` finds what it can without decoding: the missing file and the link out of the root.
+    // `data check` finds what it can without decoding pixels: the missing file, the link out of the root,
+    // and every image whose header the run cannot read, with the run's reason. Only the two files cut
+    // after their header (truncated.jpg, truncated.png) are left to the run.
     const report = await checkData(getTask('vqav2'), data, { split: 'val' });
-    assert.deepEqual(report.problems.map((problem) => path.basename(problem.file)).sort(), [cocoName(284799), cocoName(366782)]);
+    const headerProblems = [12330, 62835, 201213, 77039, 523582, 560017];
+    assert.deepEqual(report.problems.map((problem) => path.basename(problem.file)).sort(), [...headerProblems, 284799, 366782].map(cocoName).sort());
+    for (const imageId of headerProblems) {
+      const file = path.join(data, 'val2014', cocoName(imageId));
+      const problem = report.problems.find((candidate) => candidate.file === file)!;
+      const runError = lines.find((line) => imageOf.get(line.sampleId) === imageId)!.error!;
+      const runReason = runError.slice(`cannot decode image ${file}: `.length);
+      assert.match(problem.message, /^cannot decode image: .* \(needed by question \d+\)$/);
+      // libvips repeats its lines in the run's error; data check gives each once.
+      for (const reasonLine of new Set(runReason.split('\n'))) assert.ok(problem.message.includes(reasonLine), `${cocoName(imageId)}: data check says "${problem.message}", the run "${runError}"`);
+      assert.ok(problem.message.startsWith(`cannot decode image: ${runReason.split('\n')[0]}`), problem.message);
+    }
   });
 
   const preprocessing: ImagePreprocessing = { resize: { mode: 'exact', width: 8, height: 8 }, kernel: 'cubic', rescale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1], width: 8, height: 8 };

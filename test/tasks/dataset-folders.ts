@@ -32,11 +32,17 @@ export function writeJsonFile(folder: string, name: string, value: unknown): str
   return file;
 }
 
+/** A 1×1 JPEG (269 bytes), as sharp writes it. */
+export const TINY_JPEG = Buffer.from(
+  '/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAABAAEDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAX/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAABAb/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCcAGo3/9k=',
+  'base64',
+);
+
 export function writeImage(folder: string, name: string): string {
   const file = path.join(folder, name);
   mkdirSync(path.dirname(file), { recursive: true });
-  // Content is irrelevant to loading and checking; only presence matters.
-  writeFileSync(file, Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
+  // A real 1×1 JPEG: `data check` reads every image's header.
+  writeFileSync(file, TINY_JPEG);
   return file;
 }
 
