@@ -3,6 +3,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DataError, errorMessage } from '../core/errors.js';
+import { Semaphore } from '../core/semaphore.js';
 import { isReadableMediaPath, linkOutsideMessage } from '../core/safe-path.js';
 import { problemFromError } from './formats/problem-sink.js';
 import type { DataProblem, MediaRef, SplitInfo, TaskAdapter } from './types.js';
@@ -116,7 +117,7 @@ async function countUnusableImages(images: Map<string, { sampleId: string; kind:
   const entries = [...images];
   // sharp takes ~0.2 s to load: only when there are images to read (not for `tasks` or video tasks).
   const headers = entries.some(([, { kind }]) => kind === 'image') ? await import('../core/image-header.js') : undefined;
-  const wholeFiles = new Limiter(WHOLE_FILE_READS);
+  const wholeFiles = new Semaphore(WHOLE_FILE_READS);
   let unusable = 0;
   let next = 0;
   async function worker(): Promise<void> {
@@ -137,7 +138,7 @@ async function countUnusableImages(images: Map<string, { sampleId: string; kind:
 
 interface HeaderReader {
   headers: ImageHeaderModule;
-  wholeFiles: Limiter;
+  wholeFiles: Semaphore;
   scratch: Buffer;
 }
 
@@ -191,7 +192,7 @@ async function describeImageHeaderProblem(realImage: string, { headers, wholeFil
   } finally {
     await closeFile(descriptor);
   }
-  return wholeFiles.run(async () => {
+  return wholeFiles.use(async () => {
     const bytes = await readFile(realImage);
     try {
       await headers.readImageHeader(bytes);
@@ -210,27 +211,6 @@ const closeFile = promisify(fs.close);
 
 function readStart(descriptor: number, buffer: Buffer): Promise<number> {
   return new Promise((resolve, reject) => fs.read(descriptor, buffer, 0, buffer.length, 0, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
-}
-
-/** Runs at most `limit` tasks at a time. */
-class Limiter {
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running < this.limit) this.running++;
-    // A finished task hands its slot straight to the next waiting one.
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
 }
 
 /** Number of samples in a split, or null when the split's files are absent (for the `tasks` listing). */

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { Semaphore } from '../../core/semaphore.js';
 
 // Decoding is the slow part of a video run, and each ffmpeg process already uses a few threads, so
 // the number running at once is bounded here — across every concurrent prepareVideoParts call —
@@ -7,11 +8,13 @@ import { availableParallelism } from 'node:os';
 
 export class DecodeQueue {
   private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  private waitingCount = 0;
+  private readonly slots: Semaphore;
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(readonly concurrency: number) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`decoder count must be a positive integer, got ${concurrency}`);
+    this.slots = new Semaphore(concurrency);
   }
 
   /** Jobs running now (for tests and progress displays). */
@@ -20,29 +23,28 @@ export class DecodeQueue {
   }
 
   get queued(): number {
-    return this.waiting.length;
+    return this.waitingCount;
   }
 
   /** Runs `job` when a decoder is free; a job with the same key already queued or running is joined instead. */
   run<T>(key: string, job: () => Promise<T>): Promise<T> {
     const existing = this.inFlight.get(key);
     if (existing) return existing as Promise<T>;
-    const result = this.schedule(job).finally(() => this.inFlight.delete(key));
+    this.waitingCount++;
+    // The semaphore hands a freed slot straight to the next waiter, so a newcomer can't overtake the queue.
+    const result = this.slots
+      .use(async () => {
+        this.waitingCount--;
+        this.active++;
+        try {
+          return await job();
+        } finally {
+          this.active--;
+        }
+      })
+      .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, result);
     return result;
-  }
-
-  private async schedule<T>(job: () => Promise<T>): Promise<T> {
-    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
-    try {
-      return await job();
-    } finally {
-      // Hand the slot straight to the next waiter, so a newcomer can't overtake the queue.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
-    }
   }
 }
 
