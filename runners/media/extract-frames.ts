@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileArgument, ticksToSeconds, type VideoProbe } from './ffprobe.js';
 import { h264AnnexB, isH264Track, planH264Stretches } from './h264-stream.js';
 import { runMediaTool, VideoDecodeError } from './media-tools.js';
-import { readMp4Track } from './mp4-index.js';
 import { planSeekSegments, type SeekSegment } from './seek-plan.js';
 
 // Frames come out of one ffmpeg process per video. H.264 in MP4 (most video QA data) is read here
@@ -40,9 +39,9 @@ const EXTRACTION_TIMEOUT_MS = 300_000;
 /** Packets read past a target so a decoder that reorders (B-frames) has released it before the jump. */
 const REORDER_MARGIN_FRAMES = 4;
 
-/** Seeks when the plan says it pays and falls back to a linear pass when a container seeks inexactly. */
+/** The packets path where it applies, else ffmpeg's demuxer (seeking when that pays, else one linear pass). */
 export async function extractFrames(extraction: FrameExtraction, probe: VideoProbe): Promise<ExtractedFrames> {
-  return (await extractByFeedingPackets(extraction)) ?? extractFramesWithDemuxer(extraction, probe);
+  return (await extractByFeedingPackets(extraction, probe)) ?? extractFramesWithDemuxer(extraction, probe);
 }
 
 /** ffmpeg's own demuxer does the seeking (any container): the path for everything but H.264 MP4. */
@@ -103,10 +102,9 @@ async function extractBySeeking(extraction: FrameExtraction, probe: VideoProbe, 
  * Undefined when the file isn't one this path handles or the decoder didn't give exactly the frames
  * asked for (the caller then uses ffmpeg's own demuxer, which also words any error about the file).
  */
-async function extractByFeedingPackets(extraction: FrameExtraction): Promise<ExtractedFrames | undefined> {
-  const track = await readMp4Track(extraction.file);
-  if (!track?.samples || !isH264Track(track.samples) || track.probe.frameCount !== track.samples.positions.length) return undefined;
-  const samples = track.samples;
+async function extractByFeedingPackets(extraction: FrameExtraction, probe: VideoProbe): Promise<ExtractedFrames | undefined> {
+  const samples = probe.mp4Samples;
+  if (!samples || !isH264Track(samples)) return undefined;
   const handle = await open(extraction.file, 'r');
   try {
     const plan = await planH264Stretches(handle, samples, extraction.positions).catch(() => undefined);

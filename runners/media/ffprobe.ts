@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Mp4SampleTable } from './mp4-index.js';
 import { runMediaTool, VideoDecodeError } from './media-tools.js';
 
 // One ffprobe call per video reads the container's packet index — no decoding — which gives the
@@ -20,6 +21,8 @@ export interface VideoProbe {
   frameTicks?: number[];
   /** Positions in `frameTicks` where decoding can start (keyframes), ascending. */
   keyframes: number[];
+  /** Plain MP4/MOV read in-process (mp4-index.ts): where each frame's packet lies, for the packets path. */
+  mp4Samples?: Mp4SampleTable;
 }
 
 const packetSchema = z.looseObject({

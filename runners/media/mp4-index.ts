@@ -70,8 +70,25 @@ async function readMoov(handle: FileHandle, fileSize: number): Promise<Buffer | 
   return undefined;
 }
 
+/**
+ * The frame index of a plain MP4/MOV file's only video track, with its sample table where the
+ * samples can be located simply (one sample description, consistent chunk tables, inside the file).
+ */
 export async function readMp4Index(file: string): Promise<VideoProbe | undefined> {
-  return (await readMp4Track(file))?.probe;
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const moov = await readMoov(handle, size);
+    const probe = moov ? describeMoov(moov) : undefined;
+    const samples = probe?.mp4Samples;
+    // A sample table pointing past the end of the file belongs to a truncated file: let ffmpeg say so.
+    if (probe && samples && samples.offsets.some((offset, index) => offset + samples.sizes[index]! > size)) delete probe.mp4Samples;
+    return probe;
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Where each compressed frame lies in the file, for reading packets without a demuxer process. */
@@ -89,30 +106,7 @@ export interface Mp4SampleTable {
   avcC?: Buffer;
 }
 
-export interface Mp4VideoTrack {
-  probe: VideoProbe;
-  /** Undefined when the samples can't be located simply (several sample descriptions, empty chunks, ...). */
-  samples?: Mp4SampleTable;
-}
-
-/** The frame index and, where simple, the sample table of a plain MP4/MOV file's only video track. */
-export async function readMp4Track(file: string): Promise<Mp4VideoTrack | undefined> {
-  const handle = await open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const moov = await readMoov(handle, size);
-    const track = moov ? describeMoov(moov) : undefined;
-    // A sample table pointing past the end of the file belongs to a truncated file: let ffmpeg say so.
-    if (track?.samples && track.samples.offsets.some((offset, index) => offset + track.samples!.sizes[index]! > size)) return { probe: track.probe };
-    return track;
-  } catch {
-    return undefined;
-  } finally {
-    await handle.close();
-  }
-}
-
-function describeMoov(moov: Buffer): Mp4VideoTrack | undefined {
+function describeMoov(moov: Buffer): VideoProbe | undefined {
   const root: Box = { type: 'moov', start: 8, end: moov.length };
   const mvhd = child(moov, root, 'mvhd');
   if (!mvhd) return undefined;
@@ -204,10 +198,10 @@ function describeMoov(moov: Buffer): Mp4VideoTrack | undefined {
   const syncFlags = new Uint8Array(count).fill(stss ? 0 : 1);
   for (const index of sync) if (index >= 0 && index < count) syncFlags[index] = 1;
   const located = locateSamples(moov, stbl, stsz, count);
-  if (!located || moov.readUInt32BE(stsd.start + 4) !== 1) return { probe };
+  if (!located || moov.readUInt32BE(stsd.start + 4) !== 1) return probe;
   const entryBox = [...boxes(moov, stsd.start + 8, stsd.end)][0];
   const avcC = entryBox && entryBox.start + 78 <= entryBox.end ? [...boxes(moov, entryBox.start + 78, entryBox.end)].find((box) => box.type === 'avcC') : undefined;
-  return { probe, samples: { ...located, positions, sync: syncFlags, sampleEntry: codec, avcC: avcC && Buffer.from(moov.subarray(avcC.start, avcC.end)) } };
+  return { ...probe, mp4Samples: { ...located, positions, sync: syncFlags, sampleEntry: codec, avcC: avcC && Buffer.from(moov.subarray(avcC.start, avcC.end)) } };
 }
 
 /** Sample offsets and sizes from stsz, stsc and stco/co64; undefined when a table is missing or inconsistent. */

@@ -8,7 +8,7 @@ import { frameIndexShownBy, temporaryFolder, writeCounterVideo } from './counter
 import { sampleFrameIndices } from '../../../runners/media/frame-samplers.js';
 import { annexBParameterSets, isH264Track, lengthPrefixedToAnnexB, planH264Stretches, sampleKind } from '../../../runners/media/h264-stream.js';
 import { runMediaTool } from '../../../runners/media/media-tools.js';
-import { readMp4Track } from '../../../runners/media/mp4-index.js';
+import { readMp4Index } from '../../../runners/media/mp4-index.js';
 import { probeVideo } from '../../../runners/media/probe-video.js';
 
 // The packet-feeding path decodes only IDR→target stretches and leaves out non-reference frames.
@@ -73,10 +73,10 @@ describe('H.264 packet feeding', () => {
   it('reads the right bytes when audio chunks are interleaved with the video', async () => {
     const withAudio = path.join(folder, 'with-audio.mp4');
     await runMediaTool('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', fileOf(0), '-f', 'lavfi', '-i', 'sine=frequency=440:duration=12', '-map', '0:v', '-map', '1:a', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '32k', withAudio]);
-    const track = await readMp4Track(withAudio);
-    assert.ok(track?.samples, 'the video track of a file with audio has a sample table');
+    const samples = (await readMp4Index(withAudio))?.mp4Samples;
+    assert.ok(samples, 'the video track of a file with audio has a sample table');
     // Interleaved: some video sample must start right after another track's data, not after the previous video sample.
-    const gaps = Array.from({ length: track.samples.offsets.length - 1 }, (_, index) => track.samples!.offsets[index + 1]! - (track.samples!.offsets[index]! + track.samples!.sizes[index]!));
+    const gaps = Array.from({ length: samples.offsets.length - 1 }, (_, index) => samples.offsets[index + 1]! - (samples.offsets[index]! + samples.sizes[index]!));
     assert.ok(gaps.some((gap) => gap > 0), 'audio data lies between video samples');
     const positions = targetSets['uniform 16']!;
     const result = await extractFrames({ file: withAudio, positions, size: 64, outputFolder: outputFolder() }, await probeVideo(withAudio));
@@ -91,8 +91,8 @@ describe('H.264 packet feeding', () => {
     await runMediaTool('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', fileOf(0), '-c', 'copy', '-movflags', '+faststart', faststart]);
     const bytes = readFileSync(faststart);
     writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
-    const track = await readMp4Track(cut);
-    assert.ok(track && !track.samples, 'samples past the end of the file: no sample table offered');
+    const index = await readMp4Index(cut);
+    assert.ok(index && !index.mp4Samples, 'samples past the end of the file: no sample table offered');
     const probe = await probeVideo(cut);
     const result = await extractFrames({ file: cut, positions: [10, 250], size: 64, outputFolder: outputFolder() }, probe).catch((error: Error) => error);
     if (result instanceof Error) assert.match(result.message, /ffmpeg|frames/);
@@ -101,21 +101,25 @@ describe('H.264 packet feeding', () => {
 
   it('plans stretches from IDR frames, keeps reference frames and targets only, and maps targets to output order', async () => {
     const file = fileOf(0);
-    const track = await readMp4Track(file);
-    assert.ok(track?.samples && isH264Track(track.samples));
+    const samples = (await readMp4Index(file))?.mp4Samples;
+    assert.ok(samples && isH264Track(samples));
     const handle = await open(file, 'r');
     try {
-      const plan = await planH264Stretches(handle, track.samples, [45, 50]);
+      const plan = await planH264Stretches(handle, samples, [45, 50]);
       assert.ok(plan);
       assert.equal(plan.stretches.length, 1, 'two targets after one IDR share a stretch');
       const stretch = plan.stretches[0]!;
-      assert.equal(track.samples.positions[stretch[0]!], 40, 'decoding starts at the IDR at frame 40');
-      assert.ok(track.samples.sync[stretch[0]!]);
+      assert.equal(samples.positions[stretch[0]!], 40, 'decoding starts at the IDR at frame 40');
+      assert.ok(samples.sync[stretch[0]!]);
       // Output order is presentation order within the stretch: targets land after every kept frame shown before them.
-      const shown = stretch.map((sample) => track.samples!.positions[sample]!).sort((a, b) => a - b);
+      const shown = stretch.map((sample) => samples.positions[sample]!).sort((a, b) => a - b);
       assert.deepEqual(plan.outputIndices, [shown.indexOf(45), shown.indexOf(50)]);
-      assert.ok(stretch.length < 50 - 40 + 1 + 3, 'non-reference frames are left out');
-      const far = await planH264Stretches(handle, track.samples, [5, 250]);
+      // Samples are sent in decode order; the ones skipped between the first and last are the non-reference frames.
+      assert.deepEqual([...stretch].sort((a, b) => a - b), stretch, 'decode order');
+      const skipped = stretch.at(-1)! - stretch[0]! + 1 - stretch.length;
+      assert.ok(skipped > 0, 'non-reference frames are left out');
+      assert.equal(plan.framesDecoded, stretch.length);
+      const far = await planH264Stretches(handle, samples, [5, 250]);
       assert.equal(far?.stretches.length, 2, 'a target behind a later IDR starts a new stretch');
     } finally {
       await handle.close();
