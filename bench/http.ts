@@ -12,11 +12,11 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { Pool } from 'undici';
-import { runInBatches } from '../runners/engine/batch-pipeline.js';
-import { evaluate } from '../runners/engine/evaluate.js';
+import { runInBatches } from '../evals/batch-pipeline.js';
+import { evaluate } from '../evals/evaluate.js';
 import { parseEndpoints } from '../runners/openai/endpoints.js';
 import { createOpenAIRunner } from '../runners/openai/openai-runner.js';
-import type { Request } from '../runners/types.js';
+import type { Request } from '../core/contracts/runner.js';
 import type { BenchResult } from './types.js';
 
 const IMAGE_SIZE = 448;

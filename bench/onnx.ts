@@ -19,8 +19,8 @@ import { createModelSessions, type ModelSessions } from '../runners/onnx/session
 import { resolveImageTokens, TextTokenizer } from '../runners/onnx/tokenizer.js';
 import { ensureTinyEmu } from '../runners/onnx/tiny-emu/ensure-tiny-emu.js';
 import { withoutTsxLoader } from '../runners/onnx/worker-pool.js';
-import type { Request, Runner } from '../runners/types.js';
-import type { MediaRef } from '../tasks/types.js';
+import type { Request, Runner } from '../core/contracts/runner.js';
+import type { MediaRef } from '../core/contracts/task.js';
 import type { BenchResult } from './types.js';
 
 const BATCH_SIZES = [1, 4, 8];

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import ort from 'onnxruntime-node';
-import { seededRandom } from '../evals/stats.js';
-import { createSimilaritySession, l2Normalize, retrieveNeighbours, type EmbeddingBlock } from '../tasks/fewshot/rices-retrieval.js';
+import { seededRandom } from '../scoring/stats.js';
+import { createSimilaritySession, l2Normalize, retrieveNeighbours, type EmbeddingBlock } from '../evals/fewshot/rices-retrieval.js';
 import type { BenchResult } from './types.js';
 
 const QUERIES = 20_000;

@@ -4,10 +4,10 @@
 
 import { pathToFileURL } from 'node:url';
 
-import type { NormalizeMode } from '../evals/metrics/types.js';
-import { vqaAccuracy } from '../evals/metrics/vqa-accuracy.js';
-import { clearNormalizationCache } from '../evals/metrics/vqa-normalize.js';
-import { bootstrapCI, mean, seededRandom } from '../evals/stats.js';
+import type { NormalizeMode } from '../core/contracts/metric.js';
+import { vqaAccuracy } from '../scoring/metrics/vqa-accuracy.js';
+import { clearNormalizationCache } from '../scoring/metrics/vqa-normalize.js';
+import { bootstrapCI, mean, seededRandom } from '../scoring/stats.js';
 import type { BenchResult } from './types.js';
 
 const QUESTION_COUNT = 214_354;

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { commandHeader } from './commands.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { ConfigError } from '../core/errors.js';
-import { compareRuns, type CompareSettings } from '../evals/compare/compare-runs.js';
+import { compareRuns, type CompareSettings } from '../scoring/compare/compare-runs.js';
 import { compareJson, formatCompareHtml, formatCompareMarkdown, formatCompareText } from '../reports/compare-report.js';
 import type { Command, CommandArguments, CommandIO } from './io.js';
 import { EXIT } from './main.js';

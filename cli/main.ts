@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { ConfigError, DataError, RunnerError, errorMessage } from '../core/errors.js';
-import { emuEvalVersion } from '../evals/results/environment.js';
+import { emuEvalVersion } from '../artifact/environment.js';
 import { commandEntries } from './commands.js';
 import { processIO, type Command, type CommandIO } from './io.js';
 

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { commandHeader } from './commands.js';
-import { mergeRuns } from '../evals/results/merge-runs.js';
+import { mergeRuns } from '../evals/merge-runs.js';
 import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
 import { reportRun } from './report-run.js';
 

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { commandHeader } from './commands.js';
 import { ConfigError } from '../core/errors.js';
-import { runNightly } from '../evals/history/run-nightly.js';
+import { runNightly } from '../evals/nightly/run-nightly.js';
 import { loadSuite, selectEntries } from '../evals/suites/load-suite.js';
 import { compareJson, formatCompareText } from '../reports/compare-report.js';
 import { writeNightlyReport } from '../reports/nightly-report.js';

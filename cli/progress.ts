@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { EngineEvent } from '../runners/engine/evaluate.js';
+import type { EngineEvent } from '../evals/evaluate.js';
 import type { CommandIO } from './io.js';
 
 /** A progress bar per task with rate and ETA on an interactive stderr; nothing when piped or quiet. */

@@ -5,7 +5,7 @@ import { buildComparison, type Comparison } from '../reports/compare-rows.js';
 import { reportWarnings } from '../reports/prepare-report.js';
 import { comparisonJson } from '../reports/report-json.js';
 import { formatComparisonTables } from '../reports/table.js';
-import type { EvaluationResult } from '../runners/engine/evaluate.js';
+import type { EvaluationResult } from '../evals/evaluate.js';
 import type { CommandIO, GlobalFlags } from './io.js';
 import { formatBreakdowns, formatSummaryTable } from './summary.js';
 

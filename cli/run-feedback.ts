@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../runners/engine/events.js';
+import type { EngineEvent } from '../evals/events.js';
 import { abortOnInterrupt } from './interrupt.js';
 import { notifier, type CommandIO, type GlobalFlags } from './io.js';
 import { createProgressReporter } from './progress.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { commandHeader } from './commands.js';
 import { ConfigError } from '../core/errors.js';
-import { parseShard } from '../runners/engine/shard.js';
+import { parseShard } from '../evals/shard.js';
 import { DEFAULT_MODEL, modelSpecHelp } from '../runners/registry.js';
 import { joinModelSpecs } from '../runners/openai/endpoints.js';
 import { openAIRunnerOptions } from '../runners/openai/run-flags.js';
@@ -62,7 +62,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
       // The engine loads here, not with the module: `run --help` stays quick.
       if (argv.suite !== undefined) return (await import('./run-suite.js')).runSuiteCommand(io, argv, setExitCode);
       if (!(argv.tasks as string[] | undefined)?.length) throw new ConfigError('name at least one task (emu-eval tasks lists them), or a --suite', true);
-      const [{ evaluate }, { reportRun }] = await Promise.all([import('../runners/engine/evaluate.js'), import('./report-run.js')]);
+      const [{ evaluate }, { reportRun }] = await Promise.all([import('../evals/evaluate.js'), import('./report-run.js')]);
       const feedback = startRunFeedback(io, argv);
       try {
         const devices = typeof argv.devices === 'string' ? argv.devices.split(',').map((device) => device.trim()).filter(Boolean) : undefined;

@@ -23,7 +23,7 @@ export function scoreCommand(io: CommandIO): Command {
       const predictions = path.resolve(argv.predictions as string);
       const task = argv.task as string;
       if (typeof argv.data === 'object') throw new ConfigError('score takes one --data folder', true);
-      const [{ evaluate }, { reportRun }] = await Promise.all([import('../runners/engine/evaluate.js'), import('./report-run.js')]);
+      const [{ evaluate }, { reportRun }] = await Promise.all([import('../evals/evaluate.js'), import('./report-run.js')]);
       const result = await evaluate({
         kind: 'score',
         tasks: [task],

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { ConfigError } from '../core/errors.js';
-import { extractionStrategies, type ExtractionStrategy } from '../evals/extract.js';
+import { extractionStrategies, type ExtractionStrategy } from '../scoring/extract.js';
 
 /** Options of every command that writes a run directory. */
 export function withRunOutput<T>(yargs: Argv<T>) {

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { MetricsRecord, Summary } from '../evals/results/schema.js';
+import type { MetricsRecord, Summary } from '../artifact/schema.js';
 
 function percent(value: number | null | undefined): string {
   return value === null || value === undefined ? '-' : value.toFixed(2);

@@ -1,7 +1,7 @@
 import { realpath, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DataError } from './errors.js';
-import type { MediaRef } from '../tasks/types.js';
+import type { MediaRef } from './contracts/task.js';
 
 interface Origin {
   file: string;

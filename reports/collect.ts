@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { readMetricsRecord, readRunRecord } from '../evals/results/run-directory.js';
-import type { MetricsRecord, RunRecord, TaskMetrics } from '../evals/results/schema.js';
+import { readMetricsRecord, readRunRecord } from '../artifact/run-directory.js';
+import type { MetricsRecord, RunRecord, TaskMetrics } from '../artifact/schema.js';
 import type { ProtocolKey } from './baselines/compatibility.js';
 import { benchmarkOfTask, canonicalSplit } from './benchmark-names.js';
 import { demoSelectionOfRun, shotStyleOfRun, trainedOnTrainSplit } from './our-protocol.js';

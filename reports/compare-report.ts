@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
-import { unitLabel, type RunComparison, type UnitComparison } from '../evals/compare/compare-runs.js';
-import type { FlippedSample } from '../evals/compare/flipped-samples.js';
+import { unitLabel, type RunComparison, type UnitComparison } from '../scoring/compare/compare-runs.js';
+import type { FlippedSample } from '../scoring/compare/flipped-samples.js';
 import { escapeHtml } from './html-escape.js';
 import { escapeMarkdownCell } from './markdown.js';
 

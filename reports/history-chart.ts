@@ -1,5 +1,5 @@
 import type { ChartConfiguration, ChartDataset, LegendItem, ChartData } from 'chart.js';
-import type { Trend, TrendSeries } from '../evals/history/trend.js';
+import type { Trend, TrendSeries } from '../artifact/history/trend.js';
 import { renderChart, palette, pointLabels, type ReportChartConfiguration } from './chart-render.js';
 import { metricAxisTitle } from './chart-scaling.js';
 import type { RenderedChart } from './charts.js';

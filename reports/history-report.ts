@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { seriesLabel, type Trend, type TrendPoint } from '../evals/history/trend.js';
+import { seriesLabel, type Trend, type TrendPoint } from '../artifact/history/trend.js';
 import type { RenderedChart } from './charts.js';
 import { nightLabels } from './history-chart.js';
 import { escapeHtml } from './html-escape.js';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-file.js';
-import type { NightlyReportContext } from '../evals/history/run-nightly.js';
-import { buildTrends } from '../evals/history/trend.js';
-import type { NightRecord } from '../evals/history/night-record.js';
+import type { NightlyReportContext } from '../evals/nightly/run-nightly.js';
+import { buildTrends } from '../artifact/history/trend.js';
+import type { NightRecord } from '../artifact/history/night-record.js';
 import { writeCharts, type RenderedChart } from './charts.js';
 import { formatCompareHtml, formatCompareMarkdown } from './compare-report.js';
 import { renderHistoryCharts } from './history-chart.js';

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../evals/results/schema.js';
+import type { RunRecord } from '../artifact/schema.js';
 import type { DemoSelection, ShotStyle } from './baselines/baseline-row.js';
 
 // How one of our runs maps onto the published CSV's protocol columns. Everything here reads run.json,

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { SAMPLES_FILE } from '../evals/results/run-directory.js';
-import type { SampleRecord } from '../evals/results/schema.js';
-import { readSampleRecords } from '../evals/results/samples-log.js';
+import { SAMPLES_FILE } from '../artifact/run-directory.js';
+import type { SampleRecord } from '../artifact/schema.js';
+import { readSampleRecords } from '../artifact/samples-log.js';
 
 export interface OutputExamples {
   runId: string;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../core/errors.js';
-import type { Runner, RunnerOptions } from './types.js';
+import type { Runner, RunnerOptions } from '../core/contracts/runner.js';
 
 /** The model every command uses when --model is absent: a random-weight smoke-test model built locally. */
 export const DEFAULT_MODEL = 'tiny-emu';

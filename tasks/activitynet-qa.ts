@@ -4,12 +4,12 @@ import { FirstOccurrences, ProblemSink } from './formats/problem-sink.js';
 import { findSplit, locateSplitFiles } from './formats/split-files.js';
 import { streamValidated } from './formats/validated-stream.js';
 import { VideoLocator, type VideoLayout } from './formats/video-files.js';
-import type { LoadOptions, Sample, SplitInfo, TaskAdapter } from './types.js';
+import type { LoadOptions, Sample, SplitInfo, TaskAdapter } from '../core/contracts/task.js';
 
 // ActivityNet-QA (Yu et al. 2019): questions about long ActivityNet videos, split into
 // <split>_q.json [{video_name, question_id, question}] and <split>_a.json [{question_id, answer, type}].
 // Videos are v_<video_name>.{mp4,mkv,webm} as ActivityNet distributes them. Scored by exact match
-// by default; Video-ChatGPT's LLM judge is the other common protocol (evals/judge/).
+// by default; Video-ChatGPT's LLM judge is the other common protocol (scoring/judge/).
 
 const splits = [
   { name: 'test', questions: 'test_q.json', answers: 'test_a.json' },

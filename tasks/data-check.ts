@@ -6,7 +6,7 @@ import { DataError, errorMessage } from '../core/errors.js';
 import { Semaphore } from '../core/semaphore.js';
 import { isReadableMediaPath, linkOutsideMessage } from '../core/safe-path.js';
 import { problemFromError } from './formats/problem-sink.js';
-import type { DataProblem, MediaRef, SplitInfo, TaskAdapter } from './types.js';
+import type { DataProblem, MediaRef, SplitInfo, TaskAdapter } from '../core/contracts/task.js';
 
 export interface DataCheckSplit {
   split: string;

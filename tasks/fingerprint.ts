@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
-import type { TaskAdapter } from './types.js';
+import type { TaskAdapter } from '../core/contracts/task.js';
 
 /**
  * Content hash of the files a split reads (questions, annotations), so two runs on different data can

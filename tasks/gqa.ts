@@ -4,7 +4,7 @@ import { imageInside } from './formats/image-path.js';
 import { FirstOccurrences, ProblemSink } from './formats/problem-sink.js';
 import { findSplit, locateSplitFiles } from './formats/split-files.js';
 import { streamValidated } from './formats/validated-stream.js';
-import type { LoadOptions, Sample, SplitInfo, TaskAdapter } from './types.js';
+import type { LoadOptions, Sample, SplitInfo, TaskAdapter } from '../core/contracts/task.js';
 
 // GQA balanced questions: one top-level object keyed by question id, images/<imageId>.jpg.
 // Scored by exact match against the single short answer.

@@ -1,5 +1,5 @@
 import { loadVideoQaList, videoQaSplitInfos, type VideoQaListLayout } from './formats/video-qa-list.js';
-import type { TaskAdapter } from './types.js';
+import type { TaskAdapter } from '../core/contracts/task.js';
 
 // MSRVTT-QA (Xu et al. 2017): open-ended questions on MSR-VTT web clips, one short answer each,
 // scored by exact match (Emu2-Chat reports 31.4 with 16 uniformly sampled frames). Videos are

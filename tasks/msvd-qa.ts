@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadVideoQaList, videoQaSplitInfos, type VideoQaListLayout } from './formats/video-qa-list.js';
 import { readYoutubeMapping } from './formats/video-youtube-mapping.js';
-import type { TaskAdapter } from './types.js';
+import type { TaskAdapter } from '../core/contracts/task.js';
 
 // MSVD-QA (Xu et al. 2017): open-ended questions on the MSVD YouTube clips, scored by exact match
 // (Emu2-Chat reports 49.0 with 16 uniformly sampled frames). Questions name videos by number;

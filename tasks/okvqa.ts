@@ -1,6 +1,6 @@
 import { loadVqaFormat, vqaFormatSplitInfos, type VqaFormatLayout } from './formats/vqa-format-reader.js';
 import { okVqaAnnotationSchema } from './formats/vqa-format-schemas.js';
-import type { TaskAdapter } from './types.js';
+import type { TaskAdapter } from '../core/contracts/task.js';
 import { vqav2 } from './vqav2.js';
 
 // OK-VQA ships VQA-format files without the `v2_` prefix, over the same COCO 2014 images.

@@ -6,7 +6,7 @@ import { msrvttQa } from './msrvtt-qa.js';
 import { msvdQa } from './msvd-qa.js';
 import { okvqa } from './okvqa.js';
 import { textvqa } from './textvqa.js';
-import type { TaskAdapter } from './types.js';
+import type { TaskAdapter } from '../core/contracts/task.js';
 import { vizwiz } from './vizwiz.js';
 import { vqav2 } from './vqav2.js';
 

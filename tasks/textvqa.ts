@@ -4,7 +4,7 @@ import { imageInside } from './formats/image-path.js';
 import { FirstOccurrences, ProblemSink } from './formats/problem-sink.js';
 import { findSplit, locateSplitFiles } from './formats/split-files.js';
 import { streamValidated } from './formats/validated-stream.js';
-import type { LoadOptions, Sample, SplitInfo, TaskAdapter } from './types.js';
+import type { LoadOptions, Sample, SplitInfo, TaskAdapter } from '../core/contracts/task.js';
 
 // TextVQA 0.5.1: questions that need reading text in OpenImages photos. The official download keeps
 // validation images in train_images/ (train_val_images.zip), named <image_id>.jpg.

@@ -4,7 +4,7 @@ import { imageInside } from './formats/image-path.js';
 import { FirstOccurrences, ProblemSink } from './formats/problem-sink.js';
 import { findSplit, locateSplitFiles } from './formats/split-files.js';
 import { streamValidated } from './formats/validated-stream.js';
-import type { LoadOptions, Sample, SplitInfo, TaskAdapter } from './types.js';
+import type { LoadOptions, Sample, SplitInfo, TaskAdapter } from '../core/contracts/task.js';
 
 // VizWiz-VQA: photos taken by blind people, one question per image, so the image file name is the
 // question id. Annotation files are JSON lists; test.json carries no answers.

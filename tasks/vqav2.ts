@@ -1,6 +1,6 @@
 import { loadVqaFormat, vqaFormatSplitInfos, type VqaFormatLayout } from './formats/vqa-format-reader.js';
 import { vqaV2AnnotationSchema } from './formats/vqa-format-schemas.js';
-import type { TaskAdapter } from './types.js';
+import type { TaskAdapter } from '../core/contracts/task.js';
 
 // VQAv2 as distributed at visualqa.org: question and annotation files side by side, COCO images in
 // val2014/, train2014/ and test2015/ (test-dev questions use test2015 images).

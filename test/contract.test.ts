@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { metrics } from '../evals/metrics/index.js';
+import { metrics } from '../scoring/metrics/index.js';
 import { bundledDataDir, tasks } from '../tasks/registry.js';
-import type { TaskAdapter } from '../tasks/types.js';
+import type { TaskAdapter } from '../core/contracts/task.js';
 
 // Every registered task honours the adapter contract on its bundled sample, offline.
 for (const task of Object.values(tasks) as TaskAdapter[]) {

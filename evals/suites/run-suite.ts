@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { ConfigError, errorMessage } from '../../core/errors.js';
 import { hashOf } from '../../core/hash.js';
-import { evaluate, type EvaluateOptions, type EvaluationResult } from '../../runners/engine/evaluate.js';
-import type { RunnerOptions } from '../../runners/types.js';
-import { isSuiteRunFolder, readSuiteManifest, writeSuiteManifest, SUITE_MANIFEST_VERSION, type SuiteManifest } from './suite-manifest.js';
+import { evaluate, type EvaluateOptions, type EvaluationResult } from '../evaluate.js';
+import type { RunnerOptions } from '../../core/contracts/runner.js';
+import { isSuiteRunFolder, readSuiteManifest, writeSuiteManifest, SUITE_MANIFEST_VERSION, type SuiteManifest } from '../../artifact/suite-manifest.js';
 import type { Suite, SuiteEntry } from './suite-schema.js';
 
 /** What the suite decides for each entry; everything else (model, data, runner flags) is shared. */

@@ -4,8 +4,8 @@
 // and the generation settings. The sample id is not part of it.
 import { hashOf, sha256 } from '../../core/hash.js';
 import { readMedia } from '../../core/safe-path.js';
-import type { MediaRef } from '../../tasks/types.js';
-import type { Part, Request } from '../types.js';
+import type { MediaRef } from '../../core/contracts/task.js';
+import type { Part, Request } from '../../core/contracts/runner.js';
 
 /** Bumped when the key's shape changes, so old entries are simply never found again. */
 export const CACHE_KEY_FORMAT = 1;

@@ -4,7 +4,7 @@
 // stored, so a request that failed is always attempted again.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Output, Request, Runner } from '../types.js';
+import type { Output, Request, Runner } from '../../core/contracts/runner.js';
 import { RequestKeyer } from './request-key.js';
 import { ResponseStore } from './response-store.js';
 

@@ -3,7 +3,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openImage } from '../../core/image-header.js';
 import { realPathInside } from '../../core/safe-path.js';
-import type { MediaRef } from '../../tasks/types.js';
+import type { MediaRef } from '../../core/contracts/task.js';
 import type { FrameCache } from './frame-cache.js';
 import { sampleFrameIndices, type FrameSampler } from './frame-samplers.js';
 import { VideoDecodeError } from './media-tools.js';

@@ -1,4 +1,4 @@
-import type { Part, Request } from '../types.js';
+import type { Part, Request } from '../../core/contracts/runner.js';
 import type { FrameSampler } from './frame-samplers.js';
 import { createVideoFrameSampler, type VideoFrameSampler } from './video-frame-sampler.js';
 

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { errorMessage } from '../../core/errors.js';
 import { realPathInside } from '../../core/safe-path.js';
-import type { MediaRef } from '../../tasks/types.js';
+import type { MediaRef } from '../../core/contracts/task.js';
 import { DecodeQueue, defaultDecoderCount } from './decode-queue.js';
 import { extractFrames } from './extract-frames.js';
 import type { VideoProbe } from './ffprobe.js';

@@ -2,7 +2,7 @@
 // projection), projection, and language (token embeddings + decoder). A graph can mislead — constant
 // buffers, packed quantized weights, duplicated tied embeddings — so the rules below correct the known
 // cases, and `--params` overrides the count for the rest.
-import type { ParamCount } from '../types.js';
+import type { ParamCount } from '../../core/contracts/runner.js';
 import type { ModelFolder } from './model-folder.js';
 import type { OnnxFileSummary } from './onnx-file-scan.js';
 

@@ -7,8 +7,8 @@
 //    special tokens (LLaMA's BOS).
 // Each placeholder id is then expanded to the image's visual tokens, wrapped as Emu2 wraps them:
 // [IMG] <image>×64 [/IMG].
-import type { MediaRef } from '../../tasks/types.js';
-import type { Request } from '../types.js';
+import type { MediaRef } from '../../core/contracts/task.js';
+import type { Request } from '../../core/contracts/runner.js';
 import type { ChatTemplate } from './chat-template.js';
 import type { ImageTokens, TextTokenizer } from './tokenizer.js';
 

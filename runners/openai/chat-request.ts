@@ -7,7 +7,7 @@
 // body as one string would copy each ~70 kB image URL into a fresh string, then into a fresh buffer,
 // for every request — on these machines that cost more than the HTTP request itself.
 import { randomBytes } from 'node:crypto';
-import type { Part, Request } from '../types.js';
+import type { Part, Request } from '../../core/contracts/runner.js';
 import type { ImageEncoder } from './image-encoder.js';
 
 type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };

@@ -3,7 +3,7 @@
 // sample says what the server did wrong.
 import { z } from 'zod';
 import { formatPath } from '../../core/validation.js';
-import type { Output } from '../types.js';
+import type { Output } from '../../core/contracts/runner.js';
 import { AttemptError } from './attempt-error.js';
 
 // Loose objects: servers add fields of their own (vLLM's stop_reason, SGLang's matched_stop ...).

@@ -2,7 +2,7 @@
 // the environment variable the options name, and goes nowhere but the runner's Authorization header.
 import { z } from 'zod';
 import { ConfigError, errorMessage } from '../../core/errors.js';
-import type { RunnerOptions } from '../types.js';
+import type { RunnerOptions } from '../../core/contracts/runner.js';
 import { serverMessage } from './attempt-error.js';
 import { parseEndpoints, type Endpoint } from './endpoints.js';
 import { requestsBeamSearch, validateExtraBody } from './extra-body.js';

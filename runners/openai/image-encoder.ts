@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DataError } from '../../core/errors.js';
 import { openImage, readImageHeader } from '../../core/image-header.js';
 import { readMedia } from '../../core/safe-path.js';
-import type { MediaRef } from '../../tasks/types.js';
+import type { MediaRef } from '../../core/contracts/task.js';
 
 const JPEG_QUALITY = 95;
 

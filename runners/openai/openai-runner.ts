@@ -3,7 +3,7 @@
 // hands it over, then waits for a concurrency slot, goes to the least-loaded replica and is retried on
 // transient faults; what still fails becomes an error sample, never a wrong answer.
 import { RunnerError, errorMessage } from '../../core/errors.js';
-import type { Output, ParamCount, Request, Runner } from '../types.js';
+import type { Output, ParamCount, Request, Runner } from '../../core/contracts/runner.js';
 import { AdaptiveConcurrency, type ConcurrencyStats, type Permit } from './adaptive-concurrency.js';
 import { AttemptError, kindOfStatus, serverMessage } from './attempt-error.js';
 import { buildChatBody } from './chat-request.js';

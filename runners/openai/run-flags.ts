@@ -3,7 +3,7 @@
 // NAME of the API key's variable becomes an option: runner options are written to run.json.
 import { ConfigError } from '../../core/errors.js';
 import { getPreset } from '../../tasks/prompts/presets.js';
-import type { RunnerOptions } from '../types.js';
+import type { RunnerOptions } from '../../core/contracts/runner.js';
 import { joinModelSpecs } from './endpoints.js';
 import { parseExtraBody } from './extra-body.js';
 

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
-import { readPredictions } from '../../evals/results/predictions.js';
-import type { Output, Request, Runner } from '../types.js';
+import { readPredictions } from '../../artifact/predictions.js';
+import type { Output, Request, Runner } from '../../core/contracts/runner.js';
 
 /** `FILE` or `FILE?latency=MS`: the latency simulates a served model (pipelines, resume and kill tests). */
 export function parseReplayTarget(target: string): { file: string; latencyMs: number } {

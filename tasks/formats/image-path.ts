@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { resolveInside } from '../../core/safe-path.js';
-import type { MediaRef } from '../types.js';
+import type { MediaRef } from '../../core/contracts/task.js';
 import type { ProblemSink } from './problem-sink.js';
 
 /**

@@ -1,5 +1,5 @@
 import { DataError } from '../../core/errors.js';
-import type { DataProblem } from '../types.js';
+import type { DataProblem } from '../../core/contracts/task.js';
 
 /** The one-line form of a problem, as a thrown DataError shows it: `file: json.path: what is wrong`. */
 export function formatProblem(problem: DataProblem): string {

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import { resolveInside } from '../../core/safe-path.js';
-import type { SplitInfo } from '../types.js';
+import type { SplitInfo } from '../../core/contracts/task.js';
 import type { ProblemSink } from './problem-sink.js';
 
 export function findSplit<Split extends { name: string }>(taskId: string, splits: readonly Split[], name: string): Split {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { DataProblem } from '../types.js';
+import type { DataProblem } from '../../core/contracts/task.js';
 import { describeFound, describeJsonPath, valueAtPath } from './json-path.js';
 
 export type ElementCheck<T> = { ok: true; value: T } | { ok: false; problems: DataProblem[] };

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveInside } from '../../core/safe-path.js';
-import type { MediaRef } from '../types.js';
+import type { MediaRef } from '../../core/contracts/task.js';
 import type { ProblemSink } from './problem-sink.js';
 
 // Video datasets are unpacked in more than one way: MSR-VTT's TestVideo/ and TrainValVideo/ zips,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { LoadOptions, Sample, SplitInfo } from '../types.js';
+import type { LoadOptions, Sample, SplitInfo } from '../../core/contracts/task.js';
 import { FirstOccurrences, ProblemSink } from './problem-sink.js';
 import { findSplit, locateSplitFiles } from './split-files.js';
 import { streamValidated } from './validated-stream.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { resolveInside } from '../../core/safe-path.js';
-import type { LoadOptions, Sample, SplitInfo } from '../types.js';
+import type { LoadOptions, Sample, SplitInfo } from '../../core/contracts/task.js';
 import { FirstOccurrences, ProblemSink } from './problem-sink.js';
 import { findSplit, locateSplitFiles } from './split-files.js';
 import { streamValidated, type ValidatedElement } from './validated-stream.js';

@@ -1,5 +1,5 @@
-import type { Part, Request } from '../../runners/types.js';
-import type { Sample } from '../types.js';
+import type { Part, Request } from '../../core/contracts/runner.js';
+import type { Sample } from '../../core/contracts/task.js';
 import type { ProtocolPreset } from './presets.js';
 
 export interface GenerationSettings {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
-import type { ExtractionStrategy } from '../../evals/extract.js';
+import type { ExtractionStrategy } from '../../scoring/extract.js';
 
 /**
  * How a preset evaluates "0 shots": Emu2 asks the bare question (true zero-shot); Flamingo's 0*

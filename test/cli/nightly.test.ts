@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { HISTORY_LOCK_FILE } from '../../evals/history/history-lock.js';
-import type { NightRecord } from '../../evals/history/night-record.js';
+import { HISTORY_LOCK_FILE } from '../../artifact/history/history-lock.js';
+import type { NightRecord } from '../../artifact/history/night-record.js';
 import { runCli, temporaryFolder, writeGoldPredictions } from '../helpers/cli.js';
 
 // A scripted history built with the replay runner: three nights (the third with a drop), a failed

@@ -13,7 +13,7 @@ import { ImageEncoder } from '../../runners/openai/image-encoder.js';
 import { preprocessImage, type ImagePreprocessing } from '../../runners/onnx/image-preprocess.js';
 import { checkData } from '../../tasks/data-check.js';
 import { bundledDataDir, getTask } from '../../tasks/registry.js';
-import type { Sample } from '../../tasks/types.js';
+import type { Sample } from '../../core/contracts/task.js';
 import { runCli, writeGoldPredictions } from '../helpers/cli.js';
 import { runCliProcess, scratchFolder } from './processes.js';
 

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { acquireRunLock } from '../../evals/results/run-lock.js';
+import { acquireRunLock } from '../../artifact/run-lock.js';
 import { fileSize, readLines, runCliProcess, scratchFolder, startCli, waitFor } from './processes.js';
 import { writeVqaDataset } from './vqa-dataset.js';
 
@@ -80,7 +80,7 @@ describe('concurrent writers of one run directory', { timeout: 120_000 }, () => 
     // until all have answered, so a late starter can never find it released.
     const script = `
       const { existsSync } = await import('node:fs');
-      const { acquireRunLock } = await import(${JSON.stringify(new URL('../../evals/results/run-lock.ts', import.meta.url).href)});
+      const { acquireRunLock } = await import(${JSON.stringify(new URL('../../artifact/run-lock.ts', import.meta.url).href)});
       const wait = async (file) => { while (!existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 1)); };
       console.log('ready');
       await wait(${JSON.stringify(go)});

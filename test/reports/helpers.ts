@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MetricsRecord, RunRecord } from '../../evals/results/schema.js';
+import type { MetricsRecord, RunRecord } from '../../artifact/schema.js';
 import { runCli, writeGoldPredictions } from '../helpers/cli.js';
 
 /** A real run directory: the replay runner answers the bundled sample (every `wrongEvery`-th answer wrong). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
 import { bundledDataDir, getTask } from '../../tasks/registry.js';
-import type { DataProblem, LoadOptions, Sample, TaskAdapter } from '../../tasks/types.js';
+import type { DataProblem, LoadOptions, Sample, TaskAdapter } from '../../core/contracts/task.js';
 
 // Shared by the task tests: throwaway dataset folders and small readers of what an adapter yields.
 

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { DataError } from '../../core/errors.js';
 import { checkData } from '../../tasks/data-check.js';
 import { bundledDataDir, tasks } from '../../tasks/registry.js';
-import type { TaskAdapter } from '../../tasks/types.js';
+import type { TaskAdapter } from '../../core/contracts/task.js';
 import { copyOfBundledSample, loadAll, loadCollecting, temporaryFolder, writeJsonFile } from './dataset-folders.js';
 
 const videoTasks: TaskAdapter[] = [tasks['msvd-qa'], tasks['msrvtt-qa'], tasks['activitynet-qa']];

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { RequestKeyer } from '../../../runners/cache/request-key.js';
 import { defaultCacheDirectory, withResponseCache, type CachedRunner } from '../../../runners/cache/response-cache.js';
 import { ResponseStore } from '../../../runners/cache/response-store.js';
-import type { Output, Request, Runner } from '../../../runners/types.js';
+import type { Output, Request, Runner } from '../../../core/contracts/runner.js';
 import { bundledDataDir, getTask } from '../../../tasks/registry.js';
 import { temporaryFolder } from '../../helpers/cli.js';
 

@@ -5,10 +5,10 @@ import { before, describe, it } from 'node:test';
 import { FrameCache } from '../../../runners/media/frame-cache.js';
 import { prepareVideoParts } from '../../../runners/media/prepare-video-parts.js';
 import { createVideoFrameSampler } from '../../../runners/media/video-frame-sampler.js';
-import type { Request } from '../../../runners/types.js';
+import type { Request } from '../../../core/contracts/runner.js';
 import { writeJpeg } from '../../../tasks/samples/generator/output.js';
 import { frameWithCode } from '../../../tasks/samples/video-generator/frame-code.js';
-import type { MediaRef } from '../../../tasks/types.js';
+import type { MediaRef } from '../../../core/contracts/task.js';
 import { frameIndexShownBy, temporaryFolder, writeCounterVideo } from './counter-videos.js';
 
 function videoRequest(ref: MediaRef): Request {

@@ -11,7 +11,7 @@ import { argmax } from '../../../runners/onnx/logits-math.js';
 import { embedPrompts, embedTokens } from '../../../runners/onnx/prompt-embedding.js';
 import { buildDecoder } from '../../../runners/onnx/tiny-emu/decoder-graph.js';
 import { TINY_EMU_DIMENSIONS } from '../../../runners/onnx/tiny-emu/dimensions.js';
-import type { MediaRef } from '../../../tasks/types.js';
+import type { MediaRef } from '../../../core/contracts/task.js';
 import { imageRequest, loadInProcess, temporaryFolder, writeImages, type InProcessModel } from './helpers.js';
 
 let tiny: InProcessModel;

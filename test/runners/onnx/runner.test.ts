@@ -7,8 +7,8 @@ import { generateRows } from '../../../runners/onnx/generate.js';
 import { createOnnxRunner, SMOKE_TEST_NOTE } from '../../../runners/onnx/onnx-runner.js';
 import { missingProviderLibraries } from '../../../runners/onnx/providers.js';
 import { ensureTinyEmu } from '../../../runners/onnx/tiny-emu/ensure-tiny-emu.js';
-import type { Request, Runner } from '../../../runners/types.js';
-import type { MediaRef } from '../../../tasks/types.js';
+import type { Request, Runner } from '../../../core/contracts/runner.js';
+import type { MediaRef } from '../../../core/contracts/task.js';
 import { imageRequest, loadInProcess, temporaryFolder, writeImages } from './helpers.js';
 
 let runner: Runner;

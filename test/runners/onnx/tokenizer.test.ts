@@ -7,7 +7,7 @@ import { PromptEncoder } from '../../../runners/onnx/prompt-encoding.js';
 import { resolveImageTokens, TextTokenizer } from '../../../runners/onnx/tokenizer.js';
 import { ensureTinyEmu } from '../../../runners/onnx/tiny-emu/ensure-tiny-emu.js';
 import { EMU2_CHAT_TEMPLATE } from '../../../runners/onnx/tiny-emu/tokenizer-files.js';
-import type { Request } from '../../../runners/types.js';
+import type { Request } from '../../../core/contracts/runner.js';
 
 let folder: ModelFolder;
 let tokenizer: TextTokenizer;

@@ -6,8 +6,8 @@ import sharp from 'sharp';
 import { buildChatBody } from '../../../runners/openai/chat-request.js';
 import { parseChatCompletion } from '../../../runners/openai/chat-response.js';
 import { ImageEncoder } from '../../../runners/openai/image-encoder.js';
-import type { Request } from '../../../runners/types.js';
-import type { MediaRef } from '../../../tasks/types.js';
+import type { Request } from '../../../core/contracts/runner.js';
+import type { MediaRef } from '../../../core/contracts/task.js';
 import { bundledDataDir, getTask } from '../../../tasks/registry.js';
 import { temporaryFolder } from '../../helpers/cli.js';
 

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import type { SampleRecord } from '../../../evals/results/schema.js';
+import type { SampleRecord } from '../../../artifact/schema.js';
 import { presets } from '../../../tasks/prompts/presets.js';
 import { bundledDataDir, getTask } from '../../../tasks/registry.js';
 import { startOpenAITestServer, type ChatCall, type Fault, type TestServer } from '../../helpers/openai-test-server.js';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { parseEndpoints } from '../../../runners/openai/endpoints.js';
 import { createOpenAIRunner, type OpenAIRunnerSettings } from '../../../runners/openai/openai-runner.js';
 import { createOpenAIRunnerFromOptions } from '../../../runners/openai/create-from-options.js';
-import type { Request } from '../../../runners/types.js';
+import type { Request } from '../../../core/contracts/runner.js';
 import { bundledDataDir, getTask } from '../../../tasks/registry.js';
 import { startOpenAITestServer, type Fault, type TestServerOptions } from '../../helpers/openai-test-server.js';
 

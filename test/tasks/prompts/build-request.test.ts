@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildRequest } from '../../../tasks/prompts/build-request.js';
 import { demosNeeded, getPreset, presets } from '../../../tasks/prompts/presets.js';
-import type { Part } from '../../../runners/types.js';
-import type { Sample } from '../../../tasks/types.js';
+import type { Part } from '../../../core/contracts/runner.js';
+import type { Sample } from '../../../core/contracts/task.js';
 
 const image = (name: string) => ({ kind: 'image' as const, path: `/data/${name}.jpg`, root: '/data' });
 const sample = (id: string, question: string, answer: string): Sample => ({ id, question, answers: [answer, 'other'], media: [image(id)], meta: {} });

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { DataError } from '../core/errors.js';
+import { readValidatedJson } from '../core/validation.js';
+import { readSampleRecords } from './samples-log.js';
+
+// The official/EvalAI results format is `[{question_id, answer}]`; VizWiz's submission names the
+// question by its image file. Both are accepted, as is an emu-eval samples.jsonl.
+const officialEntry = z.union([
+  z.strictObject({ question_id: z.union([z.number().int(), z.string().min(1)]), answer: z.string() }),
+  z.strictObject({ image: z.string().min(1), answer: z.string() }),
+]);
+const officialResults = z.array(officialEntry);
+
+export interface Predictions {
+  /** sample id → answer text */
+  answers: Map<string, string>;
+  format: 'official' | 'samples-jsonl';
+}
+
+function rememberOnce(answers: Map<string, string>, id: string, answer: string, file: string, where: string): void {
+  if (answers.has(id)) throw new DataError(`${file}: ${where}: question ${id} appears twice; a predictions file must hold one answer per question`, file, where);
+  answers.set(id, answer);
+}
+
+/**
+ * Reads predictions to re-score or replay. From a samples.jsonl the raw model output is taken, so the
+ * extraction strategy of the new run applies; `task` picks one task's lines from a multi-task run.
+ */
+export async function readPredictions(file: string, task?: string): Promise<Predictions> {
+  const answers = new Map<string, string>();
+  if (file.endsWith('.jsonl')) {
+    let line = 0;
+    for await (const record of readSampleRecords(file)) {
+      line += 1;
+      if (task && record.task !== task) continue;
+      if (record.finishReason === 'error') continue;
+      rememberOnce(answers, record.sampleId, record.output, file, `line ${line}`);
+    }
+    return { answers, format: 'samples-jsonl' };
+  }
+  const entries = readValidatedJson(officialResults, file);
+  entries.forEach((entry, index) => {
+    const id = 'question_id' in entry ? String(entry.question_id) : entry.image;
+    rememberOnce(answers, id, entry.answer, file, `[${index}]`);
+  });
+  return { answers, format: 'official' };
+}

@@ -1,0 +1,97 @@
+import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-file.js';
+import { createInterface } from 'node:readline';
+import { DataError } from '../core/errors.js';
+import { parseOrThrow } from '../core/validation.js';
+import { sampleRecordSchema, type SampleRecord } from './schema.js';
+
+/** Identity of one scored item: the same sample may be evaluated at several shot counts and trials. */
+export function sampleKey(record: Pick<SampleRecord, 'task' | 'sampleId' | 'shots' | 'trial'>): string {
+  return `${record.task}\u0000${record.shots}\u0000${record.trial}\u0000${record.sampleId}`;
+}
+
+/**
+ * A process killed mid-write can leave a last line without its newline. That fragment is not a
+ * finished sample: cut it off so the resumed run writes the sample again, once.
+ */
+export function truncateTornTail(file: string): number {
+  if (!existsSync(file)) return 0;
+  const size = statSync(file).size;
+  if (size === 0) return 0;
+  const descriptor = openSync(file, 'r+');
+  try {
+    const chunk = Buffer.alloc(Math.min(size, 1 << 16));
+    let end = size;
+    // Walk back to the last newline; everything after it is the torn fragment.
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const length = end - start;
+      readSync(descriptor, chunk, 0, length, start);
+      const newline = chunk.subarray(0, length).lastIndexOf(0x0a);
+      if (newline >= 0) {
+        const keep = start + newline + 1;
+        if (keep < size) ftruncateSync(descriptor, keep);
+        return size - keep;
+      }
+      end = start;
+    }
+    ftruncateSync(descriptor, 0);
+    return size;
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** Streams the records of a samples.jsonl, validating each line. */
+export async function* readSampleRecords(file: string): AsyncGenerator<SampleRecord> {
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber += 1;
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new DataError(`${file}: line ${lineNumber} is not valid JSON (${(error as Error).message})`, file, `line ${lineNumber}`);
+    }
+    yield parseOrThrow(sampleRecordSchema, value, file, `line ${lineNumber}`);
+  }
+}
+
+/**
+ * Appends finished samples one line at a time. Each line goes to the kernel in one write, so a killed
+ * process loses at most the line being written (handled by truncateTornTail on resume).
+ */
+export class SamplesLog {
+  private descriptor: number;
+
+  constructor(readonly file: string) {
+    truncateTornTail(file);
+    this.descriptor = openSync(file, 'a');
+  }
+
+  append(record: SampleRecord): void {
+    writeSync(this.descriptor, `${JSON.stringify(record)}\n`);
+  }
+
+  close(): void {
+    if (this.descriptor >= 0) closeSync(this.descriptor);
+    this.descriptor = -1;
+  }
+}
+
+/** Rewrites the log without its error samples (atomically), returning how many were dropped. */
+export async function dropErrorSamples(file: string): Promise<number> {
+  if (!existsSync(file)) return 0;
+  truncateTornTail(file);
+  const kept: string[] = [];
+  let dropped = 0;
+  for await (const record of readSampleRecords(file)) {
+    // A failed judge call is an error too: retrying it is the point of --retry-errors.
+    if (record.finishReason === 'error' || (record.judge !== undefined && 'error' in record.judge)) dropped += 1;
+    else kept.push(JSON.stringify(record));
+  }
+  if (dropped > 0) writeFileAtomic(file, kept.map((line) => `${line}\n`).join(''));
+  return dropped;
+}

@@ -1,0 +1,66 @@
+import type { MetricId } from './metric.js';
+
+/** A media file a sample refers to. `path` is absolute and was checked to lie inside `root`. */
+export interface MediaRef {
+  kind: 'image' | 'video' | 'frames';
+  path: string;
+  /** The data root the path must stay inside; readers re-check containment after resolving symlinks. */
+  root: string;
+}
+
+export interface Sample {
+  id: string;
+  question: string;
+  /** Gold answers: ten human answers for VQA-style tasks, one for exact-match tasks, none for test splits. */
+  answers: string[];
+  media: MediaRef[];
+  /** Breakdown keys (answerType, questionType, ...) and source ids (imageId, videoId ...). */
+  meta: Record<string, unknown>;
+}
+
+export interface SplitInfo {
+  name: string;
+  /** Test splits without annotations produce a submission file instead of a score. */
+  hasAnswers: boolean;
+  /** Relative file names (inside the data root) this split reads; used by `data check` and fingerprints. */
+  files: string[];
+}
+
+export interface LoadOptions {
+  /** Data root: the bundled sample folder or the user's `--data`. */
+  dataDir: string;
+  split: string;
+  /** Skip image existence checks (rescoring predictions needs only questions and annotations). */
+  textOnly?: boolean;
+  /**
+   * When set, schema and consistency problems are reported here and the offending element is skipped,
+   * instead of throwing a DataError at the first one: `data check` lists every problem in one pass.
+   */
+  onProblem?: (problem: DataProblem) => void;
+}
+
+/** One thing wrong with a dataset file. `message` says what is wrong; `file` and `field` say where. */
+export interface DataProblem {
+  file: string;
+  /** JSON path inside the file, e.g. `annotations[12].answers[3].answer`. */
+  field?: string;
+  message: string;
+}
+
+export interface TaskAdapter {
+  id: string;
+  /** Bumped whenever the prompt, the data reading or the metric changes. */
+  version: number;
+  modality: 'image' | 'video';
+  metric: MetricId;
+  description: string;
+  splits: SplitInfo[];
+  defaultSplit: string;
+  /** Split holding few-shot demonstrations. */
+  trainSplit?: string;
+  /** Folder name of this task's bundled synthetic sample under tasks/samples/data/. */
+  sampleFolder: string;
+  /** How a submission file (splits without answers) names a question; EvalAI's default is question_id. */
+  submissionKey?: 'question_id' | 'image';
+  load(options: LoadOptions): AsyncIterable<Sample>;
+}

@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { aggregate, toScoredItem } from '../scoring/aggregate.js';
+import { populationStd } from '../scoring/stats.js';
+import { SAMPLES_FILE } from '../artifact/run-directory.js';
+import { readSampleRecords } from '../artifact/samples-log.js';
+import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type SampleJudgement, type TaskMetrics, type TrialSummary } from '../artifact/schema.js';
+import { summarizeJudgements } from '../scoring/judge/judge-summary.js';
+import type { EvaluationUnit } from './evaluation-loop.js';
+import { effectiveNormalize } from './plan.js';
+import { writeSubmission } from './submission.js';
+
+type Item = ReturnType<typeof toScoredItem> & { id: string; judge?: SampleJudgement };
+
+const unitKey = (task: string, shots: number, trial: number) => `${task}\u0000${shots}\u0000${trial}`;
+
+/**
+ * metrics.json from samples.jsonl alone, per task × shots × trial. Items are ordered by sample id, so
+ * the aggregate (and its bootstrap CI) does not depend on the order samples finished in: a resumed
+ * run reports exactly what an uninterrupted one does.
+ */
+export async function computeMetrics(runDirectory: string, units: EvaluationUnit[], config: RunConfig): Promise<MetricsRecord> {
+  const items = new Map<string, Item[]>();
+  const answers = new Map<string, Array<{ id: string; answer: string }>>();
+  for (const unit of units) {
+    items.set(unitKey(unit.task.record.id, unit.shots, unit.trial), []);
+    answers.set(unitKey(unit.task.record.id, unit.shots, unit.trial), []);
+  }
+  for await (const record of readSampleRecords(path.join(runDirectory, SAMPLES_FILE))) {
+    const key = unitKey(record.task, record.shots, record.trial);
+    items.get(key)?.push({ ...toScoredItem(record), id: record.sampleId, ...(record.judge ? { judge: record.judge } : {}) });
+    if (record.finishReason !== 'error') answers.get(key)?.push({ id: record.sampleId, answer: record.extracted });
+  }
+  const results: TaskMetrics[] = [];
+  for (const unit of units) {
+    const { task, shots, trial } = unit;
+    const key = unitKey(task.record.id, shots, trial);
+    const unitItems = items.get(key)!.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const metrics = aggregate(unitItems, {
+      task: task.record.id,
+      split: task.record.split,
+      metric: task.record.metric,
+      normalize: effectiveNormalize(task, config),
+      extraction: config.extraction,
+      shots,
+      trial,
+      hasAnswers: task.record.hasAnswers,
+    });
+    if (config.judge && task.adapter.modality === 'video' && task.record.hasAnswers) {
+      metrics.judge = summarizeJudgements(
+        unitItems.map((item) => ({ ...(item.judge ? { judgement: item.judge } : {}), ...(typeof item.meta.videoId === 'string' ? { videoId: item.meta.videoId } : {}) })),
+        config.judge,
+      );
+    }
+    if (!task.record.hasAnswers) {
+      const suffix = shots > 0 || trial > 0 ? `-${shots}shot-trial${trial}` : '';
+      metrics.submission = writeSubmission(runDirectory, task.adapter, `${task.record.split}${suffix}`, answers.get(key)!);
+    }
+    results.push(metrics);
+  }
+  const trialSummaries = summarizeTrials(units, results);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    runId: path.basename(runDirectory),
+    generatedAt: new Date().toISOString(),
+    results,
+    ...(trialSummaries.length > 0 ? { trialSummaries } : {}),
+  };
+}
+
+/** Several trials of the same task × shots: each value, the mean and the population std (PROTOCOLS.md §5). */
+function summarizeTrials(units: EvaluationUnit[], results: TaskMetrics[]): TrialSummary[] {
+  const groups = new Map<string, { units: EvaluationUnit[]; values: Array<number | null> }>();
+  units.forEach((unit, index) => {
+    const key = `${unit.task.record.id}\u0000${unit.shots}`;
+    const group = groups.get(key) ?? { units: [], values: [] };
+    group.units.push(unit);
+    group.values.push(results[index]!.all.value);
+    groups.set(key, group);
+  });
+  const summaries: TrialSummary[] = [];
+  for (const group of groups.values()) {
+    if (group.units.length < 2) continue;
+    const first = group.units[0]!;
+    const present = group.values.filter((value): value is number => value !== null);
+    summaries.push({
+      task: first.task.record.id,
+      split: first.task.record.split,
+      shots: first.shots,
+      seeds: group.units.map((unit) => unit.seed),
+      values: group.values,
+      mean: present.length > 0 ? present.reduce((sum, value) => sum + value, 0) / present.length : null,
+      populationStd: present.length > 0 ? populationStd(present) : null,
+    });
+  }
+  return summaries;
+}

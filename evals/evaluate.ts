@@ -1,0 +1,313 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, errorMessage } from '../core/errors.js';
+import { hashOf } from '../core/hash.js';
+import type { ExtractionStrategy } from '../scoring/extract.js';
+import type { NormalizeMode } from '../core/contracts/metric.js';
+import { describeEnvironment } from '../artifact/environment.js';
+import { openRunDirectory, writeMetricsRecord, writeRunRecord, type OpenedRun } from '../artifact/run-directory.js';
+import { acquireRunLock } from '../artifact/run-lock.js';
+import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type RunRecord } from '../artifact/schema.js';
+import { demosNeeded, getPreset, supportsFewShot, type ProtocolPreset } from '../tasks/prompts/presets.js';
+import { createLlmJudge, type LlmJudge } from '../scoring/judge/llm-judge.js';
+import { createRunner } from '../runners/registry.js';
+import type { Runner, RunnerOptions } from '../core/contracts/runner.js';
+import { computeMetrics } from './compute-metrics.js';
+import { createDemoSelector, type DemoSelector } from './fewshot/demo-selection.js';
+import { runEvaluationLoop, type EvaluationUnit } from './evaluation-loop.js';
+import type { EngineEvent } from './events.js';
+import type { PrepareRequest } from './generate-prepared.js';
+import { planTask, type PlannedTask, type SelectionOptions } from './plan.js';
+import { preflightTasks } from './preflight.js';
+import type { Shard } from './shard.js';
+
+export type { EngineEvent } from './events.js';
+
+export interface EvaluateOptions {
+  kind: 'run' | 'score';
+  tasks: string[];
+  model: string;
+  /** One folder for every task, or per task (`{vqav2: '/data/vqa'}`); absent means the bundled sample. */
+  data?: string | Record<string, string>;
+  split?: string;
+  limit?: number;
+  shard?: Shard;
+  outDir: string;
+  runId?: string;
+  protocol: string;
+  extraction?: ExtractionStrategy;
+  normalize: NormalizeMode;
+  maxNewTokens?: number;
+  numBeams?: number;
+  batchSize?: number;
+  /** Shot counts to evaluate (default [0]). */
+  shots?: number[];
+  /** Few-shot trials: one per seed (default: seeds 0..trials-1). */
+  seeds?: number[];
+  trials?: number;
+  demos?: 'random' | 'rices';
+  /** RICES image encoder folder (default: the evaluated ONNX model's own vision encoder). */
+  ricesEncoder?: string;
+  runnerOptions?: RunnerOptions;
+  command: string[];
+  /** Re-scoring needs only questions and annotations: never touch image files. */
+  textOnly?: boolean;
+  /** Video tasks: frames per video (default: the preset's) and the sampler (default uniform). */
+  frames?: number;
+  frameSampler?: 'uniform' | 'interior' | 'midpoint';
+  /** Video QA: Video-ChatGPT's LLM judge on an OpenAI-compatible server, model pinned (`--judge`, `--judge-model`). */
+  judge?: { spec: string; model: string };
+  /** Drop the error samples of an existing run so they are attempted again (`--retry-errors`). */
+  retryErrors?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (event: EngineEvent) => void;
+  /**
+   * Replay runs only: count (and check) each task's samples before starting, for a progress bar with
+   * an ETA. Every other run does this anyway, in the data preflight before any model call.
+   */
+  countTotals?: boolean;
+}
+
+export interface EvaluationResult {
+  runDirectory: string;
+  record: RunRecord;
+  metrics: MetricsRecord;
+  resumed: boolean;
+}
+
+/** A readable model name for the run id: a server's host, a folder's or file's base name. */
+function slug(text: string): string {
+  const url = /^[a-z-]+:(https?:\/\/[^,]+)/.exec(text);
+  const name = url ? new URL(url[1]!).host : text.replace(/^.*[\\/]/, '');
+  return name.replace(/[^a-zA-Z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model';
+}
+
+/**
+ * Runner options that change how a run goes but not what it computes (connection limits, retries,
+ * caches, threads). They are recorded in run.json but left out of the configuration hash, so resuming
+ * with more concurrency or another timeout continues the same run.
+ */
+const OPERATIONAL_RUNNER_OPTIONS = new Set(['concurrency', 'requestTimeoutMs', 'maxRetries', 'retryDelayMs', 'noCache', 'cacheDir', 'apiKeyEnv', 'threads', 'devices', 'device', 'batchSize']);
+
+/** The identity of a run's results: what the run directory name and resume checks key on. */
+export function configHashOf(config: RunConfig, tasks: RunRecord['tasks'], kind: RunRecord['kind']): string {
+  const runnerOptions = Object.fromEntries(Object.entries(config.runnerOptions ?? {}).filter(([key]) => !OPERATIONAL_RUNNER_OPTIONS.has(key)));
+  const { batchSize: _batchSize, ...rest } = config;
+  return hashOf({ config: { ...rest, runnerOptions }, tasks, kind });
+}
+
+/** `<tasks>-<model>-<config hash>`: the same command (or the merge of its shards) names the same directory. */
+export function defaultRunId(tasks: string[], model: string, configHash: string): string {
+  return `${tasks.join('+')}-${slug(model)}-${configHash.slice(0, 10)}`;
+}
+
+function resolveSeeds(options: EvaluateOptions): number[] {
+  if (options.seeds && options.seeds.length > 0) {
+    if (options.trials !== undefined && options.trials !== options.seeds.length) {
+      throw new ConfigError(`--trials ${options.trials} but ${options.seeds.length} --seeds given; give one seed per trial`, true);
+    }
+    if (new Set(options.seeds).size !== options.seeds.length) throw new ConfigError('--seeds: each trial needs a different seed', true);
+    return options.seeds;
+  }
+  const trials = options.trials ?? 1;
+  if (!Number.isInteger(trials) || trials < 1) throw new ConfigError(`--trials takes a positive whole number, found ${trials}`, true);
+  return Array.from({ length: trials }, (_, index) => index);
+}
+
+function resolveShots(options: EvaluateOptions, preset: ProtocolPreset): number[] {
+  const shots = options.shots && options.shots.length > 0 ? options.shots : [0];
+  for (const count of shots) {
+    if (!Number.isInteger(count) || count < 0) throw new ConfigError(`--shots takes whole numbers >= 0, found ${count}`, true);
+  }
+  if (new Set(shots).size !== shots.length) throw new ConfigError(`--shots lists a count twice: ${shots.join(',')}`, true);
+  if (shots.some((count) => count > 0) && !supportsFewShot(preset)) {
+    throw new ConfigError(`--protocol ${preset.id} is zero-shot only; few-shot presets: emu2, flamingo`, true);
+  }
+  return shots;
+}
+
+/** Task × shots × trial. Settings without randomness (true zero-shot, RICES) need one trial only. */
+export function planUnits(planned: PlannedTask[], config: RunConfig, preset: ProtocolPreset, selectors: Map<PlannedTask, DemoSelector>): EvaluationUnit[] {
+  const units: EvaluationUnit[] = [];
+  for (const task of planned) {
+    for (const shots of config.shots) {
+      const random = demosNeeded(preset, shots) > 0 && config.demos !== 'rices';
+      const seeds = random ? config.seeds : config.seeds.slice(0, 1);
+      seeds.forEach((seed, trial) => units.push({ task, shots, trial, seed, demos: selectors.get(task) }));
+    }
+  }
+  return units;
+}
+
+/**
+ * The evaluation loop: stream samples → build requests → runner → extract and score → append to
+ * samples.jsonl as each batch finishes → aggregate into metrics.json. Rerunning the same command
+ * resumes: samples already in samples.jsonl are skipped, never counted twice.
+ */
+export async function evaluate(options: EvaluateOptions): Promise<EvaluationResult> {
+  const emit = options.onEvent ?? (() => {});
+  const signal = options.signal ?? new AbortController().signal;
+  const preset = getPreset(options.protocol);
+  const shots = resolveShots(options, preset);
+  const seeds = resolveSeeds(options);
+  const planned: PlannedTask[] = [];
+  for (const id of options.tasks) planned.push(await planTask(id, options.split, options.data));
+  for (const task of planned) {
+    if (task.record.bundledSample) {
+      emit({ type: 'notice', level: 'warning', message: `${task.record.id}: no --data given, using the bundled SYNTHETIC sample (${task.record.dataDir}); its numbers say nothing about real benchmark performance` });
+    }
+  }
+  const needsDemos = shots.some((count) => demosNeeded(preset, count) > 0);
+  if (options.judge && !planned.some((task) => task.adapter.modality === 'video')) {
+    throw new ConfigError('--judge follows Video-ChatGPT\'s protocol for video QA; none of the tasks is a video task', true);
+  }
+  // Every data problem (a duplicate id deep in a 100 MB file included) surfaces here, before a
+  // runner, a judge or a run directory exists. Replaying predictions (`score`, `replay:`) costs no
+  // more than this pass, so there it runs only to give a progress bar its total.
+  const replaying = options.model.startsWith('replay:');
+  const totals = !replaying || options.countTotals ? await preflightTasks(planned, selectionOf(options)) : new Map<PlannedTask, number>();
+  const judge = options.judge
+    ? await createLlmJudge({ spec: options.judge.spec, model: options.judge.model, ...(options.runnerOptions?.apiKeyEnv ? { apiKeyEnv: options.runnerOptions.apiKeyEnv } : {}) })
+    : undefined;
+  const config: RunConfig = {
+    tasks: options.tasks,
+    ...(options.split ? { split: options.split } : {}),
+    model: options.model,
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
+    protocol: preset.id,
+    extraction: options.extraction ?? preset.extraction,
+    normalize: options.normalize,
+    shots,
+    seeds,
+    ...(needsDemos ? { demos: options.demos ?? 'random' } : {}),
+    ...(needsDemos && options.demos === 'rices' && options.ricesEncoder ? { ricesEncoder: options.ricesEncoder } : {}),
+    maxNewTokens: options.maxNewTokens ?? preset.maxNewTokens,
+    numBeams: options.numBeams ?? preset.numBeams,
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(planned.some((task) => task.adapter.modality === 'video')
+      ? { video: { frames: options.frames ?? preset.videoFrames, sampler: options.frameSampler ?? 'uniform' } }
+      : {}),
+    ...(judge ? { judge: judge.identity } : {}),
+    ...(options.runnerOptions && Object.keys(options.runnerOptions).length > 0 ? { runnerOptions: { ...options.runnerOptions } } : {}),
+  };
+  const configHash = configHashOf(config, planned.map((task) => task.record), options.kind);
+  const runId = options.runId ?? defaultRunId(options.tasks, options.model, configHash);
+  if (!/^[a-zA-Z0-9._+-]+$/.test(runId)) throw new ConfigError(`--run-id "${runId}": use letters, digits, '.', '_', '+' and '-' only`, true);
+
+  try {
+    return await evaluateWith(options, { preset, planned, totals, config, configHash, runId, needsDemos, judge, emit, signal });
+  } finally {
+    await judge?.close();
+  }
+}
+
+function selectionOf(options: EvaluateOptions): SelectionOptions {
+  return { limit: options.limit, shard: options.shard, textOnly: options.textOnly };
+}
+
+interface Prepared {
+  preset: ProtocolPreset;
+  planned: PlannedTask[];
+  /** Selected samples per task, counted by the preflight. */
+  totals: Map<PlannedTask, number>;
+  config: RunConfig;
+  configHash: string;
+  runId: string;
+  needsDemos: boolean;
+  judge?: LlmJudge;
+  emit: (event: EngineEvent) => void;
+  signal: AbortSignal;
+}
+
+async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promise<EvaluationResult> {
+  const { preset, planned, totals, config, configHash, runId, needsDemos, judge, emit, signal } = prepared;
+  const runner: Runner = await createRunner(options.model, {
+    ...options.runnerOptions,
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(options.tasks.length === 1 ? { task: options.tasks[0] } : {}),
+  });
+  try {
+    const now = new Date().toISOString();
+    const warnings = [...(runner.warnings ?? [])];
+    const fresh: RunRecord = {
+      schemaVersion: SCHEMA_VERSION,
+      id: runId,
+      kind: options.kind,
+      status: 'running',
+      command: options.command,
+      configHash,
+      config,
+      model: { spec: options.model, id: runner.modelId, runner: runner.id, ...(runner.params ? { params: runner.params } : {}), notes: runner.notes ?? [] },
+      tasks: planned.map((task) => task.record),
+      protocol: { ...preset, extraction: config.extraction, maxNewTokens: config.maxNewTokens, numBeams: config.numBeams },
+      environment: describeEnvironment(),
+      warnings,
+      createdAt: now,
+      updatedAt: now,
+      attempts: 1,
+    };
+    // Lock before opening: a process refused by the lock must not rewrite the run.json (status,
+    // attempts, command) of the run another process is writing.
+    const lockedDirectory = path.resolve(options.outDir, runId);
+    mkdirSync(lockedDirectory, { recursive: true });
+    const release = acquireRunLock(lockedDirectory);
+    let opened: OpenedRun;
+    try {
+      opened = openRunDirectory(options.outDir, fresh);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    const { runDirectory, record, resumed } = opened;
+    for (const note of runner.notes ?? []) emit({ type: 'notice', level: 'warning', message: note });
+    for (const warning of warnings) emit({ type: 'notice', level: 'warning', message: warning });
+    try {
+      const selectors = new Map<PlannedTask, DemoSelector>();
+      if (needsDemos) {
+        for (const task of planned) {
+          selectors.set(task, await createDemoSelector(task, config, { model: options.model, runnerOptions: options.runnerOptions, selection: options, emit }));
+        }
+      }
+      const units = planUnits(planned, config, preset, selectors);
+      await runEvaluationLoop(
+        {
+          runner,
+          units,
+          config,
+          runDirectory,
+          selection: selectionOf(options),
+          batchSize: options.batchSize,
+          retryErrors: options.retryErrors,
+          totals,
+          prepareFor: (task) => videoPreparation(task, config, preset),
+          judge,
+          signal,
+          emit,
+        },
+        options.maxNewTokens !== undefined,
+      );
+      const metrics = await computeMetrics(runDirectory, units, config);
+      writeMetricsRecord(runDirectory, metrics);
+      const interrupted = signal.aborted;
+      const final: RunRecord = { ...record, status: interrupted ? 'interrupted' : 'finished', ...(interrupted ? {} : { finishedAt: new Date().toISOString() }) };
+      writeRunRecord(runDirectory, final);
+      return { runDirectory, record: final, metrics, resumed };
+    } catch (error) {
+      writeRunRecord(runDirectory, { ...record, status: 'failed', error: errorMessage(error) });
+      throw error;
+    } finally {
+      release();
+    }
+  } finally {
+    await runner.close();
+  }
+}
+
+/** Video parts arrive as one video file; the model sees the sampled frames (decoded ahead, cached on disk). */
+async function videoPreparation(task: PlannedTask, config: RunConfig, preset: ProtocolPreset): Promise<PrepareRequest | undefined> {
+  if (task.adapter.modality !== 'video' || !config.video) return undefined;
+  const video = config.video;
+  const { prepareVideoParts } = await import('../runners/media/prepare-video-parts.js');
+  return (request) => prepareVideoParts(request, { frames: video.frames, sampler: video.sampler, imageSize: preset.imageSize });
+}

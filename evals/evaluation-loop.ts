@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { hashOf } from '../core/hash.js';
+import type { ExtractionStrategy } from '../scoring/extract.js';
+import { SAMPLES_FILE } from '../artifact/run-directory.js';
+import { dropErrorSamples, readSampleRecords, SamplesLog, sampleKey } from '../artifact/samples-log.js';
+import type { RunConfig, SampleJudgement, SampleRecord } from '../artifact/schema.js';
+import { sampleJudgement } from '../scoring/judge/judge-summary.js';
+import type { LlmJudge } from '../scoring/judge/llm-judge.js';
+import { breakdownMeta, scoreOutput } from '../scoring/score-sample.js';
+import { buildRequest } from '../tasks/prompts/build-request.js';
+import { demosNeeded, getPreset, type ProtocolPreset } from '../tasks/prompts/presets.js';
+import type { Sample } from '../core/contracts/task.js';
+import type { Output, Request, Runner } from '../core/contracts/runner.js';
+import { runInBatches } from './batch-pipeline.js';
+import type { DemoSelector } from './fewshot/demo-selection.js';
+import type { EngineEvent } from './events.js';
+import { fitToContext } from './fit-to-context.js';
+import { generatePrepared, type PrepareRequest } from './generate-prepared.js';
+import { effectiveNormalize, selectSamples, type PlannedTask, type SelectionOptions } from './plan.js';
+
+/** One pass over a task's samples: a shot count and, for random demonstrations, one seed. */
+export interface EvaluationUnit {
+  task: PlannedTask;
+  shots: number;
+  trial: number;
+  seed: number;
+  demos?: DemoSelector;
+}
+
+export interface LoopContext {
+  runner: Runner;
+  units: EvaluationUnit[];
+  config: RunConfig;
+  runDirectory: string;
+  selection: SelectionOptions;
+  batchSize?: number;
+  retryErrors?: boolean;
+  /** Selected samples per task (from the preflight), for progress totals. */
+  totals?: ReadonlyMap<PlannedTask, number>;
+  prepareFor: (task: PlannedTask) => Promise<PrepareRequest | undefined>;
+  /** Video QA's optional LLM judge: every answered sample also gets its verdict. */
+  judge?: LlmJudge;
+  signal: AbortSignal;
+  emit: (event: EngineEvent) => void;
+}
+
+async function finishedKeys(file: string): Promise<Set<string>> {
+  const keys = new Set<string>();
+  if (!existsSync(file)) return keys;
+  for await (const record of readSampleRecords(file)) keys.add(sampleKey(record));
+  return keys;
+}
+
+function promptHash(request: Request, root: string): string {
+  const parts = request.parts.map((part) => {
+    if (part.type === 'image') return { type: 'image', file: path.relative(root, part.source.path) };
+    if (part.type === 'video') return { type: 'video', frames: part.frames.map((frame) => path.relative(root, frame.path)) };
+    return part;
+  });
+  return hashOf({ parts, system: request.system, maxNewTokens: request.maxNewTokens, numBeams: request.numBeams, stop: request.stop }, 16);
+}
+
+/** The judge's verdict for every sample the model answered (a failed call is recorded as such, never as "no"). */
+async function judgeOutputs(judge: LlmJudge, batch: Sample[], outputs: Output[], signal: AbortSignal): Promise<Map<string, SampleJudgement>> {
+  const items = batch.flatMap((sample, index) => {
+    const output = outputs[index];
+    if (!output || output.finishReason === 'error' || sample.answers.length === 0) return [];
+    return [{ sampleId: sample.id, question: sample.question, answer: sample.answers[0]!, prediction: output.text.trim() }];
+  });
+  if (items.length === 0) return new Map();
+  const outcomes = await judge.judge(items, signal);
+  return new Map(outcomes.map((outcome) => [outcome.sampleId, sampleJudgement(outcome)]));
+}
+
+export function maxNewTokensFor(task: PlannedTask, config: RunConfig, preset: ProtocolPreset, override: boolean): number {
+  return override ? config.maxNewTokens : (preset.maxNewTokensByTask?.[task.record.id] ?? config.maxNewTokens);
+}
+
+/**
+ * Every unit's samples → requests (with demonstrations) → runner → extract and score → one line each
+ * in samples.jsonl, appended as each batch finishes. Samples already in the log are skipped, so
+ * rerunning the same command resumes.
+ */
+export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverride: boolean): Promise<void> {
+  const { runner, config, runDirectory, signal, emit } = context;
+  const preset = getPreset(config.protocol);
+  const samplesFile = path.join(runDirectory, SAMPLES_FILE);
+  if (context.retryErrors) {
+    const dropped = await dropErrorSamples(samplesFile);
+    emit({ type: 'notice', level: 'info', message: `--retry-errors: ${dropped} error sample(s) will be attempted again` });
+  }
+  const log = new SamplesLog(samplesFile);
+  const done = await finishedKeys(samplesFile);
+  try {
+    for (const unit of context.units) {
+      if (signal.aborted) break;
+      const { task, shots, trial } = unit;
+      const keyOf = (sample: Sample) => sampleKey({ task: task.record.id, sampleId: sample.id, shots, trial });
+      const prefix = `${task.record.id}\u0000${shots}\u0000${trial}\u0000`;
+      const alreadyDone = [...done].filter((key) => key.startsWith(prefix)).length;
+      const label = shots > 0 || context.units.length > 1 ? `${task.record.id} ${shots}-shot${trial > 0 ? ` trial ${trial + 1}` : ''}` : task.record.id;
+      emit({ type: 'task-start', task: label, split: task.record.split, total: context.totals?.get(task) ?? null, alreadyDone });
+      async function* pending(): AsyncGenerator<Sample> {
+        for await (const sample of selectSamples(task, context.selection)) if (!done.has(keyOf(sample))) yield sample;
+      }
+      const settings = { metric: task.adapter.metric, extraction: config.extraction as ExtractionStrategy, normalize: effectiveNormalize(task, config) };
+      const generation = { maxNewTokens: maxNewTokensFor(task, config, preset, maxNewTokensOverride), numBeams: config.numBeams };
+      const demoCount = demosNeeded(preset, shots);
+      const textOnlyDemos = shots === 0 && demoCount > 0;
+      const prepare = await context.prepareFor(task);
+      const batchSize = context.batchSize ?? runner.batchSize ?? 8;
+      await runInBatches(pending(), { batchSize, maxInFlight: runner.maxInFlight ?? 1, signal }, async (batch) => {
+        const prompts = await Promise.all(
+          batch.map((sample) => {
+            const demos = demoCount > 0 && unit.demos ? unit.demos.select(sample, demoCount, unit.seed) : [];
+            return fitToContext(runner, demos, (kept) => buildRequest(sample, preset, generation, kept, { textOnlyDemos }));
+          }),
+        );
+        const outputs: Output[] = await generatePrepared(runner, prompts.map((prompt) => prompt.request), prepare, signal);
+        const verdicts = context.judge && task.adapter.modality === 'video' ? await judgeOutputs(context.judge, batch, outputs, signal) : new Map();
+        batch.forEach((sample, index) => {
+          const output = outputs[index];
+          // An output cut short by Ctrl-C is not a result: leave it for the resumed run.
+          if (!output || (signal.aborted && output.finishReason === 'error')) return;
+          const prompt = prompts[index]!;
+          const { extracted, score } = scoreOutput(sample, output, settings);
+          const record: SampleRecord = {
+            task: task.record.id,
+            sampleId: sample.id,
+            shots,
+            trial,
+            demoIds: prompt.demos.map((demo) => demo.id),
+            ...(prompt.dropped > 0 ? { demosDropped: prompt.dropped } : {}),
+            promptHash: promptHash(prompt.request, task.record.dataDir),
+            output: output.text,
+            finishReason: output.finishReason,
+            extracted,
+            score,
+            ...(output.error ? { error: output.error } : {}),
+            latencyMs: Math.round(output.latencyMs * 1000) / 1000,
+            ...(output.tokens !== undefined ? { tokens: output.tokens } : {}),
+            ...(output.cached ? { cached: true } : {}),
+            meta: breakdownMeta(sample),
+            ...(verdicts.has(sample.id) ? { judge: verdicts.get(sample.id) } : {}),
+          };
+          log.append(record);
+          done.add(keyOf(sample));
+        });
+        emit({ type: 'progress', task: label, completed: batch.length });
+      });
+      emit({ type: 'task-end', task: label });
+    }
+  } finally {
+    log.close();
+  }
+}

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../core/errors.js';
+import type { NormalizeMode } from '../core/contracts/metric.js';
+import type { RunConfig, TaskRecord } from '../artifact/schema.js';
+import { dataFingerprint } from '../tasks/fingerprint.js';
+import { bundledDataDir, getTask } from '../tasks/registry.js';
+import type { Sample, TaskAdapter } from '../core/contracts/task.js';
+import { inShard, type Shard } from './shard.js';
+
+export interface PlannedTask {
+  adapter: TaskAdapter;
+  record: TaskRecord;
+}
+
+export interface SelectionOptions {
+  limit?: number;
+  shard?: Shard;
+  textOnly?: boolean;
+}
+
+function dataDirFor(task: TaskAdapter, data: string | Record<string, string> | undefined): { dataDir: string; bundledSample: boolean } {
+  const given = typeof data === 'string' ? data : data?.[task.id];
+  if (given) {
+    const dataDir = path.resolve(given);
+    if (!existsSync(dataDir)) throw new ConfigError(`${task.id}: data folder not found: ${dataDir}`);
+    return { dataDir, bundledSample: false };
+  }
+  return { dataDir: bundledDataDir(task), bundledSample: true };
+}
+
+export async function planTask(id: string, split: string | undefined, data: string | Record<string, string> | undefined): Promise<PlannedTask> {
+  const adapter = getTask(id);
+  const chosen = split ?? adapter.defaultSplit;
+  const splitInfo = adapter.splits.find((candidate) => candidate.name === chosen);
+  if (!splitInfo) throw new ConfigError(`${id}: unknown split "${chosen}"; known: ${adapter.splits.map((known) => known.name).join(', ')}`, true);
+  const { dataDir, bundledSample } = dataDirFor(adapter, data);
+  return {
+    adapter,
+    record: {
+      id,
+      version: adapter.version,
+      metric: adapter.metric,
+      split: chosen,
+      hasAnswers: splitInfo.hasAnswers,
+      dataDir,
+      bundledSample,
+      fingerprint: await dataFingerprint(adapter, dataDir, chosen),
+    },
+  };
+}
+
+/** Samples of one task after --limit (the first N of the split) and --shard (by sample id). */
+export async function* selectSamples(task: PlannedTask, options: SelectionOptions): AsyncGenerator<Sample> {
+  let seen = 0;
+  for await (const sample of task.adapter.load({ dataDir: task.record.dataDir, split: task.record.split, textOnly: options.textOnly })) {
+    if (options.limit !== undefined && seen >= options.limit) return;
+    seen += 1;
+    if (inShard(sample.id, options.shard)) yield sample;
+  }
+}
+
+/** `--normalize` chooses between the VQA conventions; exact match always normalizes (PROTOCOLS.md §2). */
+export function effectiveNormalize(task: PlannedTask, config: RunConfig): NormalizeMode {
+  return task.adapter.metric === 'exact_match' ? 'always' : config.normalize;
+}

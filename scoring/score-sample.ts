@@ -1,0 +1,34 @@
+import { extractAnswer, type ExtractionStrategy } from './extract.js';
+import { metrics } from './metrics/index.js';
+import type { MetricId, NormalizeMode } from '../core/contracts/metric.js';
+import type { Output } from '../core/contracts/runner.js';
+import type { Sample } from '../core/contracts/task.js';
+
+export interface ScoringSettings {
+  metric: MetricId;
+  extraction: ExtractionStrategy;
+  normalize: NormalizeMode;
+}
+
+/** Breakdown keys copied from a sample into its record: what metrics.json groups by. */
+const BREAKDOWN_KEYS = ['answerType', 'questionType', 'videoId', 'category'] as const;
+
+export function breakdownMeta(sample: Sample): Record<string, string> {
+  const meta: Record<string, string> = {};
+  for (const key of BREAKDOWN_KEYS) {
+    const value = sample.meta[key];
+    if (typeof value === 'string' || typeof value === 'number') meta[key] = String(value);
+  }
+  return meta;
+}
+
+/**
+ * extract → metric, both pure. An errored output has no score (it is counted as wrong in the ALL view
+ * and left out of the VALID view); a sample without gold answers (test split) has no score either.
+ */
+export function scoreOutput(sample: Sample, output: Output, settings: ScoringSettings): { extracted: string; score: number | null } {
+  if (output.finishReason === 'error') return { extracted: '', score: null };
+  const extracted = extractAnswer(output.text, settings.extraction);
+  if (sample.answers.length === 0) return { extracted, score: null };
+  return { extracted, score: metrics[settings.metric](extracted, sample.answers, settings.normalize) };
+}
