@@ -17,7 +17,7 @@ import { fileArgument } from '../runners/media/ffprobe.js';
 import { probeVideo } from '../runners/media/probe-video.js';
 import { FrameCache } from '../runners/media/frame-cache.js';
 import { sampleFrameIndices } from '../runners/media/frame-samplers.js';
-import { runMediaTool } from '../runners/media/media-tools.js';
+import { runMediaTool } from '../core/media-tools.js';
 import { framesDecoded, planSeekSegments } from '../runners/media/seek-plan.js';
 import { createVideoFrameSampler } from '../runners/media/video-frame-sampler.js';
 import type { BenchResult } from './types.js';

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { commandHeader } from './commands.js';
+import { commandHeader } from './command-headers.js';
 import { ConfigError } from '../core/errors.js';
 import { filterBaselines, loadBaselines } from '../reports/baselines/registry.js';
 import { benchmarkName } from '../reports/benchmark-names.js';

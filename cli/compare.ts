@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { commandHeader } from './commands.js';
+import { commandHeader } from './command-headers.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { ConfigError } from '../core/errors.js';
 import { compareRuns, type CompareSettings } from '../scoring/compare/compare-runs.js';
 import { compareJson, formatCompareHtml, formatCompareMarkdown, formatCompareText } from '../reports/compare-report.js';
 import type { Command, CommandArguments, CommandIO } from './io.js';
-import { EXIT } from './main.js';
+import { EXIT } from './exit-codes.js';
 
 const formats = ['table', 'md', 'html', 'json'] as const;
 type CompareFormat = (typeof formats)[number];

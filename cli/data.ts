@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { commandHeader } from './commands.js';
+import { commandHeader } from './command-headers.js';
 import { checkData } from '../tasks/data-check.js';
 import { getTask, taskIds } from '../tasks/registry.js';
 import type { Command, CommandArguments, CommandIO } from './io.js';

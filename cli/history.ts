@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { commandHeader } from './commands.js';
+import { commandHeader } from './command-headers.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { ConfigError } from '../core/errors.js';
 import { listNights } from '../artifact/history/history-layout.js';

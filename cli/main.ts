@@ -2,9 +2,9 @@ import yargs from 'yargs';
 import { ConfigError, DataError, RunnerError, errorMessage } from '../core/errors.js';
 import { emuEvalVersion } from '../artifact/environment.js';
 import { commandEntries } from './commands.js';
+import { EXIT } from './exit-codes.js';
 import { processIO, type Command, type CommandIO } from './io.js';
 
-export const EXIT = { ok: 0, error: 1, usage: 2, regression: 3 } as const;
 
 /**
  * The CLI as a function: parses argv, runs one command, returns the exit code. The one error boundary

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { commandHeader } from './commands.js';
+import { commandHeader } from './command-headers.js';
 import { mergeRuns } from '../evals/merge-runs.js';
 import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
 import { reportRun } from './report-run.js';

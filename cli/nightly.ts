@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { commandHeader } from './commands.js';
+import { commandHeader } from './command-headers.js';
 import { ConfigError } from '../core/errors.js';
 import { runNightly } from '../evals/nightly/run-nightly.js';
 import { loadSuite, selectEntries } from '../evals/suites/load-suite.js';
@@ -7,7 +7,7 @@ import { compareJson, formatCompareText } from '../reports/compare-report.js';
 import { writeNightlyReport } from '../reports/nightly-report.js';
 import { regressionSettings, withRegressionOptions } from './compare.js';
 import { type Command, type CommandArguments, type CommandIO } from './io.js';
-import { EXIT } from './main.js';
+import { EXIT } from './exit-codes.js';
 import { startRunFeedback } from './run-feedback.js';
 import { parseEntryNames, runnerOptionsForEntry, sharedEvaluateOptions, withSuiteModelOptions } from './run-suite.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { commandHeader } from './commands.js';
+import { commandHeader } from './command-headers.js';
 import { ConfigError } from '../core/errors.js';
 import { parseShard } from '../evals/shard.js';
 import { DEFAULT_MODEL, modelSpecHelp } from '../runners/registry.js';

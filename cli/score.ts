@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { commandHeader } from './commands.js';
+import { commandHeader } from './command-headers.js';
 import { ConfigError } from '../core/errors.js';
 import { taskIds } from '../tasks/registry.js';
 import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';

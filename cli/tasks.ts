@@ -1,7 +1,7 @@
 import path from 'node:path';
 import Table from 'cli-table3';
 import type { Argv } from 'yargs';
-import { commandHeader } from './commands.js';
+import { commandHeader } from './command-headers.js';
 import { countSamples } from '../tasks/data-check.js';
 import { bundledDataDir, tasks } from '../tasks/registry.js';
 import type { Command, CommandArguments, CommandIO } from './io.js';

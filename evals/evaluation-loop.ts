@@ -13,7 +13,7 @@ import { demosNeeded, getPreset, type ProtocolPreset } from '../tasks/prompts/pr
 import type { Sample } from '../core/contracts/task.js';
 import type { Output, Request, Runner } from '../core/contracts/runner.js';
 import { runInBatches } from './batch-pipeline.js';
-import type { DemoSelector } from './fewshot/demo-selection.js';
+import type { DemoSelector } from './fewshot/demo-selector.js';
 import type { EngineEvent } from './events.js';
 import { fitToContext } from './fit-to-context.js';
 import { generatePrepared, type PrepareRequest } from './generate-prepared.js';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-file.js';
-import type { NightlyReportContext } from '../evals/nightly/run-nightly.js';
+import type { StoredNight } from '../artifact/history/history-layout.js';
+import type { RunComparison } from '../scoring/compare/compare-runs.js';
 import { buildTrends } from '../artifact/history/trend.js';
 import type { NightRecord } from '../artifact/history/night-record.js';
 import { writeCharts, type RenderedChart } from './charts.js';
@@ -34,6 +35,15 @@ function resultRows(night: NightRecord): string[][] {
 }
 
 const RESULT_HEAD = ['entry', 'task', 'shots', 'protocol', 'score', '95% CI', 'n'];
+
+/** What one night's report shows: the night, the night it was compared with, and the series so far. */
+export interface NightlyReportContext {
+  night: StoredNight;
+  baseline?: StoredNight;
+  comparison?: RunComparison;
+  /** Every finished night of the series up to and including this one, in order. */
+  series: StoredNight[];
+}
 
 export async function writeNightlyReport(context: NightlyReportContext): Promise<string[]> {
   const { night } = context;

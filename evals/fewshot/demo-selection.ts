@@ -1,23 +1,7 @@
-import { ConfigError } from '../../core/errors.js';
 import { buildQuerySets, drawRandomDemos } from './random-demos.js';
-import type { Sample } from '../../core/contracts/task.js';
 import type { RunConfig } from '../../artifact/schema.js';
-import type { RunnerOptions } from '../../core/contracts/runner.js';
-import type { EngineEvent } from '../events.js';
-import type { PlannedTask, SelectionOptions } from '../plan.js';
-
-/** Picks demonstrations for one sample, least relevant first: the most relevant sits next to the query. */
-export interface DemoSelector {
-  kind: 'random' | 'rices';
-  select(sample: Sample, count: number, seed: number): Sample[];
-}
-
-/** The demonstration pool: the task's training split, read from the same data root. */
-export function demoPool(task: PlannedTask): AsyncIterable<Sample> {
-  const split = task.adapter.trainSplit;
-  if (!split) throw new ConfigError(`${task.record.id} has no training split to draw few-shot demonstrations from`, true);
-  return task.adapter.load({ dataDir: task.record.dataDir, split, textOnly: true });
-}
+import type { PlannedTask } from '../plan.js';
+import { demoPool, type DemoSelector, type SelectorContext } from './demo-selector.js';
 
 /** open_flamingo's random protocol, made independent of shards and workers (PROTOCOLS.md §5). */
 export async function createRandomSelector(task: PlannedTask, seeds: number[]): Promise<DemoSelector> {
@@ -30,13 +14,6 @@ export async function createRandomSelector(task: PlannedTask, seeds: number[]): 
       return drawRandomDemos(querySet, count, seed, sample.id);
     },
   };
-}
-
-export interface SelectorContext {
-  model: string;
-  runnerOptions?: RunnerOptions;
-  selection: SelectionOptions;
-  emit: (event: EngineEvent) => void;
 }
 
 export async function createDemoSelector(task: PlannedTask, config: RunConfig, context: SelectorContext): Promise<DemoSelector> {

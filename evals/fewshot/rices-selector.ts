@@ -8,7 +8,7 @@ import { dataFingerprint } from '../../tasks/fingerprint.js';
 import { demosNeeded, getPreset } from '../../tasks/prompts/presets.js';
 import type { MediaRef, Sample } from '../../core/contracts/task.js';
 import { parseModelSpec } from '../../runners/registry.js';
-import { demoPool, type DemoSelector, type SelectorContext } from './demo-selection.js';
+import { demoPool, type DemoSelector, type SelectorContext } from './demo-selector.js';
 import { selectSamples, type PlannedTask } from '../plan.js';
 
 /** The evaluated model's own folder when it is an ONNX model: RICES's default encoder (PROTOCOLS.md §5). */

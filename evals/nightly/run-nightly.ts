@@ -11,14 +11,7 @@ import { listNights, localDate, newNightId, nightsOfSeries, sortNights, type Sto
 import { findBaselineNight, type BaselinePolicy } from './last-successful.js';
 import { NIGHT_RECORD_VERSION, writeNightRecord, type NightRecord } from '../../artifact/history/night-record.js';
 import { nightComparisons, nightResults } from './night-summary.js';
-
-export interface NightlyReportContext {
-  night: StoredNight;
-  baseline?: StoredNight;
-  comparison?: RunComparison;
-  /** Every finished night of the series up to and including this one, in order. */
-  series: StoredNight[];
-}
+import type { NightlyReportContext } from '../../reports/nightly-report.js';
 
 export interface NightlyOptions {
   historyFolder: string;

@@ -2,7 +2,7 @@ import { open, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileArgument, ticksToSeconds, type VideoProbe } from './ffprobe.js';
 import { h264AnnexB, isH264Track, planH264Stretches } from './h264-stream.js';
-import { runMediaTool, VideoDecodeError } from './media-tools.js';
+import { runMediaTool, VideoDecodeError } from '../../core/media-tools.js';
 import { planSeekSegments, type SeekSegment } from './seek-plan.js';
 
 // Frames come out of one ffmpeg process per video. H.264 in MP4 (most video QA data) is read here

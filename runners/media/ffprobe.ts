@@ -1,29 +1,12 @@
 import { z } from 'zod';
-import type { Mp4SampleTable } from './mp4-index.js';
-import { runMediaTool, VideoDecodeError } from './media-tools.js';
+import type { VideoProbe } from './video-probe.js';
+import { runMediaTool, VideoDecodeError } from '../../core/media-tools.js';
+
+export type { VideoProbe } from './video-probe.js';
 
 // One ffprobe call per video reads the container's packet index — no decoding — which gives the
 // exact frame count (the sampler's N), every frame's presentation timestamp and the keyframes a
 // decoder can start from. That is what lets extraction seek straight to the frames it needs.
-
-export interface VideoProbe {
-  codec: string;
-  width: number;
-  height: number;
-  /** N, the frames a decoder outputs: video packets minus those the container marks as discarded. */
-  frameCount: number;
-  /** The stream's time base: one tick is numerator / denominator seconds. */
-  timeBase: { numerator: number; denominator: number };
-  /**
-   * Presentation timestamps in ticks, ascending: frame i of the sampler is the frame shown at
-   * `frameTicks[i]`. Undefined when the container has no usable timestamps (seeking is then off).
-   */
-  frameTicks?: number[];
-  /** Positions in `frameTicks` where decoding can start (keyframes), ascending. */
-  keyframes: number[];
-  /** Plain MP4/MOV read in-process (mp4-index.ts): where each frame's packet lies, for the packets path. */
-  mp4Samples?: Mp4SampleTable;
-}
 
 const packetSchema = z.looseObject({
   pts: z.number().int().optional(),

@@ -6,7 +6,7 @@ import { realPathInside } from '../../core/safe-path.js';
 import type { MediaRef } from '../../core/contracts/task.js';
 import type { FrameCache } from './frame-cache.js';
 import { sampleFrameIndices, type FrameSampler } from './frame-samplers.js';
-import { VideoDecodeError } from './media-tools.js';
+import { VideoDecodeError } from '../../core/media-tools.js';
 
 // Some datasets ship (or users keep) videos as folders of pre-extracted frames. Such a folder is
 // a video whose frame i is its i-th image in natural name order (frame_2 before frame_10); the same

@@ -1,5 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import type { VideoProbe } from './ffprobe.js';
+import type { Mp4SampleTable, VideoProbe } from './video-probe.js';
+
+export type { Mp4SampleTable } from './video-probe.js';
 
 // MP4/MOV files carry their frame index in the `moov` box: sample count, decode and composition
 // times, sync samples. Reading it here costs a few small reads instead of an ffprobe process
@@ -89,21 +91,6 @@ export async function readMp4Index(file: string): Promise<VideoProbe | undefined
   } finally {
     await handle.close();
   }
-}
-
-/** Where each compressed frame lies in the file, for reading packets without a demuxer process. */
-export interface Mp4SampleTable {
-  /** Byte offset and size of each sample, in decode order. */
-  offsets: Float64Array;
-  sizes: Uint32Array;
-  /** Presentation position (index into the probe's frameTicks) of each sample, in decode order. */
-  positions: Uint32Array;
-  /** Sync samples (decode order) as the `stss` box marks them; every sample when it is absent. */
-  sync: Uint8Array;
-  /** The sample entry's four-character code (`avc1`, `avc3`, `hvc1`, ...) and its decoder configuration box. */
-  sampleEntry: string;
-  /** The payload of `avcC` (H.264) when the sample entry has one. */
-  avcC?: Buffer;
 }
 
 function describeMoov(moov: Buffer): VideoProbe | undefined {

@@ -1,6 +1,25 @@
 import { DataError } from '../../core/errors.js';
 import { describeJsonPath } from './json-path.js';
-import type { JsonStreamElement, JsonStreamTarget } from './json-stream.js';
+
+export type JsonStreamTarget =
+  /** Elements of a top-level array (VizWiz). */
+  | { kind: 'array' }
+  /** Elements of the array under one key of a top-level object (`questions`, `annotations`, `data`). */
+  | { kind: 'array-under-key'; key: string }
+  /** Entries of a top-level object (GQA: question id → question). */
+  | { kind: 'object-entries' };
+
+export interface JsonStreamElement {
+  value: unknown;
+  /** 0-based position inside the streamed container. */
+  index: number;
+  /** The entry's key (object-entries only). */
+  key?: string;
+  /** JSON path of the element, e.g. `annotations[12]`, `[3]`, `201307251`. */
+  path: string;
+  /** Byte offset of the element's first byte in the file. */
+  offset: number;
+}
 
 // The byte-level state machine behind streamJsonFile. It parses the outer structure itself (the
 // top-level object or array, keys, commas) and, for each value, only tracks strings, escapes and

@@ -1,31 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { DataError } from '../../core/errors.js';
-import { JsonElementScanner } from './json-element-scanner.js';
+import { JsonElementScanner, type JsonStreamElement, type JsonStreamTarget } from './json-element-scanner.js';
 
 // Official dataset files are single JSON documents of 100+ MB (VQAv2 annotations): parsing them whole
 // costs several times their size in memory. This reader walks the bytes, tracks just enough structure
 // (strings, escapes, bracket depth) to cut out one element at a time, and JSON.parses each element on
 // its own, so memory stays at one element plus one read chunk.
 
-export type JsonStreamTarget =
-  /** Elements of a top-level array (VizWiz). */
-  | { kind: 'array' }
-  /** Elements of the array under one key of a top-level object (`questions`, `annotations`, `data`). */
-  | { kind: 'array-under-key'; key: string }
-  /** Entries of a top-level object (GQA: question id → question). */
-  | { kind: 'object-entries' };
-
-export interface JsonStreamElement {
-  value: unknown;
-  /** 0-based position inside the streamed container. */
-  index: number;
-  /** The entry's key (object-entries only). */
-  key?: string;
-  /** JSON path of the element, e.g. `annotations[12]`, `[3]`, `201307251`. */
-  path: string;
-  /** Byte offset of the element's first byte in the file. */
-  offset: number;
-}
+export type { JsonStreamElement, JsonStreamTarget } from './json-element-scanner.js';
 
 export interface JsonStreamOptions {
   /** Read chunk size in bytes; tests use tiny chunks to put boundaries inside strings and escapes. */

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { runMediaTool } from '../../../runners/media/media-tools.js';
+import { runMediaTool } from '../../../core/media-tools.js';
 import type { Raster } from '../generator/raster.js';
 
 // Encodes drawn frames into a real video file with the system ffmpeg: raw RGB frames go in on stdin,

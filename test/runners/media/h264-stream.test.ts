@@ -7,7 +7,7 @@ import { extractFrames, extractFramesLinearly } from '../../../runners/media/ext
 import { frameIndexShownBy, temporaryFolder, writeCounterVideo } from './counter-videos.js';
 import { sampleFrameIndices } from '../../../runners/media/frame-samplers.js';
 import { annexBParameterSets, isH264Track, lengthPrefixedToAnnexB, planH264Stretches, sampleKind } from '../../../runners/media/h264-stream.js';
-import { runMediaTool } from '../../../runners/media/media-tools.js';
+import { runMediaTool } from '../../../core/media-tools.js';
 import { readMp4Index } from '../../../runners/media/mp4-index.js';
 import { probeVideo } from '../../../runners/media/probe-video.js';
 

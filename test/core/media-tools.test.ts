@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runMediaTool, VideoDecodeError } from '../../../runners/media/media-tools.js';
+import { runMediaTool, VideoDecodeError } from '../../core/media-tools.js';
 
 // ffmpeg reads a stream we produce piece by piece (the H.264 packets path); a failure on our side
 // must stop the tool and say it was ours, not ffmpeg's.
