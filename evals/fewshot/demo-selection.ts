@@ -19,7 +19,7 @@ export function demoPool(task: PlannedTask): AsyncIterable<Sample> {
   return task.adapter.load({ dataDir: task.record.dataDir, split, textOnly: true });
 }
 
-/** open_flamingo's random protocol, made independent of shards and workers (PROTOCOLS.md §5). */
+/** open_flamingo's random protocol, made independent of shards and workers (docs/protocols.md#random-demonstrations). */
 export async function createRandomSelector(task: PlannedTask, seeds: number[]): Promise<DemoSelector> {
   const querySets = await buildQuerySets(demoPool(task), seeds);
   return {
