@@ -32,7 +32,7 @@ export const runConfigSchema = z.strictObject({
   maxNewTokens: z.number().int().positive(),
   numBeams: z.number().int().positive(),
   batchSize: z.number().int().positive().optional(),
-  /** Video tasks: frames per video and the sampler (PROTOCOLS.md §6). */
+  /** Video tasks: frames per video and the sampler (docs/protocols.md#video-frame-samplers). */
   video: z.strictObject({ frames: z.number().int().positive(), sampler: z.enum(['uniform', 'interior', 'midpoint']) }).optional(),
   /** LLM judge for video QA (--judge, --judge-model): pinned model, protocol and prompt version. */
   judge: z
@@ -119,7 +119,7 @@ export const summarySchema = z.strictObject({
   nErrors: z.number().int().nonnegative(),
   /**
    * Video tasks: questions about one video are not independent, so the standard error is clustered
-   * by video id (CR1) and the interval is value ± 1.96 · that error (PROTOCOLS.md §6). Percent.
+   * by video id (CR1) and the interval is value ± 1.96 · that error (docs/protocols.md#statistics). Percent.
    */
   clustered: z
     .strictObject({ standardError: z.number().nullable(), ci95: z.tuple([z.number(), z.number()]).nullable(), clusters: z.number().int().nonnegative(), by: z.string() })

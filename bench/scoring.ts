@@ -1,5 +1,5 @@
 // Benchmark of the scoring layer at VQAv2-val size (214,354 questions, 10 human answers each). The
-// official Python evaluator takes about 50 s and 1 GB for this on a 2-core machine (PROTOCOLS.md §1).
+// official Python evaluator takes about 50 s and 1 GB for this on a 2-core machine (docs/protocols.md#vqa-accuracy).
 // Run alone with `node --import tsx bench/scoring.ts`.
 
 import { pathToFileURL } from 'node:url';

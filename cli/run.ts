@@ -22,7 +22,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .option('entries', { type: 'string', describe: 'With --suite: comma list of the entries to run (default: all)' })
         .option('model', { type: 'string', default: DEFAULT_MODEL, describe: `Model to evaluate:\n${modelSpecHelp()}` })
         .option('data', { type: 'string', array: true, describe: 'Dataset folder (as downloaded); task=DIR for one task. Default: the bundled synthetic sample' })
-        .option('protocol', { choices: Object.keys(presets), default: 'emu2', describe: 'Prompt protocol preset (PROTOCOLS.md §4)' })
+        .option('protocol', { choices: Object.keys(presets), default: 'emu2', describe: 'Prompt protocol preset (docs/protocols.md#presets)' })
         .option('shots', { type: 'string', describe: 'Comma list of shot counts, e.g. 0,4,8,16 (demonstrations from the train split)' })
         .option('demos', { choices: ['random', 'rices'] as const, describe: 'Demonstration selection: random (open_flamingo, per-sample draw from a 2048-example query set) or rices (most similar training images)' })
         .option('trials', { type: 'number', describe: 'Few-shot trials with random demonstrations (seeds 0..N-1)' })

@@ -67,7 +67,7 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
   };
 }
 
-/** Several trials of the same task × shots: each value, the mean and the population std (PROTOCOLS.md §5). */
+/** Several trials of the same task × shots: each value, the mean and the population std (docs/protocols.md#trials). */
 function summarizeTrials(units: EvaluationUnit[], results: TaskMetrics[]): TrialSummary[] {
   const groups = new Map<string, { units: EvaluationUnit[]; values: Array<number | null> }>();
   units.forEach((unit, index) => {

@@ -60,7 +60,7 @@ export async function* selectSamples(task: PlannedTask, options: SelectionOption
   }
 }
 
-/** `--normalize` chooses between the VQA conventions; exact match always normalizes (PROTOCOLS.md §2). */
+/** `--normalize` chooses between the VQA conventions; exact match always normalizes (docs/protocols.md#exact-match). */
 export function effectiveNormalize(task: PlannedTask, config: RunConfig): NormalizeMode {
   return task.adapter.metric === 'exact_match' ? 'always' : config.normalize;
 }

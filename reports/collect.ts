@@ -31,7 +31,7 @@ export interface OurResult {
   n: number;
   nErrors: number;
   trials: number;
-  /** Population standard deviation across trials (PROTOCOLS.md §5); null for one trial. */
+  /** Population standard deviation across trials (docs/protocols.md#trials); null for one trial. */
   trialStandardDeviation: number | null;
   params: OurParameterCount | undefined;
   protocol: ProtocolKey;

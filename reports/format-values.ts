@@ -18,7 +18,7 @@ export function formatInterval(row: Pick<ComparisonRow, 'ci95' | 'trials' | 'tri
   return MISSING;
 }
 
-/** `~` marks a derived count and `?` an uncertain one (PROTOCOLS.md §8: say so wherever shown). */
+/** `~` marks a derived count and `?` an uncertain one (docs/protocols.md#published-baselines: say so wherever shown). */
 export function formatParams(row: Pick<ComparisonRow, 'params' | 'baseline'>): string {
   if (row.params === undefined) return MISSING;
   const certainty = row.baseline?.params.certainty;

@@ -1,5 +1,5 @@
 // Answer extraction: turning a model's free-form output into the answer that gets scored
-// (PROTOCOLS.md §3). The strategy is recorded per run, since it moves scores by several points.
+// (docs/protocols.md#answer-extraction). The strategy is recorded per run, since it moves scores by several points.
 
 import { ConfigError } from '../core/errors.js';
 

@@ -28,7 +28,7 @@ function sumOfSquaredDeviations(values: ArrayLike<number>, center: number): numb
   return sum;
 }
 
-/** Divides by n: the spread of a fixed set of trials (PROTOCOLS.md §5 reports it across seeds). NaN for no values. */
+/** Divides by n: the spread of a fixed set of trials (docs/protocols.md#trials reports it across seeds). NaN for no values. */
 export function populationStd(values: ArrayLike<number>): number {
   return Math.sqrt(sumOfSquaredDeviations(values, mean(values)) / values.length);
 }

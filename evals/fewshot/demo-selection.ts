@@ -3,7 +3,7 @@ import type { RunConfig } from '../../artifact/schema.js';
 import type { PlannedTask } from '../plan.js';
 import { demoPool, type DemoSelector, type SelectorContext } from './demo-selector.js';
 
-/** open_flamingo's random protocol, made independent of shards and workers (PROTOCOLS.md §5). */
+/** open_flamingo's random protocol, made independent of shards and workers (docs/protocols.md#random-demonstrations). */
 export async function createRandomSelector(task: PlannedTask, seeds: number[]): Promise<DemoSelector> {
   const querySets = await buildQuerySets(demoPool(task), seeds);
   return {

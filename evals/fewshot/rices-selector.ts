@@ -11,7 +11,7 @@ import { parseModelSpec } from '../../runners/registry.js';
 import { demoPool, type DemoSelector, type SelectorContext } from './demo-selector.js';
 import { selectSamples, type PlannedTask } from '../plan.js';
 
-/** The evaluated model's own folder when it is an ONNX model: RICES's default encoder (PROTOCOLS.md §5). */
+/** The evaluated model's own folder when it is an ONNX model: RICES's default encoder (docs/protocols.md#rices). */
 async function defaultEncoderFolder(model: string): Promise<string> {
   const { scheme, target } = parseModelSpec(model);
   if (scheme === 'onnx') return target;

@@ -15,7 +15,7 @@ export type DemoSelection = (typeof demoSelections)[number];
 /**
  * `published`: the total appears in the model's paper or card. `derived`: summed from component
  * sizes because no total was published. `uncertain`: sources disagree. Every place that shows a
- * derived or uncertain count marks it (PROTOCOLS.md §8).
+ * derived or uncertain count marks it (docs/protocols.md#published-baselines).
  */
 export type ParamCertainty = 'published' | 'derived' | 'uncertain';
 

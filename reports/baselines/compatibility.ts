@@ -2,7 +2,7 @@ import { canonicalSplit } from '../benchmark-names.js';
 import type { BaselineRow, DemoSelection, ShotStyle } from './baseline-row.js';
 
 /**
- * Everything that must match for two numbers to sit in one size trend (PROTOCOLS.md §8). Numbers that
+ * Everything that must match for two numbers to sit in one size trend (docs/protocols.md#published-baselines). Numbers that
  * differ in any of these are never fitted together: Flamingo's 0* is not zero-shot, RICES demos beat
  * random ones by several points, and a model trained on the benchmark's training split is not
  * evaluated held-out.

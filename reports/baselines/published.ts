@@ -1,8 +1,9 @@
 import type { BaselineRow, DemoSelection, ParameterCount, ShotStyle } from './baseline-row.js';
 
-// A transcription of ../shared/baselines/published.csv (PROTOCOLS.md §8): the Emu2 paper's Tables 1
-// and 2, Flamingo's video few-shot numbers (its Table 1) and CogVLM's own Table 2. The project never
-// reads that file at run time; test/reports/published.test.ts compares every row with a copy of it.
+// A transcription of the published-numbers CSV (docs/protocols.md#published-baselines): the Emu2
+// paper's Tables 1 and 2, Flamingo's video few-shot numbers (its Table 1) and CogVLM's own Table 2.
+// The project never reads that file at run time; test/reports/published.test.ts compares every row
+// with a copy of it (test/fixtures/published.csv).
 
 const EMU2_TABLE_1 = 'Emu2 paper (arXiv 2312.13286v2) Table 1';
 const EMU2_TABLE_2 = 'Emu2 paper (arXiv 2312.13286v2) Table 2';

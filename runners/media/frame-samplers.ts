@@ -1,4 +1,4 @@
-// Which frames of a video a model sees (PROTOCOLS.md §6). Pure index rules, one per published
+// Which frames of a video a model sees (docs/protocols.md#video-frame-samplers). Pure index rules, one per published
 // evaluator, reproduced down to their floating-point order of operations: a harness that claims to
 // follow lmms-eval, VLMEvalKit or Video-ChatGPT must pick the same frames they do.
 

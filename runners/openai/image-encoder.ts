@@ -90,7 +90,7 @@ export class ImageEncoder {
     if (size === undefined) return dataUrlBytes(mimeType, bytes);
     const header = await readImageHeader(bytes);
     if (header.width === size && header.height === size && mimeType === 'image/jpeg') return dataUrlBytes(mimeType, bytes);
-    // Square bicubic resize, as Emu2 and CLIP-style encoders preprocess (PROTOCOLS.md §4). sharp's
+    // Square bicubic resize, as Emu2 and CLIP-style encoders preprocess (docs/protocols.md#presets). sharp's
     // default failOn ('warning') as before: stricter than the ONNX path about damaged pixel data.
     const resized = await openImage(bytes, 'warning').resize(size, size, { fit: 'fill', kernel: 'cubic' }).jpeg({ quality: JPEG_QUALITY }).toBuffer();
     return dataUrlBytes('image/jpeg', resized);

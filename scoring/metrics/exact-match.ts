@@ -1,4 +1,4 @@
-// Exact match for single-answer benchmarks (GQA, MSVD-QA, MSRVTT-QA, ActivityNet-QA; PROTOCOLS.md §2).
+// Exact match for single-answer benchmarks (GQA, MSVD-QA, MSRVTT-QA, ActivityNet-QA; docs/protocols.md#exact-match).
 
 import type { NormalizeMode } from '../../core/contracts/metric.js';
 import { cleanAnswer, normalizeAnswer, shouldNormalize } from './vqa-normalize.js';

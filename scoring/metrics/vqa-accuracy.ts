@@ -1,4 +1,4 @@
-// VQA accuracy exactly as vqaEval.py computes it (PROTOCOLS.md §1), down to the last bit of the double.
+// VQA accuracy exactly as vqaEval.py computes it (docs/protocols.md#vqa-accuracy), down to the last bit of the double.
 
 import { DataError } from '../../core/errors.js';
 import type { NormalizeMode } from '../../core/contracts/metric.js';

@@ -1,5 +1,5 @@
 // The answer processing of the official VQA evaluator (GT-Vision-Lab/VQA, vqaEval.py, master),
-// reproduced character for character, including its accidents (PROTOCOLS.md §1). Every table below
+// reproduced character for character, including its accidents (docs/protocols.md#vqa-accuracy). Every table below
 // is the evaluator's own; do not "fix" them, the published numbers depend on them.
 
 import type { NormalizeMode } from '../../core/contracts/metric.js';
@@ -181,7 +181,7 @@ export function processDigitArticle(text: string): string {
 const NORMALIZATION_CACHE_LIMIT = 500_000;
 const normalizationCache = new Map<string, string>();
 
-/** §1 step 1 then step 2 (punctuation, periods, digits/articles/contractions). Pure; memoized on the raw text. */
+/** Steps 1 and 2 of docs/protocols.md#vqa-accuracy (punctuation, periods, digits/articles/contractions). Pure; memoized on the raw text. */
 export function normalizeAnswer(text: string): string {
   const cached = normalizationCache.get(text);
   if (cached !== undefined) return cached;

@@ -10,7 +10,7 @@ export type ZeroShotStyle = 'true-zero-shot' | 'text-two-shot';
 
 /**
  * A protocol preset: everything about how a question becomes a prompt and an output becomes an answer.
- * Each preset is declarative so run.json can record every value it set (PROTOCOLS.md §4).
+ * Each preset is declarative so run.json can record every value it set (docs/protocols.md#presets).
  */
 export interface ProtocolPreset {
   id: string;
@@ -37,7 +37,7 @@ export interface ProtocolPreset {
   /** Visual tokens per image the protocol assumes (runners with a fixed encoder report a mismatch). */
   imageTokens: number;
   imageSize: number;
-  /** Frames sampled per video (Emu2-Chat: 16 uniform; PROTOCOLS.md §6). */
+  /** Frames sampled per video (Emu2-Chat: 16 uniform; docs/protocols.md#video-frame-samplers). */
   videoFrames: number;
 }
 

@@ -8,7 +8,7 @@ import { roundHalfToEven, sampleFrameIndices } from '../../../runners/media/fram
 // midpoint Video-ChatGPT's get_seq_frames(N, n)
 // and a sweep over N = 1…399, n ∈ {1,2,3,4,5,7,8,12,16,24,32,64} matched them all (14,364 cases).
 
-describe('frame samplers (PROTOCOLS.md §6)', () => {
+describe('frame samplers (docs/protocols.md#video-frame-samplers)', () => {
   it('uniform: round(linspace(0, N − 1, n)), both ends, ties to even', () => {
     assert.deepEqual(sampleFrameIndices('uniform', 300, 16), [0, 20, 40, 60, 80, 100, 120, 140, 159, 179, 199, 219, 239, 259, 279, 299]);
     assert.deepEqual(sampleFrameIndices('uniform', 6, 3), [0, 2, 5], '2.5 rounds to 2, as numpy does');
