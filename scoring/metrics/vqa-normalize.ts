@@ -161,6 +161,11 @@ function removePeriods(text: string): string {
 
 /** `processDigitArticle`: lowercase, split on whitespace, number words to digits, drop articles, contractions, join with single spaces. */
 export function processDigitArticle(text: string): string {
+  return processDigitArticleWith(text, contractions);
+}
+
+/** The same step with another evaluator's contractions table (VizWiz's differs from vqaEval.py's). */
+export function processDigitArticleWith(text: string, contractions: ReadonlyMap<string, string>): string {
   const words = text.toLowerCase().split(pythonWhitespaceRun);
   let result = '';
   for (const word of words) {
