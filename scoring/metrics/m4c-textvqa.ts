@@ -22,7 +22,7 @@ const cache = new Map<string, string>();
 export function m4cProcessAnswer(text: string): string {
   const cached = cache.get(text);
   if (cached !== undefined) return cached;
-  const processed = processDigitArticle(processPunctuation(cleanAnswer(m4cWordStep(text))));
+  const processed = processDigitArticle(processPunctuation(cleanAnswer(m4cWordStep(text)), 'unicode'));
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(text, processed);
   return processed;

@@ -51,7 +51,7 @@ const cache = new Map<string, string>();
 export function vizwizProcessPrediction(text: string): string {
   const cached = cache.get(text);
   if (cached !== undefined) return cached;
-  const processed = processDigitArticleWith(processPunctuation(cleanAnswer(text)), vizwizContractions);
+  const processed = processDigitArticleWith(processPunctuation(cleanAnswer(text), 'unicode'), vizwizContractions);
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(text, processed);
   return processed;
