@@ -55,6 +55,8 @@ export function openRunDirectory(outDirectory: string, fresh: RunRecord): Opened
       model: fresh.model,
       environment: fresh.environment,
       warnings: fresh.warnings,
+      // Same hash, so the same tasks; the fresh records may add what older versions did not record (the scoring rule).
+      tasks: fresh.tasks,
       attempts: previous.attempts + 1,
       finishedAt: undefined,
       error: undefined,

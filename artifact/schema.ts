@@ -24,6 +24,8 @@ export const runConfigSchema = z.strictObject({
   protocol: z.string(),
   extraction: z.string(),
   normalize: normalizeMode,
+  /** GQA only: `llava` applies LLaVA's answer cleaning before eval.py's comparison. Absent: as given. */
+  gqaAnswers: z.enum(['official', 'llava']).optional(),
   shots: z.array(z.number().int().nonnegative()),
   /** One trial per seed (few-shot draws differ by seed); deterministic settings run one trial. */
   seeds: z.array(z.number().int()),
@@ -50,6 +52,11 @@ export const taskRecordSchema = z.strictObject({
   dataDir: z.string(),
   bundledSample: z.boolean(),
   fingerprint: z.string(),
+  /**
+   * The rule that scored the task (scoring/metrics/index.ts, docs/official-evaluators.md). Runs made
+   * before it was recorded lack it; readers infer vqaEval.py's rule for them (ruleOfTaskRecord).
+   */
+  scoringRule: z.string().optional(),
 });
 
 export const runRecordSchema = z.strictObject({
@@ -132,7 +139,10 @@ export const taskMetricsSchema = z.strictObject({
   task: z.string(),
   split: z.string(),
   metric: z.string(),
+  /** `--normalize` as applied: it varies vqaEval.py's rule only; every other rule is recorded as `always`. */
   normalize: normalizeMode,
+  /** The rule that produced the scores; absent in metrics written before it was recorded. */
+  rule: z.string().optional(),
   extraction: z.string(),
   shots: z.number().int(),
   trial: z.number().int(),
@@ -142,7 +152,14 @@ export const taskMetricsSchema = z.strictObject({
   valid: summarySchema,
   breakdowns: z.record(z.string(), z.record(z.string(), breakdownEntrySchema)),
   /** The official evaluator's report: 2-decimal rounding, overall and per answer type (VQA tasks). */
-  official: z.strictObject({ overall: z.number(), perAnswerType: z.record(z.string(), z.number()) }).optional(),
+  official: z
+    .strictObject({
+      overall: z.number(),
+      perAnswerType: z.record(z.string(), z.number()),
+      /** VizWiz: the API's `unanswerability` figures, percent rounded as it rounds them ("unanswerable" is the positive class). */
+      unanswerability: z.strictObject({ averagePrecision: z.number(), f1Score: z.number() }).optional(),
+    })
+    .optional(),
   /** For splits without answers: the submission file written instead of a score. */
   submission: z.string().optional(),
   /** Video-ChatGPT's LLM-judge figures next to exact match (--judge); absent without a judge. */

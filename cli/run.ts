@@ -79,6 +79,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
           protocol: argv.protocol as string,
           extraction: asExtraction(argv.extraction as string | undefined),
           normalize: argv.normalize as 'official' | 'always',
+          gqaAnswers: argv['gqa-answers'] as 'official' | 'llava',
           maxNewTokens: argv['max-new-tokens'] as number | undefined,
           numBeams: argv['num-beams'] as number | undefined,
           batchSize: argv['batch-size'] as number | undefined,

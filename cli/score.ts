@@ -16,7 +16,9 @@ export function scoreCommand(io: CommandIO): Command {
         .option('data', { type: 'string', describe: 'Dataset folder with the question and annotation files (default: the bundled sample)' })
         .option('protocol', { type: 'string', default: 'emu2', hidden: true })
         .example('$0 score vqav2 --predictions results.json --data /data/vqav2', 'official VQA accuracy, as vqaEval.py computes it')
-        .example('$0 score vqav2 --predictions runs/x/samples.jsonl --normalize always --extraction short-answer', 'another normalization of an earlier run'),
+        .example('$0 score vqav2 --predictions runs/x/samples.jsonl --normalize always --extraction short-answer', 'another normalization of an earlier run')
+        .example('$0 score textvqa --predictions results.json --data /data/textvqa', 'TextVQA accuracy, as the m4c TextVQA evaluator computes it')
+        .example('$0 score gqa --predictions results.json --data /data/gqa --gqa-answers llava', "GQA as LLaVA's pipeline scores it (recorded in run.json)"),
     handler: async (parsed: unknown) => {
       const argv = parsed as CommandArguments;
       const notify = notifier(io, argv);
@@ -37,6 +39,7 @@ export function scoreCommand(io: CommandIO): Command {
         // Official predictions are final answers: score them as given unless told otherwise.
         extraction: asExtraction(argv.extraction as string | undefined) ?? 'raw',
         normalize: argv.normalize as 'official' | 'always',
+        gqaAnswers: argv['gqa-answers'] as 'official' | 'llava',
         command: ['emu-eval', ...process.argv.slice(2)],
         textOnly: true,
         onEvent: (event) => {

@@ -7,7 +7,8 @@ export function withRunOutput<T>(yargs: Argv<T>) {
   return yargs
     .option('out', { type: 'string', default: './runs', describe: 'Folder that holds run directories' })
     .option('run-id', { type: 'string', describe: 'Name of the run directory (default: derived from the configuration, so the same command resumes)' })
-    .option('normalize', { choices: ['official', 'always'] as const, default: 'official' as const, describe: 'official: normalize only when annotators disagree (vqaEval.py); always: lmms-eval/VLMEvalKit convention' })
+    .option('normalize', { choices: ['official', 'always'] as const, default: 'official' as const, describe: 'VQAv2 / OK-VQA: official normalizes only when annotators disagree (vqaEval.py); always: lmms-eval/VLMEvalKit convention. TextVQA, VizWiz and GQA follow their own evaluators (docs/official-evaluators.md)' })
+    .option('gqa-answers', { choices: ['official', 'llava'] as const, default: 'official' as const, describe: "GQA: official compares predictions as given (the release's eval.py); llava strips trailing periods and lowercases first (LLaVA's convert_gqa_for_eval.py)" })
     .option('extraction', { choices: extractionStrategies, describe: 'Answer extraction strategy (default: the protocol preset\'s)' })
     .option('limit', { type: 'number', describe: 'Evaluate only the first N samples of each task' })
     .option('split', { type: 'string', describe: 'Dataset split (default: each task\'s evaluation split)' });

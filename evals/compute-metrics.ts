@@ -6,7 +6,7 @@ import { readSampleRecords } from '../artifact/samples-log.js';
 import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type SampleJudgement, type TaskMetrics, type TrialSummary } from '../artifact/schema.js';
 import { summarizeJudgements } from '../scoring/judge/judge-summary.js';
 import type { EvaluationUnit } from './evaluation-loop.js';
-import { effectiveNormalize } from './plan.js';
+import { effectiveNormalize, scoringRuleOf } from './plan.js';
 import { writeSubmission } from './submission.js';
 
 type Item = ReturnType<typeof toScoredItem> & { id: string; judge?: SampleJudgement };
@@ -40,6 +40,7 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
       split: task.record.split,
       metric: task.record.metric,
       normalize: effectiveNormalize(task, config),
+      rule: scoringRuleOf(task, config),
       extraction: config.extraction,
       shots,
       trial,

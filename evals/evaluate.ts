@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { hashOf } from '../core/hash.js';
 import type { ExtractionStrategy } from '../scoring/extract.js';
-import type { NormalizeMode } from '../core/contracts/metric.js';
+import type { GqaAnswers, NormalizeMode } from '../core/contracts/metric.js';
 import { describeEnvironment } from '../artifact/environment.js';
 import { openRunDirectory, writeMetricsRecord, writeRunRecord, type OpenedRun } from '../artifact/run-directory.js';
 import { acquireRunLock } from '../artifact/run-lock.js';
@@ -18,7 +18,7 @@ import type { DemoSelector } from './fewshot/demo-selector.js';
 import { runEvaluationLoop, type EvaluationUnit } from './evaluation-loop.js';
 import type { EngineEvent } from './events.js';
 import type { PrepareRequest } from './generate-prepared.js';
-import { planTask, type PlannedTask, type SelectionOptions } from './plan.js';
+import { planTask, scoringRuleOf, type PlannedTask, type SelectionOptions } from './plan.js';
 import { preflightTasks } from './preflight.js';
 import type { Shard } from './shard.js';
 
@@ -38,6 +38,8 @@ export interface EvaluateOptions {
   protocol: string;
   extraction?: ExtractionStrategy;
   normalize: NormalizeMode;
+  /** GQA: clean predictions as LLaVA's pipeline does before eval.py compares them. */
+  gqaAnswers?: GqaAnswers;
   maxNewTokens?: number;
   numBeams?: number;
   batchSize?: number;
@@ -94,7 +96,10 @@ const OPERATIONAL_RUNNER_OPTIONS = new Set(['concurrency', 'requestTimeoutMs', '
 export function configHashOf(config: RunConfig, tasks: RunRecord['tasks'], kind: RunRecord['kind']): string {
   const runnerOptions = Object.fromEntries(Object.entries(config.runnerOptions ?? {}).filter(([key]) => !OPERATIONAL_RUNNER_OPTIONS.has(key)));
   const { batchSize: _batchSize, ...rest } = config;
-  return hashOf({ config: { ...rest, runnerOptions }, tasks, kind });
+  // The scoring rule follows from the task version and the options hashed already; leaving it out
+  // keeps the identity (and directory name) of runs made before it was recorded.
+  const hashedTasks = tasks.map(({ scoringRule: _scoringRule, ...task }) => task);
+  return hashOf({ config: { ...rest, runnerOptions }, tasks: hashedTasks, kind });
 }
 
 /** `<tasks>-<model>-<config hash>`: the same command (or the merge of its shards) names the same directory. */
@@ -179,6 +184,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     protocol: preset.id,
     extraction: options.extraction ?? preset.extraction,
     normalize: options.normalize,
+    // Recorded only when it departs from the default, so the hashes of earlier runs stay as they were.
+    ...(options.gqaAnswers === 'llava' ? { gqaAnswers: 'llava' as const } : {}),
     shots,
     seeds,
     ...(needsDemos ? { demos: options.demos ?? 'random' } : {}),
@@ -192,6 +199,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     ...(judge ? { judge: judge.identity } : {}),
     ...(options.runnerOptions && Object.keys(options.runnerOptions).length > 0 ? { runnerOptions: { ...options.runnerOptions } } : {}),
   };
+  for (const task of planned) task.record.scoringRule = scoringRuleOf(task, config);
   const configHash = configHashOf(config, planned.map((task) => task.record), options.kind);
   const runId = options.runId ?? defaultRunId(options.tasks, options.model, configHash);
   if (!/^[a-zA-Z0-9._+-]+$/.test(runId)) throw new ConfigError(`--run-id "${runId}": use letters, digits, '.', '_', '+' and '-' only`, true);

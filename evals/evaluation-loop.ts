@@ -17,7 +17,7 @@ import type { DemoSelector } from './fewshot/demo-selector.js';
 import type { EngineEvent } from './events.js';
 import { fitToContext } from './fit-to-context.js';
 import { generatePrepared, type PrepareRequest } from './generate-prepared.js';
-import { effectiveNormalize, selectSamples, type PlannedTask, type SelectionOptions } from './plan.js';
+import { scoringRuleOf, selectSamples, type PlannedTask, type SelectionOptions } from './plan.js';
 
 /** One pass over a task's samples: a shot count and, for random demonstrations, one seed. */
 export interface EvaluationUnit {
@@ -104,7 +104,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
       async function* pending(): AsyncGenerator<Sample> {
         for await (const sample of selectSamples(task, context.selection)) if (!done.has(keyOf(sample))) yield sample;
       }
-      const settings = { metric: task.adapter.metric, extraction: config.extraction as ExtractionStrategy, normalize: effectiveNormalize(task, config) };
+      const settings = { rule: scoringRuleOf(task, config), extraction: config.extraction as ExtractionStrategy };
       const generation = { maxNewTokens: maxNewTokensFor(task, config, preset, maxNewTokensOverride), numBeams: config.numBeams };
       const demoCount = demosNeeded(preset, shots);
       const textOnlyDemos = shots === 0 && demoCount > 0;

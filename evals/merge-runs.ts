@@ -58,8 +58,9 @@ interface LineEntry {
 const label = (shard: Shard) => `shard ${shard.index}/${shard.count} (${shard.directory})`;
 
 /** Everything in a task record that decides the numbers; the data folder may differ between machines. */
-function taskIdentity(task: TaskRecord): Omit<TaskRecord, 'dataDir'> {
-  const { dataDir: _dataDir, ...identity } = task;
+/** What shards must agree on: not the data folder, nor the scoring rule (hashed through the task version and options). */
+function taskIdentity(task: TaskRecord): Omit<TaskRecord, 'dataDir' | 'scoringRule'> {
+  const { dataDir: _dataDir, scoringRule: _scoringRule, ...identity } = task;
   return identity;
 }
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../core/errors.js';
-import type { NormalizeMode } from '../core/contracts/metric.js';
+import type { NormalizeMode, ScoringRuleId } from '../core/contracts/metric.js';
+import { scoringRuleFor } from '../scoring/metrics/index.js';
 import type { RunConfig, TaskRecord } from '../artifact/schema.js';
 import { dataFingerprint } from '../tasks/fingerprint.js';
 import { bundledDataDir, getTask } from '../tasks/registry.js';
@@ -60,7 +61,16 @@ export async function* selectSamples(task: PlannedTask, options: SelectionOption
   }
 }
 
-/** `--normalize` chooses between the VQA conventions; exact match always normalizes (docs/protocols.md#exact-match). */
+/**
+ * `--normalize` chooses between the VQA conventions of vqaEval.py's rule only (VQAv2, OK-VQA). The
+ * other evaluators have one rule each (docs/official-evaluators.md), recorded as `always`, as exact
+ * match always was.
+ */
 export function effectiveNormalize(task: PlannedTask, config: RunConfig): NormalizeMode {
-  return task.adapter.metric === 'exact_match' ? 'always' : config.normalize;
+  return task.adapter.evaluator === 'vqa-eval' ? config.normalize : 'always';
+}
+
+/** The rule that scores this task in this run: its evaluator's, varied by --normalize or --gqa-answers. */
+export function scoringRuleOf(task: PlannedTask, config: RunConfig): ScoringRuleId {
+  return scoringRuleFor(task.adapter.evaluator, { normalize: config.normalize, gqaAnswers: config.gqaAnswers });
 }

@@ -3,6 +3,7 @@ import { readMetricsRecord, readRunRecord } from '../artifact/run-directory.js';
 import type { MetricsRecord, RunRecord, TaskMetrics } from '../artifact/schema.js';
 import type { ProtocolKey } from './baselines/compatibility.js';
 import { benchmarkOfTask, canonicalSplit } from './benchmark-names.js';
+import { ruleOfTaskRecord } from './baselines/scoring-rules.js';
 import { demoSelectionOfRun, shotStyleOfRun, trainedOnTrainSplit } from './our-protocol.js';
 
 /** Our model's parameter counts, in billions like the baselines'. */
@@ -130,7 +131,16 @@ export function resultsOfRun(record: RunRecord, metrics: MetricsRecord, runDirec
       shots: first.shots,
       ...summarizeTrials(trials),
       params,
-      protocol: { benchmark, split: canonicalSplit(first.split), metric: first.metric, shots: first.shots, shotStyle, demoSelection, trainedOnTrainSplit: trained },
+      protocol: {
+        benchmark,
+        split: canonicalSplit(first.split),
+        metric: first.metric,
+        shots: first.shots,
+        shotStyle,
+        demoSelection,
+        trainedOnTrainSplit: trained,
+        scoringRule: ruleOfTaskRecord(taskRecord, record.config, first.metric),
+      },
       protocolNotes: [shotNote, demoNote].filter((note): note is string => note !== undefined),
       bundledSample: taskRecord?.bundledSample ?? false,
       runStatus: record.status,

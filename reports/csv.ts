@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { ShotStyle } from './baselines/baseline-row.js';
 import { compareBenchmarks } from './benchmark-names.js';
 import type { ProtocolKey } from './baselines/compatibility.js';
+import { publishedScoringRule } from './baselines/scoring-rules.js';
 import type { Comparison, ComparisonRow } from './compare-rows.js';
 
 // Leaderboard CSVs: RFC 4180 (CRLF line ends, fields quoted when they hold a comma, quote or line
@@ -101,7 +102,8 @@ const styleOrder: Record<ShotStyle, number> = { zero: 0, 'text-two-shot': 1, ins
  * instruction 84.9 on VQAv2 must not share a column as if they measured the same thing.
  */
 export function wideColumn(key: ProtocolKey): string {
-  const trained = key.trainedOnTrainSplit ? ', trained on train split' : '';
+  const rule = key.scoringRule && key.scoringRule !== publishedScoringRule(key.benchmark) ? `, scored by ${key.scoringRule}` : '';
+  const trained = `${key.trainedOnTrainSplit ? ', trained on train split' : ''}${rule}`;
   if (key.shotStyle === 'text-two-shot') return `${key.benchmark} ${key.shots}* (text-only demos${trained})`;
   if (key.shotStyle === 'instruction') return `${key.benchmark} ${key.shots}-shot (instruction${trained})`;
   if (key.shotStyle === 'few') return `${key.benchmark} ${key.shots}-shot (${key.demoSelection}${trained})`;

@@ -1,4 +1,6 @@
 import { bootstrapCI, clusteredStandardError, mean, standardError } from './stats.js';
+import { averagePrecision, f1Score, type AnswerabilityItem } from './metrics/vizwiz-answerability.js';
+import { predictsUnanswerable } from './metrics/vizwiz-vqa-eval.js';
 import { roundHalfEven } from './metrics/python-round.js';
 import type { SampleRecord, Summary, TaskMetrics } from '../artifact/schema.js';
 
@@ -7,6 +9,8 @@ interface ScoredItem {
   score: number | null;
   error: boolean;
   meta: Record<string, unknown>;
+  /** The scored answer; only VizWiz's answerability reads it. */
+  extracted?: string;
 }
 
 export interface AggregateContext {
@@ -14,6 +18,8 @@ export interface AggregateContext {
   split: string;
   metric: string;
   normalize: 'official' | 'always';
+  /** The scoring rule id (scoring/metrics/index.ts). */
+  rule?: string;
   extraction: string;
   shots: number;
   trial: number;
@@ -68,8 +74,13 @@ function breakdown(items: ScoredItem[], key: string): Record<string, { value: nu
   return Object.fromEntries(sorted.map(([group, { sum, n }]) => [group, { value: (100 * sum) / n, n }]));
 }
 
-/** The official vqaEval.py report: 2-decimal percentages of unrounded per-question accuracies. */
-function officialReport(items: ScoredItem[]): TaskMetrics['official'] {
+/**
+ * The official report: 2-decimal percentages of unrounded per-question accuracies, as vqaEval.py and
+ * the VizWiz API compute them (round(100 · sum / n, 2)). The m4c evaluator divides first and then
+ * scales (100 · (sum / n)), which can differ in the last bit, so it gets its own order.
+ */
+function officialReport(items: ScoredItem[], rule: string | undefined): TaskMetrics['official'] {
+  const percent = rule === 'm4c-textvqa' ? (sum: number, n: number) => 100 * (sum / n) : (sum: number, n: number) => (100 * sum) / n;
   let sum = 0;
   const perType = new Map<string, { sum: number; n: number }>();
   for (const item of items) {
@@ -83,10 +94,27 @@ function officialReport(items: ScoredItem[]): TaskMetrics['official'] {
       perType.set(type, entry);
     }
   }
+  const unanswerability = rule === 'vizwiz-vqa-eval' ? unanswerabilityReport(items) : undefined;
   return {
-    overall: roundHalfEven((100 * sum) / items.length, 2),
-    perAnswerType: Object.fromEntries([...perType.entries()].map(([type, entry]) => [type, roundHalfEven((100 * entry.sum) / entry.n, 2)])),
+    overall: roundHalfEven(percent(sum, items.length), 2),
+    perAnswerType: Object.fromEntries([...perType.entries()].map(([type, entry]) => [type, roundHalfEven(percent(entry.sum, entry.n), 2)])),
+    ...(unanswerability ? { unanswerability } : {}),
   };
+}
+
+/**
+ * VizWiz's answerability figures, when every item knows its annotation's `answerable` (runs made
+ * before it was recorded do not). An errored sample has an empty answer, which does not say
+ * "unanswerable".
+ */
+function unanswerabilityReport(items: ScoredItem[]): { averagePrecision: number; f1Score: number } | undefined {
+  const answerability: AnswerabilityItem[] = [];
+  for (const item of items) {
+    const answerable = item.meta.answerable;
+    if (answerable !== '0' && answerable !== '1') return undefined;
+    answerability.push({ unanswerable: answerable === '0', predictedUnanswerable: predictsUnanswerable(item.extracted ?? '') });
+  }
+  return { averagePrecision: roundHalfEven(100 * averagePrecision(answerability), 2), f1Score: roundHalfEven(100 * f1Score(answerability), 2) };
 }
 
 /** ALL counts an errored sample as wrong; VALID leaves it out. Both are always reported. */
@@ -98,6 +126,7 @@ export function aggregate(items: ScoredItem[], context: AggregateContext): TaskM
     split: context.split,
     metric: context.metric,
     normalize: context.normalize,
+    ...(context.rule ? { rule: context.rule } : {}),
     extraction: context.extraction,
     shots: context.shots,
     trial: context.trial,
@@ -119,10 +148,10 @@ export function aggregate(items: ScoredItem[], context: AggregateContext): TaskM
     all: summarize(allScores, errors, seed, clusterIdsOf(items)),
     valid: summarize(validScores, errors, seed, clusterIdsOf(validItems)),
     breakdowns,
-    ...(context.metric === 'vqa_accuracy' && items.length > 0 ? { official: officialReport(items) } : {}),
+    ...(context.metric === 'vqa_accuracy' && items.length > 0 ? { official: officialReport(items, context.rule) } : {}),
   };
 }
 
 export function toScoredItem(record: SampleRecord): ScoredItem {
-  return { score: record.score, error: record.finishReason === 'error', meta: record.meta };
+  return { score: record.score, error: record.finishReason === 'error', meta: record.meta, ...(record.meta.answerable !== undefined ? { extracted: record.extracted } : {}) };
 }

@@ -1,17 +1,16 @@
 import { extractAnswer, type ExtractionStrategy } from './extract.js';
-import { metrics } from './metrics/index.js';
-import type { MetricId, NormalizeMode } from '../core/contracts/metric.js';
+import { scoringRules } from './metrics/index.js';
+import type { ScoringRuleId } from '../core/contracts/metric.js';
 import type { Output } from '../core/contracts/runner.js';
 import type { Sample } from '../core/contracts/task.js';
 
 export interface ScoringSettings {
-  metric: MetricId;
+  rule: ScoringRuleId;
   extraction: ExtractionStrategy;
-  normalize: NormalizeMode;
 }
 
-/** Breakdown keys copied from a sample into its record: what metrics.json groups by. */
-const BREAKDOWN_KEYS = ['answerType', 'questionType', 'videoId', 'category'] as const;
+/** Keys copied from a sample into its record: what metrics.json groups by, and VizWiz's `answerable` (its answerability figures). */
+const BREAKDOWN_KEYS = ['answerType', 'questionType', 'videoId', 'category', 'answerable'] as const;
 
 export function breakdownMeta(sample: Sample): Record<string, string> {
   const meta: Record<string, string> = {};
@@ -30,5 +29,5 @@ export function scoreOutput(sample: Sample, output: Output, settings: ScoringSet
   if (output.finishReason === 'error') return { extracted: '', score: null };
   const extracted = extractAnswer(output.text, settings.extraction);
   if (sample.answers.length === 0) return { extracted, score: null };
-  return { extracted, score: metrics[settings.metric](extracted, sample.answers, settings.normalize) };
+  return { extracted, score: scoringRules[settings.rule].score(extracted, sample.answers) };
 }

@@ -85,6 +85,7 @@ export const activitynetQa = {
   version: 1,
   modality: 'video',
   metric: 'exact_match',
+  evaluator: 'emu-eval-exact-match',
   description: 'ActivityNet-QA: questions about long ActivityNet activity videos (motion, spatial, temporal, free), exact match on one answer',
   splits: splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: true, files: [split.questions, split.answers] })),
   defaultSplit: 'test',

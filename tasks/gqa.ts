@@ -67,9 +67,11 @@ async function* loadGqa(options: LoadOptions): AsyncGenerator<Sample> {
 
 export const gqa = {
   id: 'gqa',
-  version: 1,
+  // 2: scored by the GQA release's eval.py (exact string equality) instead of normalized exact match.
+  version: 2,
   modality: 'image',
   metric: 'exact_match',
+  evaluator: 'gqa-eval',
   description: 'GQA balanced: compositional questions about real scenes, scored by exact match on one answer',
   splits: splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: true, files: [split.file] })),
   defaultSplit: 'testdev',

@@ -23,6 +23,7 @@ export const msrvttQa = {
   version: 1,
   modality: 'video',
   metric: 'exact_match',
+  evaluator: 'emu-eval-exact-match',
   description: 'MSRVTT-QA: open-ended questions about MSR-VTT web video clips, scored by exact match on one answer',
   splits: videoQaSplitInfos(layout),
   defaultSplit: 'test',

@@ -30,6 +30,7 @@ export const msvdQa = {
   version: 1,
   modality: 'video',
   metric: 'exact_match',
+  evaluator: 'emu-eval-exact-match',
   description: 'MSVD-QA: open-ended questions about short YouTube clips (MSVD), scored by exact match on one answer',
   splits: videoQaSplitInfos(layout),
   defaultSplit: 'test',

@@ -56,9 +56,11 @@ async function* loadTextVqa(options: LoadOptions): AsyncGenerator<Sample> {
 
 export const textvqa = {
   id: 'textvqa',
-  version: 1,
+  // 2: scored by the m4c TextVQA evaluator's rule instead of vqaEval.py's.
+  version: 2,
   modality: 'image',
   metric: 'vqa_accuracy',
+  evaluator: 'm4c-textvqa',
   description: 'TextVQA 0.5.1: questions that need reading text in the image (10 human answers)',
   splits: splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: true, files: [split.file] })),
   defaultSplit: 'val',

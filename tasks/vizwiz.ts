@@ -63,9 +63,11 @@ async function* loadVizWiz(options: LoadOptions): AsyncGenerator<Sample> {
 
 export const vizwiz = {
   id: 'vizwiz',
-  version: 1,
+  // 2: scored by the VizWiz API's rule instead of vqaEval.py's.
+  version: 2,
   modality: 'image',
   metric: 'vqa_accuracy',
+  evaluator: 'vizwiz-vqa-eval',
   description: 'VizWiz-VQA: questions from blind people about their own photos, some unanswerable (10 human answers)',
   splits: splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: split.hasAnswers, files: [split.file] })),
   defaultSplit: 'val',

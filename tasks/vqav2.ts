@@ -19,6 +19,7 @@ export const vqav2 = {
   version: 1,
   modality: 'image',
   metric: 'vqa_accuracy',
+  evaluator: 'vqa-eval',
   description: 'VQAv2 open-ended visual question answering on COCO images (10 human answers per question)',
   splits: vqaFormatSplitInfos(layout),
   defaultSplit: 'val',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { metrics } from '../scoring/metrics/index.js';
+import { scoringRuleFor, scoringRules } from '../scoring/metrics/index.js';
 import { bundledDataDir, tasks } from '../tasks/registry.js';
 import type { TaskAdapter } from '../core/contracts/task.js';
 
@@ -23,8 +23,12 @@ for (const task of Object.values(tasks) as TaskAdapter[]) {
       const counts = new Map<string, number>();
       for (const answer of sample.answers) counts.set(answer, (counts.get(answer) ?? 0) + 1);
       const gold = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-      for (const mode of ['official', 'always'] as const) {
-        assert.equal(metrics[task.metric](gold, sample.answers, mode), 1, `${task.id} ${sample.id} gold "${gold}" (${mode})`);
+      for (const normalize of ['official', 'always'] as const) {
+        for (const gqaAnswers of ['official', 'llava'] as const) {
+          const rule = scoringRuleFor(task.evaluator, { normalize, gqaAnswers });
+          assert.equal(scoringRules[rule].metric, task.metric, `${task.id}: rule ${rule} reports another metric`);
+          assert.equal(scoringRules[rule].score(gold, sample.answers), 1, `${task.id} ${sample.id} gold "${gold}" (${rule})`);
+        }
       }
       scored += 1;
     }

@@ -2,3 +2,25 @@ export type MetricId = 'vqa_accuracy' | 'exact_match';
 
 /** `official`: normalize only when annotators disagree (vqaEval.py); `always`: the lmms-eval convention. */
 export type NormalizeMode = 'official' | 'always';
+
+/**
+ * The official evaluator a task's numbers are published under, whose rule emu-eval follows
+ * (docs/official-evaluators.md). `emu-eval` names its own rule for benchmarks without one.
+ */
+export type EvaluatorId = 'vqa-eval' | 'm4c-textvqa' | 'vizwiz-vqa-eval' | 'gqa-eval' | 'emu-eval-exact-match';
+
+/**
+ * The exact rule that produced a score: the evaluator plus the option that varies it
+ * (`--normalize always` for vqaEval.py, `--gqa-answers llava` for GQA). run.json records it per task.
+ */
+export type ScoringRuleId =
+  | 'vqa-eval'
+  | 'vqa-eval-always'
+  | 'm4c-textvqa'
+  | 'vizwiz-vqa-eval'
+  | 'gqa-eval'
+  | 'gqa-eval-llava'
+  | 'emu-eval-exact-match';
+
+/** `official`: score GQA predictions as given; `llava`: LLaVA's convert_gqa_for_eval.py first. */
+export type GqaAnswers = 'official' | 'llava';

@@ -1,4 +1,4 @@
-import type { MetricId } from './metric.js';
+import type { EvaluatorId, MetricId } from './metric.js';
 
 /** A media file a sample refers to. `path` is absolute and was checked to lie inside `root`. */
 export interface MediaRef {
@@ -53,6 +53,8 @@ export interface TaskAdapter {
   version: number;
   modality: 'image' | 'video';
   metric: MetricId;
+  /** The official evaluator whose rule scores this task (docs/official-evaluators.md). */
+  evaluator: EvaluatorId;
   description: string;
   splits: SplitInfo[];
   defaultSplit: string;

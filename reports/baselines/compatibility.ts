@@ -1,5 +1,6 @@
 import { canonicalSplit } from '../benchmark-names.js';
 import type { BaselineRow, DemoSelection, ShotStyle } from './baseline-row.js';
+import { describeScoringRule, publishedScoringRule } from './scoring-rules.js';
 
 /**
  * Everything that must match for two numbers to sit in one size trend (docs/protocols.md#published-baselines). Numbers that
@@ -15,6 +16,12 @@ export interface ProtocolKey {
   shotStyle: ShotStyle;
   demoSelection: DemoSelection;
   trainedOnTrainSplit: boolean;
+  /**
+   * The rule that turned answers into scores (docs/official-evaluators.md): published rows carry their
+   * benchmark's official evaluator's, our results the one run.json records. Absent where no rule is
+   * checked (video QA, or a key built without one).
+   */
+  scoringRule?: string;
 }
 
 export function protocolOfBaseline(row: BaselineRow): ProtocolKey {
@@ -26,11 +33,17 @@ export function protocolOfBaseline(row: BaselineRow): ProtocolKey {
     shotStyle: row.shotStyle,
     demoSelection: row.demoSelection,
     trainedOnTrainSplit: row.trainedOnTrainSplit,
+    ...withRule(publishedScoringRule(row.benchmark)),
   };
 }
 
+function withRule(rule: string | undefined): { scoringRule?: string } {
+  return rule ? { scoringRule: rule } : {};
+}
+
 export function protocolId(key: ProtocolKey): string {
-  return [key.benchmark.toLowerCase(), canonicalSplit(key.split), key.metric, key.shots, key.shotStyle, key.demoSelection, key.trainedOnTrainSplit ? 'trained' : 'held-out'].join('|');
+  const parts = [key.benchmark.toLowerCase(), canonicalSplit(key.split), key.metric, key.shots, key.shotStyle, key.demoSelection, key.trainedOnTrainSplit ? 'trained' : 'held-out'];
+  return (key.scoringRule ? [...parts, key.scoringRule] : parts).join('|');
 }
 
 const shotStyleWords: Record<ShotStyle, string> = {
@@ -62,6 +75,10 @@ export function incompatibilities(a: ProtocolKey, b: ProtocolKey, options: { ign
   if (a.demoSelection !== b.demoSelection) reasons.push(`${a.demoSelection} vs ${b.demoSelection} demonstrations`);
   if (a.trainedOnTrainSplit !== b.trainedOnTrainSplit) {
     reasons.push(`${a.trainedOnTrainSplit ? 'trained on' : 'held out'} vs ${b.trainedOnTrainSplit ? 'trained on' : 'held out'} the train split`);
+  }
+  // Only where both say: a key without a rule (video QA) is not refused for lacking one.
+  if (a.scoringRule && b.scoringRule && a.scoringRule !== b.scoringRule) {
+    reasons.push(`scored by ${describeScoringRule(a.scoringRule)} vs ${describeScoringRule(b.scoringRule)}`);
   }
   return reasons;
 }

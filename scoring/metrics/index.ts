@@ -1,13 +1,88 @@
-// The registry of per-sample metrics: a task names its metric by id and scoring looks it up here.
+// The registry of scoring rules: a task names its evaluator, the run's options pick the rule
+// (docs/official-evaluators.md), and scoring looks the rule's per-sample function up here.
 
+import type { EvaluatorId, GqaAnswers, MetricId, NormalizeMode, ScoringRuleId } from '../../core/contracts/metric.js';
 import { exactMatch } from './exact-match.js';
-import type { MetricId, NormalizeMode } from '../../core/contracts/metric.js';
+import { gqaExactMatch, gqaExactMatchLlava } from './gqa-exact-match.js';
+import { m4cTextVqaAccuracy } from './m4c-textvqa.js';
+import { vizwizAccuracy } from './vizwiz-vqa-eval.js';
 import { vqaAccuracy } from './vqa-accuracy.js';
 
 /** A per-sample score in [0, 1]; pure, no I/O. */
-export type MetricFunction = (prediction: string, answers: readonly string[], mode: NormalizeMode) => number;
+export type ScoreFunction = (prediction: string, answers: readonly string[]) => number;
 
-export const metrics = {
-  vqa_accuracy: vqaAccuracy,
-  exact_match: exactMatch,
-} satisfies Record<MetricId, MetricFunction>;
+export interface ScoringRule {
+  id: ScoringRuleId;
+  /** The metric family reports show (and published rows name). */
+  metric: MetricId;
+  /** Whose rule it is, in words a reader can look up. */
+  description: string;
+  score: ScoreFunction;
+}
+
+export const scoringRules: Record<ScoringRuleId, ScoringRule> = {
+  'vqa-eval': {
+    id: 'vqa-eval',
+    metric: 'vqa_accuracy',
+    description: "vqaEval.py (GT-Vision-Lab/VQA): answers processed only when annotators disagree",
+    score: (prediction, answers) => vqaAccuracy(prediction, answers, 'official'),
+  },
+  'vqa-eval-always': {
+    id: 'vqa-eval-always',
+    metric: 'vqa_accuracy',
+    description: 'vqaEval.py processing applied always (lmms-eval / VLMEvalKit convention, --normalize always)',
+    score: (prediction, answers) => vqaAccuracy(prediction, answers, 'always'),
+  },
+  'm4c-textvqa': {
+    id: 'm4c-textvqa',
+    metric: 'vqa_accuracy',
+    description: 'm4c TextVQA evaluator (MMF TextVQAAccuracyEvaluator): every answer always processed',
+    score: m4cTextVqaAccuracy,
+  },
+  'vizwiz-vqa-eval': {
+    id: 'vizwiz-vqa-eval',
+    metric: 'vqa_accuracy',
+    description: "VizWiz API vqaEval.py: prediction always processed, human answers as written",
+    score: vizwizAccuracy,
+  },
+  'gqa-eval': {
+    id: 'gqa-eval',
+    metric: 'exact_match',
+    description: 'GQA release eval.py: prediction equals the answer exactly',
+    score: gqaExactMatch,
+  },
+  'gqa-eval-llava': {
+    id: 'gqa-eval-llava',
+    metric: 'exact_match',
+    description: "GQA eval.py after LLaVA's convert_gqa_for_eval.py (trailing periods stripped, lowercased)",
+    score: gqaExactMatchLlava,
+  },
+  'emu-eval-exact-match': {
+    id: 'emu-eval-exact-match',
+    metric: 'exact_match',
+    description: 'exact match after vqaEval.py processing of both sides (emu-eval, video QA)',
+    score: (prediction, answers) => exactMatch(prediction, answers, 'always'),
+  },
+};
+
+export interface RuleOptions {
+  normalize: NormalizeMode;
+  gqaAnswers?: GqaAnswers;
+}
+
+/** The rule a task's evaluator follows under the run's options; options meant for other evaluators are ignored. */
+export function scoringRuleFor(evaluator: EvaluatorId, options: RuleOptions): ScoringRuleId {
+  switch (evaluator) {
+    case 'vqa-eval':
+      return options.normalize === 'always' ? 'vqa-eval-always' : 'vqa-eval';
+    case 'gqa-eval':
+      return options.gqaAnswers === 'llava' ? 'gqa-eval-llava' : 'gqa-eval';
+    default:
+      return evaluator;
+  }
+}
+
+/** A rule id read back from a run artifact, if emu-eval knows it. */
+export function isScoringRuleId(value: unknown): value is ScoringRuleId {
+  return typeof value === 'string' && Object.hasOwn(scoringRules, value);
+}

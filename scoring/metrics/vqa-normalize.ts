@@ -60,6 +60,30 @@ function isAsciiDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
 }
 
+/**
+ * What `\d` means to an evaluator: `ascii` for vqaEval.py as reproduced here; `unicode` for the
+ * Python 3 evaluators (m4c, the VizWiz API), whose str patterns match any decimal digit (`٣`, `𝟘`).
+ */
+export type DigitClass = 'ascii' | 'unicode';
+
+const unicodeDigit = /^\p{Nd}$/u;
+
+/** The code point starting at `index` is a digit (false past either end). */
+function digitStartsAt(text: string, index: number, digits: DigitClass): boolean {
+  const code = text.charCodeAt(index);
+  if (isAsciiDigit(code)) return true;
+  if (digits === 'ascii' || Number.isNaN(code) || code < 0x80) return false;
+  return unicodeDigit.test(String.fromCodePoint(text.codePointAt(index)!));
+}
+
+/** The code point ending just before `end` is a digit (a surrogate pair counts as one character, as in Python). */
+function digitEndsAt(text: string, end: number, digits: DigitClass): boolean {
+  if (end <= 0) return false;
+  const last = text.charCodeAt(end - 1);
+  const pairStart = last >= 0xdc00 && last <= 0xdfff && end >= 2 && text.charCodeAt(end - 2) >= 0xd800 && text.charCodeAt(end - 2) <= 0xdbff;
+  return digitStartsAt(text, pairStart ? end - 2 : end - 1, digits);
+}
+
 /** The set Python's `str.strip()` and `str.split()` treat as whitespace (differs from JS `trim`: no U+FEFF, plus U+001C–U+001F and U+0085). */
 function isPythonWhitespace(code: number): boolean {
   if (code <= SPACE) return (code >= 0x09 && code <= 0x0d) || code >= 0x1c;
@@ -94,9 +118,9 @@ export function cleanAnswer(text: string): string {
   return stripPythonWhitespace(spaced);
 }
 
-function containsDigitCommaDigit(text: string): boolean {
+function containsDigitCommaDigit(text: string, digits: DigitClass): boolean {
   for (let index = text.indexOf(','); index !== -1; index = text.indexOf(',', index + 1)) {
-    if (index > 0 && isAsciiDigit(text.charCodeAt(index - 1)) && isAsciiDigit(text.charCodeAt(index + 1))) return true;
+    if (digitEndsAt(text, index, digits) && digitStartsAt(text, index + 1, digits)) return true;
   }
   return false;
 }
@@ -115,7 +139,7 @@ const MAXIMUM_PERIODS_REMOVED = 32;
  * always true in front of a `.`, so the pattern is `\.(?!\d)`, judged on the text after the punctuation
  * step, applied to the first 32 matches.
  */
-export function processPunctuation(text: string): string {
+export function processPunctuation(text: string, digits: DigitClass = 'ascii'): string {
   const length = text.length;
   let hasPunctuation = false;
   let hasPeriod = false;
@@ -130,7 +154,7 @@ export function processPunctuation(text: string): string {
   }
   let result = text;
   if (hasPunctuation) {
-    const deleteAll = text.includes(',') && containsDigitCommaDigit(text);
+    const deleteAll = text.includes(',') && containsDigitCommaDigit(text, digits);
     result = '';
     let segmentStart = 0;
     for (let index = 0; index < length; index++) {
@@ -143,15 +167,15 @@ export function processPunctuation(text: string): string {
     }
     result += text.slice(segmentStart);
   }
-  return hasPeriod ? removePeriods(result) : result;
+  return hasPeriod ? removePeriods(result, digits) : result;
 }
 
-function removePeriods(text: string): string {
+function removePeriods(text: string, digits: DigitClass): string {
   let result = '';
   let segmentStart = 0;
   let removed = 0;
   for (let index = text.indexOf('.'); index !== -1 && removed < MAXIMUM_PERIODS_REMOVED; index = text.indexOf('.', index + 1)) {
-    if (isAsciiDigit(text.charCodeAt(index + 1))) continue;
+    if (digitStartsAt(text, index + 1, digits)) continue;
     result += text.slice(segmentStart, index);
     segmentStart = index + 1;
     removed++;
@@ -161,6 +185,11 @@ function removePeriods(text: string): string {
 
 /** `processDigitArticle`: lowercase, split on whitespace, number words to digits, drop articles, contractions, join with single spaces. */
 export function processDigitArticle(text: string): string {
+  return processDigitArticleWith(text, contractions);
+}
+
+/** The same step with another evaluator's contractions table (VizWiz's differs from vqaEval.py's). */
+export function processDigitArticleWith(text: string, contractions: ReadonlyMap<string, string>): string {
   const words = text.toLowerCase().split(pythonWhitespaceRun);
   let result = '';
   for (const word of words) {

@@ -15,7 +15,7 @@ import { suiteManifestSchema } from '../../artifact/suite-manifest.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-const SCANNED_FOLDERS = ['cli', 'evals', 'reports', 'tasks', 'runners', 'scoring', 'artifact', 'core', 'bin', 'bench', 'test'];
+const SCANNED_FOLDERS = ['docs', 'cli', 'evals', 'reports', 'tasks', 'runners', 'scoring', 'artifact', 'core', 'bin', 'bench', 'test'];
 const SCANNED_FILES = ['README.md', 'test/README.md'];
 /** Inputs, not prose: bundled datasets and the bad-input corpus; and this folder, whose examples are meant to fail. */
 const SKIPPED_FOLDERS = ['tasks/samples/data', 'test/fixtures', 'test/docs'];

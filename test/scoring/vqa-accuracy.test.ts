@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 
 import { DataError } from '../../core/errors.js';
 import { exactMatch } from '../../scoring/metrics/exact-match.js';
-import { metrics } from '../../scoring/metrics/index.js';
+import { scoringRuleFor, scoringRules } from '../../scoring/metrics/index.js';
 import { roundHalfEven } from '../../scoring/metrics/python-round.js';
 import { vqaAccuracy } from '../../scoring/metrics/vqa-accuracy.js';
 import {
@@ -240,10 +240,22 @@ describe('exactMatch', () => {
   });
 });
 
-describe('metric registry', () => {
-  it('exposes each metric under its id', () => {
-    assert.equal(metrics.vqa_accuracy, vqaAccuracy);
-    assert.equal(metrics.exact_match, exactMatch);
-    assert.equal(metrics.vqa_accuracy('Black.', Array(10).fill('black'), 'always'), 1);
+describe('scoring rule registry', () => {
+  it('gives VQAv2 / OK-VQA vqaEval.py\'s rule, varied by --normalize only', () => {
+    assert.equal(scoringRuleFor('vqa-eval', { normalize: 'official' }), 'vqa-eval');
+    assert.equal(scoringRuleFor('vqa-eval', { normalize: 'always', gqaAnswers: 'llava' }), 'vqa-eval-always');
+    assert.equal(scoringRules['vqa-eval'].score('Black.', Array(10).fill('black')), 0);
+    assert.equal(scoringRules['vqa-eval-always'].score('Black.', Array(10).fill('black')), 1);
+    assert.equal(scoringRules['emu-eval-exact-match'].score('The Dog.', ['dog']), 1);
+  });
+
+  it('keeps every other evaluator\'s rule whatever --normalize says', () => {
+    for (const normalize of ['official', 'always'] as const) {
+      assert.equal(scoringRuleFor('m4c-textvqa', { normalize }), 'm4c-textvqa');
+      assert.equal(scoringRuleFor('vizwiz-vqa-eval', { normalize }), 'vizwiz-vqa-eval');
+      assert.equal(scoringRuleFor('gqa-eval', { normalize }), 'gqa-eval');
+    }
+    assert.equal(scoringRuleFor('gqa-eval', { normalize: 'official', gqaAnswers: 'llava' }), 'gqa-eval-llava');
+    for (const [id, rule] of Object.entries(scoringRules)) assert.equal(rule.id, id);
   });
 });

@@ -35,7 +35,10 @@ describe('registry', () => {
 for (const task of Object.values(tasks).filter((candidate) => candidate.modality === 'image')) {
   describe(`${task.id} adapter on its bundled sample`, () => {
     it('declares a consistent shape', () => {
-      assert.equal(task.version, 1);
+      // Version 2: scored by their own official evaluators' rules instead of vqaEval.py's.
+      const ownEvaluator: Record<string, string> = { textvqa: 'm4c-textvqa', vizwiz: 'vizwiz-vqa-eval', gqa: 'gqa-eval' };
+      assert.equal(task.version, ownEvaluator[task.id] ? 2 : 1);
+      assert.equal(task.evaluator, ownEvaluator[task.id] ?? 'vqa-eval');
       assert.equal(task.modality, 'image');
       assert.equal(task.metric, task.id === 'gqa' ? 'exact_match' : 'vqa_accuracy');
       assert.ok(task.splits.some((split) => split.name === task.defaultSplit));
