@@ -27,6 +27,12 @@ export type AttributeValue = { int: number } | { ints: number[] } | { float: num
 /** A weight's values, or a loader that produces them when the writer reaches that weight. */
 export type WeightValues = Float32Array | (() => Promise<Float32Array>);
 
+/**
+ * Where a graph's weights come from, by their Hugging Face names. `linear` weights are asked for in the
+ * layout MatMul uses, `[inputs, outputs]` (the transpose of nn.Linear's `[out, in]`); others as stored.
+ */
+export type WeightSource = (name: string, dims: number[], kind: 'linear' | 'tensor') => WeightValues;
+
 export interface Initializer {
   name: string;
   dims: number[];
@@ -80,14 +86,18 @@ export class GraphBuilder {
     this.outputs.push(valueInfo(name, elementType, dims));
   }
 
-  /** A parameter stored in the graph's precision; a loader defers reading it until the writer needs it. */
-  weight(name: string, dims: number[], values: WeightValues): string {
+  /**
+   * A parameter, stored in the graph's precision unless `precision` says otherwise (LayerNorm scales stay
+   * float32 in a float16 graph, since the norm runs in float32); a loader defers reading it until the writer needs it.
+   */
+  weight(name: string, dims: number[], values: WeightValues, precision: Precision = this.precision): string {
+    const dataType = precision === 'float16' ? ElementType.float16 : ElementType.float;
     if (typeof values === 'function') {
-      this.initializerList.push({ name, dims, dataType: this.floatType, load: values });
+      this.initializerList.push({ name, dims, dataType, load: values });
       return name;
     }
     checkLength(name, dims, values);
-    this.initializerList.push({ name, dims, dataType: this.floatType, bytes: encodeFloats(values, this.precision) });
+    this.initializerList.push({ name, dims, dataType, bytes: encodeFloats(values, precision) });
     return name;
   }
 
@@ -193,6 +203,10 @@ export function externalTensor(initializer: Initializer, location: string, offse
       { key: 'length', value: String(length) },
     ],
   };
+}
+
+export function precisionOf(initializer: Initializer): Precision {
+  return initializer.dataType === ElementType.float16 ? 'float16' : 'float32';
 }
 
 export function checkLength(name: string, dims: readonly number[], values: Float32Array): void {

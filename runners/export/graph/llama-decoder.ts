@@ -5,7 +5,7 @@
 // export` with a checkpoint's (LLaVA's Vicuna today, Emu2's LLaMA next).
 // In a float16 graph the RMSNorm statistics and the softmax run in float32, as onnxruntime-genai's
 // builder and Hugging Face's LlamaRMSNorm do: float16 sums of squares overflow and lose the small terms.
-import { ElementType, GraphBuilder, type GraphOptions, type WeightValues } from './graph-builder.js';
+import { ElementType, GraphBuilder, type GraphOptions, type WeightSource } from './graph-builder.js';
 
 /** Large but finite: a fully masked row (a left-padding query) then softmaxes to uniform, never NaN. */
 const MASKED_SCORE = -1e9;
@@ -28,25 +28,19 @@ export interface RotaryTables {
   sin: Float32Array;
 }
 
-/**
- * The decoder's weights by their Hugging Face LLaMA names (`model.layers.0.self_attn.q_proj.weight`,
- * `model.norm.weight`, `lm_head.weight`), in the layout the graph multiplies with: `[inputs, outputs]`
- * for projections (the transpose of nn.Linear's), `[hidden]` for norms.
- */
-export type LlamaWeightSource = (name: string, dims: number[]) => WeightValues;
-
 export interface LlamaDecoderOptions extends GraphOptions {
   /** Older exports have no num_logits_to_keep input and return logits for every position. */
   logitsToKeepInput?: boolean;
 }
 
-export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weights: LlamaWeightSource, options: LlamaDecoderOptions = {}): GraphBuilder {
+/** `weights` is asked for the Hugging Face LLaMA names: `model.layers.0.self_attn.q_proj.weight`, `model.norm.weight`, `lm_head.weight`. */
+export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weights: WeightSource, options: LlamaDecoderOptions = {}): GraphBuilder {
   const { hidden, heads, keyValueHeads, layers, intermediate, headDim, vocabularySize } = shape;
   const graph = new GraphBuilder('decoder_model_merged', options);
   const floatType = graph.floatType;
-  const matrix = (name: string, inputs: number, outputs: number) => graph.weight(name, [inputs, outputs], weights(name, [inputs, outputs]));
+  const matrix = (name: string, inputs: number, outputs: number) => graph.weight(name, [inputs, outputs], weights(name, [inputs, outputs], 'linear'));
   const rmsNorm = (value: string, weightName: string) => {
-    const scale = graph.weight(weightName, [hidden], weights(weightName, [hidden]));
+    const scale = graph.weight(weightName, [hidden], weights(weightName, [hidden], 'tensor'));
     const wide = graph.toFloat32(value);
     const meanSquare = graph.op('ReduceMean', [graph.op('Mul', [wide, wide])], { axes: { ints: [-1] }, keepdims: { int: 1 } });
     const root = graph.op('Sqrt', [graph.op('Add', [meanSquare, graph.float32(shape.rmsNormEpsilon)])]);
