@@ -3,18 +3,8 @@
 // config.json the ONNX runner reads; export-checkpoint.ts writes them.
 import { ConfigError } from '../../core/errors.js';
 import type { Checkpoint } from './checkpoint/checkpoint.js';
-import type { GraphBuilder, Precision } from './graph/graph-builder.js';
-
-export type ComponentName = 'vision_encoder' | 'embed_tokens' | 'decoder_model_merged';
-
-export interface ArchitectureExport {
-  graphs: Record<ComponentName, GraphBuilder>;
-  /** config.json for the exported folder: the checkpoint's, completed with the fields the runner reads. */
-  runnerConfig: Record<string, unknown>;
-  /** preprocessor_config.json for checkpoints that do not have their own. */
-  preprocessorConfig: Record<string, unknown>;
-  notes: string[];
-}
+import type { Precision } from './graph/graph-builder.js';
+import type { ArchitectureExport } from './export-plan.js';
 
 interface Architecture {
   name: string;

@@ -7,7 +7,8 @@ import { copyFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
-import { findArchitecture, type ComponentName } from './architecture.js';
+import { findArchitecture } from './architecture.js';
+import type { ComponentName } from './export-plan.js';
 import { openCheckpoint } from './checkpoint/checkpoint.js';
 import type { Precision } from './graph/graph-builder.js';
 import { graphWeightBytes, writeGraph } from './writer/write-graph.js';

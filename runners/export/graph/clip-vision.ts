@@ -4,7 +4,18 @@
 // layers, so LLaVA's vision_feature_layer −2 of 24 runs 23 layers and never touches post_layernorm.
 // In a float16 graph the LayerNorms and the softmax run in float32.
 import type { GraphBuilder, WeightSource } from './graph-builder.js';
-import type { ClipVisionShape } from '../llava/llava-config.js';
+
+export interface ClipVisionShape {
+  hidden: number;
+  intermediate: number;
+  layers: number;
+  heads: number;
+  channels: number;
+  imageSize: number;
+  patchSize: number;
+  layerNormEpsilon: number;
+  activation: 'quick_gelu' | 'gelu';
+}
 
 /** Returns the [B, 1 + patches, hidden] sequence after `layersToRun` encoder layers. */
 export function buildClipVisionTower(graph: GraphBuilder, pixels: string, shape: ClipVisionShape, layersToRun: number, weights: WeightSource, prefix: string): string {

@@ -8,7 +8,7 @@ import { buildLlamaDecoder } from '../graph/llama-decoder.js';
 import { llamaRotaryTables } from '../graph/rotary-tables.js';
 import { CheckpointWeights } from '../checkpoint-weights.js';
 import type { Checkpoint } from '../checkpoint/checkpoint.js';
-import type { ArchitectureExport } from '../architecture.js';
+import type { ArchitectureExport } from '../export-plan.js';
 import { clipPreprocessorConfig } from './clip-preprocessor.js';
 import { detectLlavaNames } from './llava-names.js';
 import { resolveLlavaSettings, type LlavaSettings } from './llava-config.js';

@@ -3,6 +3,7 @@
 // no hidden_size at all), so every default below is the one of those classes, not a guess.
 import { z } from 'zod';
 import { ConfigError } from '../../../core/errors.js';
+import type { ClipVisionShape } from '../graph/clip-vision.js';
 
 const positive = z.number().int().positive();
 
@@ -50,18 +51,6 @@ export const llavaConfigSchema = z.looseObject({
   multimodal_projector_bias: z.boolean().optional(),
   tie_word_embeddings: z.boolean().optional(),
 });
-
-export interface ClipVisionShape {
-  hidden: number;
-  intermediate: number;
-  layers: number;
-  heads: number;
-  channels: number;
-  imageSize: number;
-  patchSize: number;
-  layerNormEpsilon: number;
-  activation: 'quick_gelu' | 'gelu';
-}
 
 export interface LlavaSettings {
   vision: ClipVisionShape;
