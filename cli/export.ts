@@ -40,7 +40,7 @@ export function exportCommand(io: CommandIO): Command {
           io.stdout(`${JSON.stringify(summary)}\n`);
         } else {
           io.stdout(
-            `exported ${result.architecture} (${result.dtype}, ${(result.parameters / 1e9).toFixed(result.parameters < 1e8 ? 6 : 2)}B parameters) to ${result.out} in ${result.seconds.toFixed(1)} s\n` +
+            `exported ${result.architecture} (${result.dtype}, ${humanCount(result.parameters)} parameters) to ${result.out} in ${result.seconds.toFixed(1)} s\n` +
               `evaluate it with: emu-eval run vqav2 --model onnx:${path.relative(process.cwd(), result.out) || '.'}${result.dtype === 'fp16' ? ' --dtype fp16' : ''}\n`,
           );
         }
@@ -49,6 +49,12 @@ export function exportCommand(io: CommandIO): Command {
       }
     },
   };
+}
+
+function humanCount(count: number): string {
+  if (count >= 1e9) return `${(count / 1e9).toFixed(2)}B`;
+  if (count >= 1e6) return `${(count / 1e6).toFixed(1)}M`;
+  return count >= 1e3 ? `${(count / 1e3).toFixed(1)}K` : String(count);
 }
 
 /** Weight bytes written, with rate and ETA, on an interactive stderr. */
