@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { exportCheckpoint } from '../../../runners/export/export-checkpoint.js';
+import { readFloat32, toFloatData, type FloatType } from '../../../runners/onnx/tensors.js';
 import { temporaryFolder } from '../../helpers/cli.js';
 import { LlavaReference } from './llava-reference.js';
 import { TINY_LLAVA, writeTinyLlava, type Generation, type TinyLlava } from './tiny-llava-checkpoint.js';
@@ -20,32 +21,32 @@ function randomPixels(seed: number): Float32Array {
   return Float32Array.from({ length: 3 * size * size }, (_, index) => Math.sin(index * 12.9898 + seed * 78.233) * 1.8);
 }
 
-async function runVision(folder: string, pixels: Float32Array[]): Promise<Float32Array> {
-  const session = await InferenceSession.create(path.join(folder, 'onnx', 'vision_encoder.onnx'));
+async function runVision(folder: string, pixels: Float32Array[], type: FloatType = 'float32'): Promise<Float32Array> {
+  const session = await InferenceSession.create(path.join(folder, 'onnx', `vision_encoder${type === 'float16' ? '_fp16' : ''}.onnx`));
   const size = TINY_LLAVA.vision.imageSize;
   const batch = new Float32Array(pixels.length * pixels[0].length);
   pixels.forEach((image, index) => batch.set(image, index * image.length));
-  const { image_features } = await session.run({ pixel_values: new Tensor('float32', batch, [pixels.length, 3, size, size]) });
+  const { image_features } = await session.run({ pixel_values: new Tensor(type, toFloatData(type, batch), [pixels.length, 3, size, size]) });
   await session.release();
-  return image_features.data as Float32Array;
+  return readFloat32(image_features);
 }
 
-async function runDecoder(folder: string, embeds: number[][]): Promise<Float32Array> {
-  const session = await InferenceSession.create(path.join(folder, 'onnx', 'decoder_model_merged.onnx'));
+async function runDecoder(folder: string, embeds: number[][], type: FloatType = 'float32'): Promise<Float32Array> {
+  const session = await InferenceSession.create(path.join(folder, 'onnx', `decoder_model_merged${type === 'float16' ? '_fp16' : ''}.onnx`));
   const { hidden, heads, keyValueHeads, layers } = TINY_LLAVA.text;
   const length = embeds.length;
   const feeds: Record<string, Tensor> = {
-    inputs_embeds: new Tensor('float32', Float32Array.from(embeds.flat()), [1, length, hidden]),
+    inputs_embeds: new Tensor(type, toFloatData(type, Float32Array.from(embeds.flat())), [1, length, hidden]),
     attention_mask: new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]),
     position_ids: new Tensor('int64', BigInt64Array.from({ length }, (_, index) => BigInt(index)), [1, length]),
     num_logits_to_keep: new Tensor('int64', BigInt64Array.of(0n), []),
   };
   for (let layer = 0; layer < layers; layer++) {
-    for (const kind of ['key', 'value']) feeds[`past_key_values.${layer}.${kind}`] = new Tensor('float32', new Float32Array(0), [1, keyValueHeads, 0, hidden / heads]);
+    for (const kind of ['key', 'value']) feeds[`past_key_values.${layer}.${kind}`] = new Tensor(type, toFloatData(type, new Float32Array(0)), [1, keyValueHeads, 0, hidden / heads]);
   }
   const { logits } = await session.run(feeds);
   await session.release();
-  return logits.data as Float32Array;
+  return readFloat32(logits);
 }
 
 describe('LLaVA-1.5 export', () => {
@@ -96,7 +97,40 @@ describe('LLaVA-1.5 export', () => {
       console.log(`# ${generation}: max |Δ| vision ${visionDifference.toExponential(2)}, logits ${logitDifference.toExponential(2)}`);
     });
   }
+
+  test('fp16: float16 weights and activations stay within float16 precision of the reference, same greedy tokens', async () => {
+    const { checkpoint } = exported.get('classic')!;
+    const out = path.join(temporaryFolder(), 'fp16');
+    const result = await exportCheckpoint(checkpoint.folder, out, { dtype: 'fp16' });
+    assert.ok(result.files.includes('onnx/decoder_model_merged_fp16.onnx_data'));
+    const fp32Bytes = statSync(path.join(exported.get('classic')!.out, 'onnx', 'decoder_model_merged.onnx_data')).size;
+    assert.ok(statSync(path.join(out, 'onnx', 'decoder_model_merged_fp16.onnx_data')).size < 0.6 * fp32Bytes);
+    const reference = new LlavaReference(checkpoint);
+    const image = randomPixels(3);
+    const expectedFeatures = reference.imageFeatures(image);
+    const visionDifference = maxAbsDifference(await runVision(out, [image], 'float16'), expectedFeatures.flat());
+    const embeds = [...reference.embed([1, 7, 9]), ...expectedFeatures, ...reference.embed([12, 40, 3, 99, 5])];
+    const expectedLogits = reference.logits(embeds);
+    const logits = await runDecoder(out, embeds, 'float16');
+    const logitDifference = maxAbsDifference(logits, expectedLogits.flat());
+    console.log(`# fp16: max |Δ| vision ${visionDifference.toExponential(2)}, logits ${logitDifference.toExponential(2)}`);
+    assert.ok(visionDifference < 2e-2, `vision features differ by ${visionDifference}`);
+    assert.ok(logitDifference < 5e-2, `logits differ by ${logitDifference}`);
+    const vocabulary = expectedLogits[0].length;
+    expectedLogits.forEach((row, position) => {
+      const best = row.indexOf(Math.max(...row));
+      const secondBest = Math.max(...row.filter((_, index) => index !== best));
+      // Only positions with a clear winner: a float16 rounding may legitimately swap near-ties.
+      if (row[best] - secondBest > 0.1) assert.equal(argmaxOf(logits, position * vocabulary, vocabulary), best, `position ${position}`);
+    });
+  });
 });
+
+function argmaxOf(values: Float32Array, offset: number, length: number): number {
+  let best = 0;
+  for (let index = 1; index < length; index++) if (values[offset + index] > values[offset + best]) best = index;
+  return best;
+}
 
 describe('export failures leave no output folder', () => {
   let root: string;
