@@ -42,6 +42,10 @@ export const commandHeaders = {
     command: 'nightly',
     describe: 'Run a suite into a history folder, compare with the last successful night, write the report and trend charts; exit 3 on a regression',
   },
+  export: {
+    command: 'export <checkpoint>',
+    describe: 'Export a Hugging Face checkpoint (LLaVA-1.5) to an ONNX model folder that --model onnx:DIR runs (or use --model hf:DIR)',
+  },
   history: {
     command: 'history <dir>',
     describe: 'The trend of a nightly history folder: scores per night, flagged regressions, charts — without running anything',

@@ -26,6 +26,7 @@ const loaders: Record<CommandName, CommandEntry['load']> = {
   compare: async (io, setExitCode) => (await import('./compare.js')).compareCommand(io, setExitCode),
   nightly: async (io, setExitCode) => (await import('./nightly.js')).nightlyCommand(io, setExitCode),
   history: async (io) => (await import('./history.js')).historyCommand(io),
+  export: async (io) => (await import('./export.js')).exportCommand(io),
 };
 
 export const commandEntries = Object.fromEntries(

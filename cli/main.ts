@@ -27,7 +27,7 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object on stdout and nothing else there' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress bar or informational messages' })
     .command(commands)
-    .demandCommand(1, 'Name a command: run, score, merge, tasks, data check, report, baselines, leaderboard, compare, nightly, history')
+    .demandCommand(1, 'Name a command: run, score, merge, tasks, data check, report, baselines, leaderboard, compare, nightly, history, export')
     .strict()
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns ?? 100))

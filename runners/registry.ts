@@ -35,6 +35,18 @@ const factories: RunnerFactory[] = [
     },
   },
   {
+    scheme: 'hf',
+    usage: 'hf:DIR          a Hugging Face checkpoint folder (LLaVA-1.5), exported to ONNX into the model cache on first use (see emu-eval export)',
+    async create(target, options) {
+      if (!target) throw new ConfigError('hf: needs a checkpoint folder, e.g. --model hf:./llava-1.5-7b-hf', true);
+      const dtype = options.dtype ?? 'fp32';
+      if (dtype !== 'fp32' && dtype !== 'fp16') throw new ConfigError(`--dtype ${dtype}: hf: exports fp32 or fp16 only`, true);
+      const { ensureExportedCheckpoint } = await import('./export/export-cache.js');
+      const { createOnnxRunner } = await import('./onnx/onnx-runner.js');
+      return createOnnxRunner(await ensureExportedCheckpoint(path.resolve(target), dtype), options);
+    },
+  },
+  {
     scheme: 'replay',
     usage: 'replay:FILE     answers from a predictions file (official [{question_id, answer}] JSON or samples.jsonl); FILE?latency=MS simulates a slow server',
     async create(target, options) {

@@ -14,6 +14,8 @@ const OPSET = 17;
 const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
 const CLIP_STD = [0.26862954, 0.26130258, 0.27577711];
 const builderFolder = path.dirname(fileURLToPath(import.meta.url));
+/** The graph code tiny-emu shares with `emu-eval export`: part of what a cached build was built by. */
+const sharedGraphFolder = path.resolve(builderFolder, '../../export/graph');
 
 /** Writes the complete model folder into `outDir` (created if needed). */
 export async function buildTinyEmu(outDir: string, variant: TinyEmuVariant = 'tiny'): Promise<void> {
@@ -88,10 +90,12 @@ export async function buildTinyEmu(outDir: string, variant: TinyEmuVariant = 'ti
   ]);
 }
 
-/** A hash of the builder's own sources: any edit to them rebuilds the cached model. */
+/** A hash of the builder's sources and the graph code it uses: any edit to them rebuilds the cached model. */
 export async function builderFingerprint(variant: TinyEmuVariant): Promise<string> {
   const hash = createHash('sha256').update(variant);
-  const files = (await readdir(builderFolder)).filter((name) => name.endsWith('.ts')).sort();
-  for (const name of files) hash.update(name).update(await readFile(path.join(builderFolder, name)));
+  for (const folder of [builderFolder, sharedGraphFolder]) {
+    const files = (await readdir(folder)).filter((name) => name.endsWith('.ts')).sort();
+    for (const name of files) hash.update(name).update(await readFile(path.join(folder, name)));
+  }
   return hash.digest('hex').slice(0, 16);
 }

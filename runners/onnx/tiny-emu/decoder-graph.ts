@@ -1,19 +1,18 @@
-// decoder_model_merged.onnx: a LLaMA-style decoder (RMSNorm, rotary positions, grouped KV heads, SwiGLU)
-// with the input/output names of transformers.js exports. "Merged" means one graph serves the first
-// step (past of length 0) and every cached step after it; attention_mask covers past + current tokens
-// and drives both left padding and causality.
-import { ElementType, GraphBuilder } from './graph-builder.js';
+// tiny-emu's decoder: the LLaMA decoder `emu-eval export` writes for real checkpoints, filled with seeded
+// random weights scaled so that random attention still depends on its input.
+import type { GraphBuilder } from '../../export/graph/graph-builder.js';
+import { buildLlamaDecoder, type RotaryTables } from '../../export/graph/llama-decoder.js';
 import { jitteredTensor, normalTensor } from './random.js';
-import { headDimension, type TinyEmuDimensions } from './dimensions.js';
+import { headDimension, TINY_EMU_GRAPH, type TinyEmuDimensions } from './dimensions.js';
 
-/** Large but finite: a fully masked row (a left-padding query) then softmaxes to uniform, never NaN. */
-const MASKED_SCORE = -1e9;
 /**
  * Scales the query weights. With plain 1/√hidden initialization, random attention is nearly uniform, so
  * every prompt averages to the same context and the model answers everything alike; peaked attention
  * lets the answer depend on the image and the question, which is what a smoke test should exercise.
  */
 const QUERY_SHARPNESS = 4;
+/** Spreads the logits enough that greedy decoding does not repeat one token. */
+const LOGIT_SCALE = 2.5;
 
 export interface DecoderOptions {
   /** Older exports have no num_logits_to_keep input and return logits for every position. */
@@ -22,128 +21,30 @@ export interface DecoderOptions {
 
 export function buildDecoder(dimensions: TinyEmuDimensions, vocabularySize: number, options: DecoderOptions = {}): GraphBuilder {
   const { seed, hidden, heads, keyValueHeads, layers, intermediate } = dimensions;
-  const headDim = headDimension(dimensions);
-  const graph = new GraphBuilder('decoder_model_merged');
-  const normal = (name: string, dims: number[], deviation: number) =>
-    graph.weight(name, dims, normalTensor(seed, name, dims.reduce((product, dim) => product * dim, 1), deviation));
-  const rmsNorm = (value: string, weightName: string) => {
-    const scale = graph.weight(weightName, [hidden], jitteredTensor(seed, weightName, hidden, 1, 0.05));
-    const meanSquare = graph.op('ReduceMean', [graph.op('Mul', [value, value])], { axes: { ints: [-1] }, keepdims: { int: 1 } });
-    const root = graph.op('Sqrt', [graph.op('Add', [meanSquare, graph.float(dimensions.rmsNormEpsilon)])]);
-    return graph.op('Mul', [graph.op('Div', [value, root]), scale]);
+  const shape = { hidden, heads, keyValueHeads, headDim: headDimension(dimensions), layers, intermediate, vocabularySize, rmsNormEpsilon: dimensions.rmsNormEpsilon };
+  const randomWeights = (name: string, dims: number[]) => {
+    if (dims.length === 1) return jitteredTensor(seed, name, dims[0], 1, 0.05);
+    const [inputs, outputs] = dims;
+    const scale = name.endsWith('q_proj.weight') ? QUERY_SHARPNESS : name === 'lm_head.weight' ? LOGIT_SCALE : 1;
+    return normalTensor(seed, name, inputs * outputs, scale / Math.sqrt(inputs));
   };
-
-  const embeds = graph.input('inputs_embeds', ElementType.float, ['batch_size', 'sequence_length', hidden]);
-  const attentionMask = graph.input('attention_mask', ElementType.int64, ['batch_size', 'total_sequence_length']);
-  const positionIds = graph.input('position_ids', ElementType.int64, ['batch_size', 'sequence_length']);
-  const pastNames: Array<{ key: string; value: string }> = [];
-  for (let layer = 0; layer < layers; layer++) {
-    const dims = ['batch_size', keyValueHeads, 'past_sequence_length', headDim];
-    pastNames.push({
-      key: graph.input(`past_key_values.${layer}.key`, ElementType.float, dims),
-      value: graph.input(`past_key_values.${layer}.value`, ElementType.float, dims),
-    });
-  }
-  const logitsToKeep = options.logitsToKeepInput === false ? undefined : graph.input('num_logits_to_keep', ElementType.int64, []);
-
-  // allowed[b, 0, i, j]: query i (absolute position past + i) may see key j when j ≤ past + i and key j is
-  // not padding. Causality comes from positions in the cache, not from position_ids, so left padding works.
-  const scalarIndex = (index: number) => graph.int64s([index], []);
-  const totalLength = graph.op('Gather', [graph.op('Shape', [attentionMask]), scalarIndex(1)], { axis: { int: 0 } });
-  const currentLength = graph.op('Gather', [graph.op('Shape', [embeds]), scalarIndex(1)], { axis: { int: 0 } });
-  const pastLength = graph.op('Sub', [totalLength, currentLength]);
-  const one = scalarIndex(1);
-  const keyPositions = graph.op('Range', [scalarIndex(0), totalLength, one]);
-  const queryPositions = graph.op('Unsqueeze', [graph.op('Range', [pastLength, totalLength, one]), graph.int64s([1])]);
-  const causal = graph.op('LessOrEqual', [keyPositions, queryPositions]);
-  const notPadding = graph.op('Unsqueeze', [graph.op('Cast', [attentionMask], { to: { int: ElementType.bool } }), graph.int64s([1, 2])]);
-  const allowed = graph.op('And', [causal, notPadding]);
-  const maskedScore = graph.float(MASKED_SCORE);
-
-  // Rotary tables are buffers, not parameters: the `rotary_emb` name keeps them out of parameter counts.
-  const { cosTable, sinTable } = rotaryTables(dimensions);
-  const clampedPositions = graph.op('Max', [positionIds, graph.int64s([0], [])]);
-  const cos = graph.op('Unsqueeze', [graph.op('Gather', [graph.weight('model.rotary_emb.cos_cached', [dimensions.maxPositions, headDim], cosTable), clampedPositions], { axis: { int: 0 } }), graph.int64s([1])]);
-  const sin = graph.op('Unsqueeze', [graph.op('Gather', [graph.weight('model.rotary_emb.sin_cached', [dimensions.maxPositions, headDim], sinTable), clampedPositions], { axis: { int: 0 } }), graph.int64s([1])]);
-  const half = headDim / 2;
-  const rotate = (value: string) => {
-    const axis = graph.int64s([3]);
-    const first = graph.op('Slice', [value, graph.int64s([0]), graph.int64s([half]), axis]);
-    const second = graph.op('Slice', [value, graph.int64s([half]), graph.int64s([headDim]), axis]);
-    const rotated = graph.op('Concat', [graph.op('Neg', [second]), first], { axis: { int: 3 } });
-    return graph.op('Add', [graph.op('Mul', [value, cos]), graph.op('Mul', [rotated, sin])]);
-  };
-  const splitHeads = (value: string, headCount: number) =>
-    graph.op('Transpose', [graph.op('Reshape', [value, graph.int64s([0, 0, headCount, headDim])])], { perm: { ints: [0, 2, 1, 3] } });
-  // Grouped-query attention without copying keys and values per query head: query heads h = kv·g + r
-  // are laid out so [B, heads, S, d] reshapes for free to [B, kvHeads, g·S, d], one matmul per KV head.
-  const groupQueries = (value: string) => graph.op('Reshape', [value, graph.int64s([0, keyValueHeads, -1, headDim])]);
-  const perQueryHead = (value: string) => graph.op('Reshape', [value, graph.int64s([0, heads, -1, 0])]);
-  const perKeyValueHead = (value: string) => graph.op('Reshape', [value, graph.int64s([0, keyValueHeads, -1, 0])]);
-
-  let residual = embeds;
-  for (let layer = 0; layer < layers; layer++) {
-    const prefix = `model.layers.${layer}`;
-    const normalized = rmsNorm(residual, `${prefix}.input_layernorm.weight`);
-    const projection = (name: string, outputs: number, scale = 1) =>
-      graph.op('MatMul', [normalized, normal(`${prefix}.self_attn.${name}.weight`, [hidden, outputs], scale / Math.sqrt(hidden))]);
-    const query = rotate(splitHeads(projection('q_proj', heads * headDim, QUERY_SHARPNESS), heads));
-    const key = rotate(splitHeads(projection('k_proj', keyValueHeads * headDim), keyValueHeads));
-    const value = splitHeads(projection('v_proj', keyValueHeads * headDim), keyValueHeads);
-    const presentKey = graph.op('Concat', [pastNames[layer].key, key], { axis: { int: 2 } }, `present.${layer}.key`);
-    const presentValue = graph.op('Concat', [pastNames[layer].value, value], { axis: { int: 2 } }, `present.${layer}.value`);
-
-    const keysTransposed = graph.op('Transpose', [presentKey], { perm: { ints: [0, 1, 3, 2] } });
-    const groupedScores = graph.op('Mul', [graph.op('MatMul', [groupQueries(query), keysTransposed]), graph.float(1 / Math.sqrt(headDim))]);
-    const scores = perQueryHead(groupedScores);
-    const probabilities = graph.op('Softmax', [graph.op('Where', [allowed, scores, maskedScore])], { axis: { int: -1 } });
-    const groupedContext = graph.op('MatMul', [perKeyValueHead(probabilities), presentValue]);
-    const context = graph.op('Reshape', [groupedContext, graph.int64s([0, heads, -1, headDim])]);
-    const merged = graph.op('Reshape', [graph.op('Transpose', [context], { perm: { ints: [0, 2, 1, 3] } }), graph.int64s([0, 0, heads * headDim])]);
-    const attentionOutput = graph.op('MatMul', [merged, normal(`${prefix}.self_attn.o_proj.weight`, [heads * headDim, hidden], 1 / Math.sqrt(heads * headDim))]);
-    residual = graph.op('Add', [residual, attentionOutput]);
-
-    const mlpInput = rmsNorm(residual, `${prefix}.post_attention_layernorm.weight`);
-    const gate = graph.op('MatMul', [mlpInput, normal(`${prefix}.mlp.gate_proj.weight`, [hidden, intermediate], 1 / Math.sqrt(hidden))]);
-    const up = graph.op('MatMul', [mlpInput, normal(`${prefix}.mlp.up_proj.weight`, [hidden, intermediate], 1 / Math.sqrt(hidden))]);
-    const activated = graph.op('Mul', [graph.op('Mul', [gate, graph.op('Sigmoid', [gate])]), up]);
-    const down = graph.op('MatMul', [activated, normal(`${prefix}.mlp.down_proj.weight`, [intermediate, hidden], 1 / Math.sqrt(intermediate))]);
-    residual = graph.op('Add', [residual, down]);
-  }
-
-  const finalHidden = rmsNorm(residual, 'model.norm.weight');
-  // Only the last `num_logits_to_keep` positions reach the vocabulary projection (0 keeps all), so a long
-  // prompt's first step does not pay for logits nobody reads.
-  let kept = finalHidden;
-  if (logitsToKeep) {
-    const keepFrom = graph.op('Unsqueeze', [graph.op('Neg', [logitsToKeep]), graph.int64s([0])]);
-    kept = graph.op('Slice', [finalHidden, keepFrom, graph.int64s([Number.MAX_SAFE_INTEGER]), graph.int64s([1])]);
-  }
-  graph.op('MatMul', [kept, normal('lm_head.weight', [hidden, vocabularySize], 2.5 / Math.sqrt(hidden))], {}, 'logits');
-
-  graph.output('logits', ElementType.float, ['batch_size', 'logits_length', vocabularySize]);
-  for (let layer = 0; layer < layers; layer++) {
-    const dims = ['batch_size', keyValueHeads, 'total_sequence_length', headDim];
-    graph.output(`present.${layer}.key`, ElementType.float, dims);
-    graph.output(`present.${layer}.value`, ElementType.float, dims);
-  }
-  return graph;
+  return buildLlamaDecoder(shape, rotaryTables(dimensions), randomWeights, { ...TINY_EMU_GRAPH, ...options });
 }
 
 /** HF LLaMA's layout: frequencies for the first half of each head, repeated for the second half. */
-function rotaryTables(dimensions: TinyEmuDimensions): { cosTable: Float32Array; sinTable: Float32Array } {
+function rotaryTables(dimensions: TinyEmuDimensions): RotaryTables {
   const headDim = headDimension(dimensions);
   const half = headDim / 2;
-  const cosTable = new Float32Array(dimensions.maxPositions * headDim);
-  const sinTable = new Float32Array(dimensions.maxPositions * headDim);
+  const cos = new Float32Array(dimensions.maxPositions * headDim);
+  const sin = new Float32Array(dimensions.maxPositions * headDim);
   for (let position = 0; position < dimensions.maxPositions; position++) {
     for (let index = 0; index < half; index++) {
       const angle = position * Math.pow(dimensions.ropeTheta, (-2 * index) / headDim);
       for (const offset of [index, index + half]) {
-        cosTable[position * headDim + offset] = Math.cos(angle);
-        sinTable[position * headDim + offset] = Math.sin(angle);
+        cos[position * headDim + offset] = Math.cos(angle);
+        sin[position * headDim + offset] = Math.sin(angle);
       }
     }
   }
-  return { cosTable, sinTable };
+  return { maxPositions: dimensions.maxPositions, cos, sin };
 }

@@ -65,3 +65,6 @@ export const TINY_EMU_DIMENSIONS: Record<TinyEmuVariant, TinyEmuDimensions> = {
 export function headDimension(dimensions: TinyEmuDimensions): number {
   return dimensions.hidden / dimensions.heads;
 }
+
+/** Graph options of every tiny-emu graph: the producer name its files have always carried. */
+export const TINY_EMU_GRAPH = { producerName: 'emu-eval tiny-emu' } as const;

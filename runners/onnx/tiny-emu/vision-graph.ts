@@ -1,9 +1,9 @@
 // vision_encoder.onnx: pixel_values [B,3,H,W] → image_features [B, 64, hidden]. Emu2 runs EVA-CLIP and
 // projects its features into the language model's space; this keeps the same interface and the same
 // parts (patch embedding, a pooled token grid, a norm, the `project_up` projection) at toy size.
-import { ElementType, GraphBuilder } from './graph-builder.js';
+import { ElementType, GraphBuilder } from '../../export/graph/graph-builder.js';
 import { jitteredTensor, normalTensor } from './random.js';
-import type { TinyEmuDimensions } from './dimensions.js';
+import { TINY_EMU_GRAPH, type TinyEmuDimensions } from './dimensions.js';
 
 export function buildVisionEncoder(dimensions: TinyEmuDimensions): GraphBuilder {
   const { seed, imageSize, patchSize, imageGrid, visionHidden, hidden } = dimensions;
@@ -13,7 +13,7 @@ export function buildVisionEncoder(dimensions: TinyEmuDimensions): GraphBuilder 
     throw new Error(`tiny-emu: image size ${imageSize} must split into ${patchSize}-pixel patches pooling evenly to ${imageGrid}×${imageGrid}`);
   }
   const tokens = imageGrid * imageGrid;
-  const graph = new GraphBuilder('vision_encoder');
+  const graph = new GraphBuilder('vision_encoder', TINY_EMU_GRAPH);
   const pixels = graph.input('pixel_values', ElementType.float, ['batch_size', 3, imageSize, imageSize]);
 
   const patchFanIn = 3 * patchSize * patchSize;

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Argv } from 'yargs';
+import { commandHeader } from './command-headers.js';
+import { ConfigError } from '../core/errors.js';
+import { EXPORT_DTYPES, exportCheckpoint, type ExportDtype } from '../runners/export/export-checkpoint.js';
+import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
+
+const GIB = 1024 ** 3;
+
+export function exportCommand(io: CommandIO): Command {
+  return {
+    ...commandHeader('export'),
+    builder: (yargs: Argv) =>
+      yargs
+        .positional('checkpoint', { type: 'string', describe: 'A Hugging Face checkpoint folder as downloaded: config.json, *.safetensors (+ index), tokenizer.json, tokenizer_config.json, preprocessor_config.json' })
+        .option('out', { type: 'string', demandOption: true, describe: 'Model folder to create (must not exist or be empty); appears only once complete' })
+        .option('dtype', { choices: EXPORT_DTYPES, default: 'fp32' as ExportDtype, describe: 'Weight precision. fp16 writes onnx/*_fp16.onnx (run it with --dtype fp16); norms and softmax stay float32' })
+        .example('$0 export ~/hf/llava-1.5-7b-hf --out models/llava-1.5-7b-onnx', 'export once (≈27 GB fp32, peak memory about one tensor)')
+        .example('$0 run vqav2 --model onnx:models/llava-1.5-7b-onnx --data vqav2=~/data/vqav2', 'then evaluate the exported folder')
+        .example('$0 run vqav2 --model hf:~/hf/llava-1.5-7b-hf', 'or let run export into the model cache on first use')
+        .epilog(
+          'Supported now: LLaVA-1.5 (config.json model_type "llava", LlavaForConditionalGeneration: llava-hf/llava-1.5-7b-hf, -13b-hf), ' +
+            'with tensor names of any transformers version. Weights are read one tensor at a time and written as they are read; ' +
+            'the output is built in a hidden sibling folder and renamed into place, so a folder at --out is always complete.',
+        ),
+    handler: async (parsed: unknown) => {
+      const argv = parsed as CommandArguments;
+      const checkpoint = argv.checkpoint as string;
+      const out = argv.out as string;
+      if (!out) throw new ConfigError('export needs --out DIR, the model folder to create', true);
+      const notify = notifier(io, argv);
+      const bar = io.interactive && !argv.quiet ? progressBar() : undefined;
+      try {
+        const result = await exportCheckpoint(checkpoint, out, { dtype: argv.dtype as ExportDtype, onProgress: bar?.update });
+        bar?.stop();
+        for (const note of result.notes) notify('info', note);
+        if (argv.json) {
+          const { notes: _notes, ...summary } = result;
+          io.stdout(`${JSON.stringify(summary)}\n`);
+        } else {
+          io.stdout(
+            `exported ${result.architecture} (${result.dtype}, ${humanCount(result.parameters)} parameters) to ${result.out} in ${result.seconds.toFixed(1)} s\n` +
+              `evaluate it with: emu-eval run vqav2 --model onnx:${path.relative(process.cwd(), result.out) || '.'}${result.dtype === 'fp16' ? ' --dtype fp16' : ''}\n`,
+          );
+        }
+      } finally {
+        bar?.stop();
+      }
+    },
+  };
+}
+
+function humanCount(count: number): string {
+  if (count >= 1e9) return `${(count / 1e9).toFixed(2)}B`;
+  if (count >= 1e6) return `${(count / 1e6).toFixed(1)}M`;
+  return count >= 1e3 ? `${(count / 1e3).toFixed(1)}K` : String(count);
+}
+
+/** Weight bytes written, with rate and ETA, on an interactive stderr. */
+function progressBar(): { update: (written: number, total: number) => void; stop: () => void } {
+  const bar = new cliProgress.SingleBar(
+    { format: 'export {bar} {written}/{size} GiB | {rate} MiB/s | ETA {eta_formatted}', stream: process.stderr, etaBuffer: 50, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started: number | undefined;
+  let running = false;
+  return {
+    update(written, total) {
+      const payload = () => {
+        const seconds = started === undefined ? 0 : (Date.now() - started) / 1000;
+        return { written: (written / GIB).toFixed(2), size: (total / GIB).toFixed(2), rate: seconds > 0 ? (written / 1024 ** 2 / seconds).toFixed(0) : '0' };
+      };
+      if (!running) {
+        started = Date.now();
+        running = true;
+        bar.start(total, written, payload());
+      } else bar.update(written, payload());
+    },
+    stop() {
+      if (running) bar.stop();
+      running = false;
+    },
+  };
+}

@@ -1,0 +1,132 @@
+// `emu-eval export`: a Hugging Face checkpoint folder → a model folder the ONNX runner loads. Everything
+// is written into a temporary sibling of the output folder that is renamed into place at the end, so a
+// folder at the output path is always complete; any failure (a missing tensor, a read error, a full
+// disk) removes the temporary folder and names what failed.
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../../core/errors.js';
+import { findArchitecture } from './architecture.js';
+import type { ComponentName } from './export-plan.js';
+import { openCheckpoint } from './checkpoint/checkpoint.js';
+import type { Precision } from './graph/graph-builder.js';
+import { graphWeightBytes, writeGraph } from './writer/write-graph.js';
+
+export const EXPORT_DTYPES = ['fp32', 'fp16'] as const;
+export type ExportDtype = (typeof EXPORT_DTYPES)[number];
+
+/**
+ * Bumped whenever exported graphs change for the same checkpoint, so `--model hf:` re-exports instead of
+ * reusing a cached export made by older code.
+ */
+export const EXPORT_FORMAT_VERSION = 1;
+
+const OPSET = 17;
+/** Files copied as they are when the checkpoint has them: tokenizer, chat template, generation defaults. */
+const COPIED_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'added_tokens.json', 'chat_template.json', 'chat_template.jinja', 'generation_config.json', 'preprocessor_config.json'];
+
+export interface ExportOptions {
+  dtype: ExportDtype;
+  /** Weight bytes written so far and in all. */
+  onProgress?: (written: number, total: number) => void;
+  /** Extra fields recorded under config.json's emu_eval_export (the hf: cache records its content key). */
+  provenance?: Record<string, unknown>;
+}
+
+export interface ExportResult {
+  out: string;
+  architecture: string;
+  dtype: ExportDtype;
+  /** Paths relative to `out`. */
+  files: string[];
+  parameters: number;
+  seconds: number;
+  notes: string[];
+}
+
+export async function exportCheckpoint(checkpointFolder: string, outFolder: string, options: ExportOptions): Promise<ExportResult> {
+  const started = performance.now();
+  const source = path.resolve(checkpointFolder);
+  const out = path.resolve(outFolder);
+  const configFile = path.join(source, 'config.json');
+  const config = await readConfig(configFile);
+  const architecture = findArchitecture(configFile, config);
+  checkTokenizer(source);
+  if (existsSync(out) && (await readdir(out)).length > 0) throw new ConfigError(`${out} already exists and is not empty; choose another --out or remove it`);
+
+  const temporary = path.join(path.dirname(out), `.${path.basename(out)}.exporting-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const checkpoint = await openCheckpoint(source);
+  try {
+    const precision: Precision = options.dtype === 'fp16' ? 'float16' : 'float32';
+    const plan = await architecture.plan(checkpoint, configFile, config, precision);
+    await mkdir(path.join(temporary, 'onnx'), { recursive: true });
+    const components = Object.entries(plan.graphs) as Array<[ComponentName, (typeof plan.graphs)[ComponentName]]>;
+    const total = components.reduce((sum, [, graph]) => sum + graphWeightBytes(graph), 0);
+    let written = 0;
+    options.onProgress?.(0, total);
+    const files: string[] = [];
+    let parameters = 0;
+    const suffix = options.dtype === 'fp16' ? '_fp16' : '';
+    for (const [component, graph] of components) {
+      const result = await writeGraph(graph, {
+        opset: OPSET,
+        folder: temporary,
+        name: `${component}${suffix}`,
+        onBytes: (bytes) => options.onProgress?.((written += bytes), total),
+      });
+      files.push(...result.files);
+      parameters += result.parameters;
+    }
+    for (const name of COPIED_FILES) {
+      if (!existsSync(path.join(source, name))) continue;
+      await copyFile(path.join(source, name), path.join(temporary, name));
+      files.push(name);
+    }
+    if (!existsSync(path.join(source, 'preprocessor_config.json'))) {
+      await writeJson(path.join(temporary, 'preprocessor_config.json'), plan.preprocessorConfig);
+      files.push('preprocessor_config.json');
+    }
+    const exportRecord = { architecture: architecture.name, dtype: options.dtype, format_version: EXPORT_FORMAT_VERSION, checkpoint: source, ...options.provenance };
+    await writeJson(path.join(temporary, 'config.json'), { ...plan.runnerConfig, emu_eval_export: exportRecord });
+    files.push('config.json');
+    await rm(out, { recursive: true, force: true }); // only ever an empty folder here (checked above)
+    await rename(temporary, out);
+    return { out, architecture: architecture.name, dtype: options.dtype, files: files.sort(), parameters, seconds: (performance.now() - started) / 1000, notes: plan.notes };
+  } finally {
+    await checkpoint.close();
+    await rm(temporary, { recursive: true, force: true });
+  }
+}
+
+async function readConfig(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError((error as NodeJS.ErrnoException).code === 'ENOENT' ? `${file} is missing: is ${path.dirname(file)} a Hugging Face checkpoint folder?` : `cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('expected a JSON object');
+    return value as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`${file} is not a valid config: ${(error as Error).message}`);
+  }
+}
+
+/** Checked before any weight is read: a missing tokenizer should not cost an hour of exporting. */
+function checkTokenizer(source: string): void {
+  if (existsSync(path.join(source, 'tokenizer.json'))) return;
+  if (existsSync(path.join(source, 'tokenizer.model'))) {
+    throw new ConfigError(
+      `${source} has only tokenizer.model (SentencePiece) and no tokenizer.json; converting it needs the converter in runners/export/tokenizer/, ` +
+        'which is not available yet. Download tokenizer.json from the model\'s Hugging Face repository into the checkpoint folder and export again.',
+    );
+  }
+  throw new ConfigError(`${source} has no tokenizer.json (nor tokenizer.model): the exported model could not tokenize prompts`);
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,145 @@
+// decoder_model_merged.onnx for LLaMA-family decoders (RMSNorm, rotary positions, grouped KV heads,
+// SwiGLU) with the input/output names of transformers.js exports. "Merged" means one graph serves the
+// first step (past of length 0) and every cached step after it; attention_mask covers past + current
+// tokens and drives both left padding and causality. tiny-emu builds it with random weights; `emu-eval
+// export` with a checkpoint's (LLaVA's Vicuna today, Emu2's LLaMA next).
+// In a float16 graph the RMSNorm statistics and the softmax run in float32, as onnxruntime-genai's
+// builder and Hugging Face's LlamaRMSNorm do: float16 sums of squares overflow and lose the small terms.
+import { ElementType, GraphBuilder, type GraphOptions, type WeightSource } from './graph-builder.js';
+
+/** Large but finite: a fully masked row (a left-padding query) then softmaxes to uniform, never NaN. */
+const MASKED_SCORE = -1e9;
+
+export interface LlamaShape {
+  hidden: number;
+  heads: number;
+  keyValueHeads: number;
+  headDim: number;
+  layers: number;
+  intermediate: number;
+  vocabularySize: number;
+  rmsNormEpsilon: number;
+}
+
+/** Rotary cos/sin per position, [maxPositions, headDim] each, in Hugging Face's half-split layout. */
+export interface RotaryTables {
+  maxPositions: number;
+  cos: Float32Array;
+  sin: Float32Array;
+}
+
+export interface LlamaDecoderOptions extends GraphOptions {
+  /** Older exports have no num_logits_to_keep input and return logits for every position. */
+  logitsToKeepInput?: boolean;
+}
+
+/** `weights` is asked for the Hugging Face LLaMA names: `model.layers.0.self_attn.q_proj.weight`, `model.norm.weight`, `lm_head.weight`. */
+export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weights: WeightSource, options: LlamaDecoderOptions = {}): GraphBuilder {
+  const { hidden, heads, keyValueHeads, layers, intermediate, headDim, vocabularySize } = shape;
+  const graph = new GraphBuilder('decoder_model_merged', options);
+  const floatType = graph.floatType;
+  const matrix = (name: string, inputs: number, outputs: number) => graph.weight(name, [inputs, outputs], weights(name, [inputs, outputs], 'linear'));
+  const rmsNorm = (value: string, weightName: string) => {
+    const scale = graph.weight(weightName, [hidden], weights(weightName, [hidden], 'tensor'));
+    const wide = graph.toFloat32(value);
+    const meanSquare = graph.op('ReduceMean', [graph.op('Mul', [wide, wide])], { axes: { ints: [-1] }, keepdims: { int: 1 } });
+    const root = graph.op('Sqrt', [graph.op('Add', [meanSquare, graph.float32(shape.rmsNormEpsilon)])]);
+    return graph.op('Mul', [graph.fromFloat32(graph.op('Div', [wide, root])), scale]);
+  };
+
+  const embeds = graph.input('inputs_embeds', floatType, ['batch_size', 'sequence_length', hidden]);
+  const attentionMask = graph.input('attention_mask', ElementType.int64, ['batch_size', 'total_sequence_length']);
+  const positionIds = graph.input('position_ids', ElementType.int64, ['batch_size', 'sequence_length']);
+  const pastNames: Array<{ key: string; value: string }> = [];
+  for (let layer = 0; layer < layers; layer++) {
+    const dims = ['batch_size', keyValueHeads, 'past_sequence_length', headDim];
+    pastNames.push({
+      key: graph.input(`past_key_values.${layer}.key`, floatType, dims),
+      value: graph.input(`past_key_values.${layer}.value`, floatType, dims),
+    });
+  }
+  const logitsToKeep = options.logitsToKeepInput === false ? undefined : graph.input('num_logits_to_keep', ElementType.int64, []);
+
+  // allowed[b, 0, i, j]: query i (absolute position past + i) may see key j when j ≤ past + i and key j is
+  // not padding. Causality comes from positions in the cache, not from position_ids, so left padding works.
+  const scalarIndex = (index: number) => graph.int64s([index], []);
+  const totalLength = graph.op('Gather', [graph.op('Shape', [attentionMask]), scalarIndex(1)], { axis: { int: 0 } });
+  const currentLength = graph.op('Gather', [graph.op('Shape', [embeds]), scalarIndex(1)], { axis: { int: 0 } });
+  const pastLength = graph.op('Sub', [totalLength, currentLength]);
+  const one = scalarIndex(1);
+  const keyPositions = graph.op('Range', [scalarIndex(0), totalLength, one]);
+  const queryPositions = graph.op('Unsqueeze', [graph.op('Range', [pastLength, totalLength, one]), graph.int64s([1])]);
+  const causal = graph.op('LessOrEqual', [keyPositions, queryPositions]);
+  const notPadding = graph.op('Unsqueeze', [graph.op('Cast', [attentionMask], { to: { int: ElementType.bool } }), graph.int64s([1, 2])]);
+  const allowed = graph.op('And', [causal, notPadding]);
+  const maskedScore = graph.float32(MASKED_SCORE);
+
+  // Rotary tables are buffers, not parameters: the `rotary_emb` name keeps them out of parameter counts.
+  const clampedPositions = graph.op('Max', [positionIds, graph.int64s([0], [])]);
+  const table = (name: string, values: Float32Array) =>
+    graph.op('Unsqueeze', [graph.op('Gather', [graph.weight(name, [rotary.maxPositions, headDim], values), clampedPositions], { axis: { int: 0 } }), graph.int64s([1])]);
+  const cos = table('model.rotary_emb.cos_cached', rotary.cos);
+  const sin = table('model.rotary_emb.sin_cached', rotary.sin);
+  const half = headDim / 2;
+  const rotate = (value: string) => {
+    const axis = graph.int64s([3]);
+    const first = graph.op('Slice', [value, graph.int64s([0]), graph.int64s([half]), axis]);
+    const second = graph.op('Slice', [value, graph.int64s([half]), graph.int64s([headDim]), axis]);
+    const rotated = graph.op('Concat', [graph.op('Neg', [second]), first], { axis: { int: 3 } });
+    return graph.op('Add', [graph.op('Mul', [value, cos]), graph.op('Mul', [rotated, sin])]);
+  };
+  const splitHeads = (value: string, headCount: number) =>
+    graph.op('Transpose', [graph.op('Reshape', [value, graph.int64s([0, 0, headCount, headDim])])], { perm: { ints: [0, 2, 1, 3] } });
+  // Grouped-query attention without copying keys and values per query head (HF's repeat_kv): query heads
+  // h = kv·g + r are laid out so [B, heads, S, d] reshapes for free to [B, kvHeads, g·S, d], one matmul per KV head.
+  const groupQueries = (value: string) => graph.op('Reshape', [value, graph.int64s([0, keyValueHeads, -1, headDim])]);
+  const perQueryHead = (value: string) => graph.op('Reshape', [value, graph.int64s([0, heads, -1, 0])]);
+  const perKeyValueHead = (value: string) => graph.op('Reshape', [value, graph.int64s([0, keyValueHeads, -1, 0])]);
+
+  let residual = embeds;
+  for (let layer = 0; layer < layers; layer++) {
+    const prefix = `model.layers.${layer}`;
+    const normalized = rmsNorm(residual, `${prefix}.input_layernorm.weight`);
+    const projection = (name: string, outputs: number) => graph.op('MatMul', [normalized, matrix(`${prefix}.self_attn.${name}.weight`, hidden, outputs)]);
+    const query = rotate(splitHeads(projection('q_proj', heads * headDim), heads));
+    const key = rotate(splitHeads(projection('k_proj', keyValueHeads * headDim), keyValueHeads));
+    const value = splitHeads(projection('v_proj', keyValueHeads * headDim), keyValueHeads);
+    const presentKey = graph.op('Concat', [pastNames[layer].key, key], { axis: { int: 2 } }, `present.${layer}.key`);
+    const presentValue = graph.op('Concat', [pastNames[layer].value, value], { axis: { int: 2 } }, `present.${layer}.value`);
+
+    const keysTransposed = graph.op('Transpose', [presentKey], { perm: { ints: [0, 1, 3, 2] } });
+    const groupedScores = graph.op('Mul', [graph.op('MatMul', [groupQueries(query), keysTransposed]), graph.float(1 / Math.sqrt(headDim))]);
+    const scores = graph.toFloat32(perQueryHead(groupedScores));
+    const probabilities = graph.fromFloat32(graph.op('Softmax', [graph.op('Where', [allowed, scores, maskedScore])], { axis: { int: -1 } }));
+    const groupedContext = graph.op('MatMul', [perKeyValueHead(probabilities), presentValue]);
+    const context = graph.op('Reshape', [groupedContext, graph.int64s([0, heads, -1, headDim])]);
+    const merged = graph.op('Reshape', [graph.op('Transpose', [context], { perm: { ints: [0, 2, 1, 3] } }), graph.int64s([0, 0, heads * headDim])]);
+    const attentionOutput = graph.op('MatMul', [merged, matrix(`${prefix}.self_attn.o_proj.weight`, heads * headDim, hidden)]);
+    residual = graph.op('Add', [residual, attentionOutput]);
+
+    const mlpInput = rmsNorm(residual, `${prefix}.post_attention_layernorm.weight`);
+    const gate = graph.op('MatMul', [mlpInput, matrix(`${prefix}.mlp.gate_proj.weight`, hidden, intermediate)]);
+    const up = graph.op('MatMul', [mlpInput, matrix(`${prefix}.mlp.up_proj.weight`, hidden, intermediate)]);
+    const activated = graph.op('Mul', [graph.op('Mul', [gate, graph.op('Sigmoid', [gate])]), up]);
+    const down = graph.op('MatMul', [activated, matrix(`${prefix}.mlp.down_proj.weight`, intermediate, hidden)]);
+    residual = graph.op('Add', [residual, down]);
+  }
+
+  const finalHidden = rmsNorm(residual, 'model.norm.weight');
+  // Only the last `num_logits_to_keep` positions reach the vocabulary projection (0 keeps all), so a long
+  // prompt's first step does not pay for logits nobody reads.
+  let kept = finalHidden;
+  if (logitsToKeep) {
+    const keepFrom = graph.op('Unsqueeze', [graph.op('Neg', [logitsToKeep]), graph.int64s([0])]);
+    kept = graph.op('Slice', [finalHidden, keepFrom, graph.int64s([Number.MAX_SAFE_INTEGER]), graph.int64s([1])]);
+  }
+  graph.op('MatMul', [kept, matrix('lm_head.weight', hidden, vocabularySize)], {}, 'logits');
+
+  graph.output('logits', floatType, ['batch_size', 'logits_length', vocabularySize]);
+  for (let layer = 0; layer < layers; layer++) {
+    const dims = ['batch_size', keyValueHeads, 'total_sequence_length', headDim];
+    graph.output(`present.${layer}.key`, floatType, dims);
+    graph.output(`present.${layer}.value`, floatType, dims);
+  }
+  return graph;
+}

@@ -1,0 +1,87 @@
+// LLaVA-1.5 (LlavaForConditionalGeneration: CLIP ViT-L/14-336 + 2-layer GELU projector + Vicuna/LLaMA)
+// → the three graphs the ONNX runner loads. vision_encoder maps pixel_values to projected image features
+// ([B, 576, text hidden] for 336/14 with the CLS token dropped), embed_tokens is the text embedding, and
+// decoder_model_merged is the shared LLaMA decoder.
+import { buildClipVisionTower, gelu } from '../graph/clip-vision.js';
+import { ElementType, GraphBuilder, type Precision, type WeightSource } from '../graph/graph-builder.js';
+import { buildLlamaDecoder } from '../graph/llama-decoder.js';
+import { llamaRotaryTables } from '../graph/rotary-tables.js';
+import { CheckpointWeights } from '../checkpoint-weights.js';
+import type { Checkpoint } from '../checkpoint/checkpoint.js';
+import type { ArchitectureExport } from '../export-plan.js';
+import { clipPreprocessorConfig } from './clip-preprocessor.js';
+import { detectLlavaNames } from './llava-names.js';
+import { resolveLlavaSettings, type LlavaSettings } from './llava-config.js';
+
+export async function planLlavaExport(checkpoint: Checkpoint, configFile: string, config: Record<string, unknown>, precision: Precision): Promise<ArchitectureExport> {
+  const settings = resolveLlavaSettings(configFile, config);
+  const names = detectLlavaNames(checkpoint.tensors, checkpoint.folder, settings.text.tieWordEmbeddings);
+  const weights = new CheckpointWeights(checkpoint);
+  const graphs = {
+    vision_encoder: buildVisionEncoder(settings, weights.source(), names.vision, names.projector, precision),
+    embed_tokens: buildEmbedTokens(settings, weights.source(names.text), precision),
+    decoder_model_merged: buildLlamaDecoder(
+      settings.text,
+      llamaRotaryTables(settings.text.maxPositions, settings.text.headDim, settings.text.ropeTheta),
+      weights.source(names.text),
+      { precision },
+    ),
+  };
+  weights.checkAll();
+  const { text } = settings;
+  return {
+    graphs,
+    runnerConfig: {
+      ...config,
+      image_token_id: settings.imageTokenId,
+      n_image_tokens: settings.imageTokens,
+      text_config: {
+        ...(typeof config.text_config === 'object' && config.text_config !== null ? config.text_config : {}),
+        model_type: 'llama',
+        hidden_size: text.hidden,
+        intermediate_size: text.intermediate,
+        num_hidden_layers: text.layers,
+        num_attention_heads: text.heads,
+        num_key_value_heads: text.keyValueHeads,
+        head_dim: text.headDim,
+        vocab_size: text.vocabularySize,
+        max_position_embeddings: text.maxPositions,
+        rms_norm_eps: text.rmsNormEpsilon,
+        rope_theta: text.ropeTheta,
+        tie_word_embeddings: text.tieWordEmbeddings,
+      },
+    },
+    preprocessorConfig: clipPreprocessorConfig(settings.vision.imageSize),
+    notes: [`tensor names: ${names.generation === 'classic' ? 'transformers < 4.52 (language_model.model.…)' : 'transformers ≥ 4.52 (model.language_model.…)'}`],
+  };
+}
+
+function buildVisionEncoder(settings: LlavaSettings, weights: WeightSource, visionPrefix: string, projectorPrefix: string, precision: Precision): GraphBuilder {
+  const { vision, text } = settings;
+  const graph = new GraphBuilder('vision_encoder', { precision });
+  const pixels = graph.input('pixel_values', graph.floatType, ['batch_size', vision.channels, vision.imageSize, vision.imageSize]);
+  const hiddenStates = buildClipVisionTower(graph, pixels, vision, settings.featureLayers, weights, visionPrefix);
+  // vision_feature_select_strategy "default" drops the CLS token: image_features = hidden_states[k][:, 1:].
+  const selected = settings.keepClassToken ? hiddenStates : graph.op('Slice', [hiddenStates, graph.int64s([1]), graph.int64s([Number.MAX_SAFE_INTEGER]), graph.int64s([1])]);
+  const linear = (name: string, input: string, inputs: number, outputs: number) => {
+    const weightName = `${projectorPrefix}${name}.weight`;
+    const product = graph.op('MatMul', [input, graph.weight(weightName, [inputs, outputs], weights(weightName, [inputs, outputs], 'linear'))]);
+    if (!settings.projectorBias) return product;
+    const biasName = `${projectorPrefix}${name}.bias`;
+    return graph.op('Add', [product, graph.weight(biasName, [outputs], weights(biasName, [outputs], 'tensor'))]);
+  };
+  const projected = linear('linear_2', gelu(graph, linear('linear_1', selected, vision.hidden, text.hidden)), text.hidden, text.hidden);
+  graph.op('Identity', [projected], {}, 'image_features');
+  graph.output('image_features', graph.floatType, ['batch_size', settings.imageTokens, text.hidden]);
+  return graph;
+}
+
+function buildEmbedTokens(settings: LlavaSettings, weights: WeightSource, precision: Precision): GraphBuilder {
+  const { hidden, vocabularySize } = settings.text;
+  const graph = new GraphBuilder('embed_tokens', { precision });
+  const ids = graph.input('input_ids', ElementType.int64, ['batch_size', 'sequence_length']);
+  const table = graph.weight('model.embed_tokens.weight', [vocabularySize, hidden], weights('model.embed_tokens.weight', [vocabularySize, hidden], 'tensor'));
+  graph.op('Gather', [table, ids], { axis: { int: 0 } }, 'inputs_embeds');
+  graph.output('inputs_embeds', graph.floatType, ['batch_size', 'sequence_length', hidden]);
+  return graph;
+}
