@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { convertCheckpointTokenizer } from './tokenizer/write-tokenizer-json.js';
 import { ConfigError } from '../../core/errors.js';
 import { findArchitecture } from './architecture.js';
 import type { ComponentName } from './export-plan.js';
@@ -52,7 +53,7 @@ export async function exportCheckpoint(checkpointFolder: string, outFolder: stri
   const configFile = path.join(source, 'config.json');
   const config = await readConfig(configFile);
   const architecture = findArchitecture(configFile, config);
-  checkTokenizer(source);
+  const convertedTokenizer = tokenizerToConvert(source);
   if (existsSync(out) && (await readdir(out)).length > 0) throw new ConfigError(`${out} already exists and is not empty; choose another --out or remove it`);
 
   const temporary = path.join(path.dirname(out), `.${path.basename(out)}.exporting-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -82,6 +83,10 @@ export async function exportCheckpoint(checkpointFolder: string, outFolder: stri
       if (!existsSync(path.join(source, name))) continue;
       await copyFile(path.join(source, name), path.join(temporary, name));
       files.push(name);
+    }
+    if (convertedTokenizer) {
+      await writeJson(path.join(temporary, 'tokenizer.json'), convertedTokenizer);
+      files.push('tokenizer.json');
     }
     if (!existsSync(path.join(source, 'preprocessor_config.json'))) {
       await writeJson(path.join(temporary, 'preprocessor_config.json'), plan.preprocessorConfig);
@@ -115,15 +120,13 @@ async function readConfig(file: string): Promise<Record<string, unknown>> {
   }
 }
 
-/** Checked before any weight is read: a missing tokenizer should not cost an hour of exporting. */
-function checkTokenizer(source: string): void {
-  if (existsSync(path.join(source, 'tokenizer.json'))) return;
-  if (existsSync(path.join(source, 'tokenizer.model'))) {
-    throw new ConfigError(
-      `${source} has only tokenizer.model (SentencePiece) and no tokenizer.json; converting it needs the converter in runners/export/tokenizer/, ` +
-        'which is not available yet. Download tokenizer.json from the model\'s Hugging Face repository into the checkpoint folder and export again.',
-    );
-  }
+/**
+ * Checked before any weight is read: a missing or unreadable tokenizer should not cost an hour of exporting.
+ * A checkpoint with only SentencePiece's tokenizer.model gets the equivalent tokenizer.json, converted here.
+ */
+function tokenizerToConvert(source: string): Record<string, unknown> | undefined {
+  if (existsSync(path.join(source, 'tokenizer.json'))) return undefined;
+  if (existsSync(path.join(source, 'tokenizer.model'))) return convertCheckpointTokenizer(source);
   throw new ConfigError(`${source} has no tokenizer.json (nor tokenizer.model): the exported model could not tokenize prompts`);
 }
 

@@ -7,6 +7,10 @@ import { exportCheckpoint } from '../../../runners/export/export-checkpoint.js';
 import { readFloat32, toFloatData, type FloatType } from '../../../runners/onnx/tensors.js';
 import { temporaryFolder } from '../../helpers/cli.js';
 import { LlavaReference } from './llava-reference.js';
+import { convertCheckpointTokenizer } from '../../../runners/export/tokenizer/write-tokenizer-json.js';
+import { TextTokenizer } from '../../../runners/onnx/tokenizer.js';
+import { referenceEncode } from './sentencepiece-bpe-reference.js';
+import { serializeModel, testPieces } from './sentencepiece-test-model.js';
 import { TINY_LLAVA, writeTinyLlava, type Generation, type TinyLlava } from './tiny-llava-checkpoint.js';
 
 function maxAbsDifference(actual: ArrayLike<number>, expected: number[]): number {
@@ -200,11 +204,25 @@ describe('export failures leave no output folder', () => {
     assertNothingWritten(parent, out);
   });
 
-  test('a checkpoint with only tokenizer.model names the missing converter', async () => {
+  test('a checkpoint with only tokenizer.model gets the equivalent tokenizer.json', async () => {
     const parent = path.join(root, 'sentencepiece');
     const checkpoint = writeTinyLlava(path.join(parent, 'checkpoint'), 'classic', { tokenizer: 'sentencepiece-only' });
+    writeFileSync(path.join(checkpoint.folder, 'tokenizer.model'), serializeModel(testPieces()));
+    writeFileSync(path.join(checkpoint.folder, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'LlamaTokenizer', add_bos_token: true, add_eos_token: false, legacy: true }));
     const out = path.join(parent, 'out');
-    await assert.rejects(exportCheckpoint(checkpoint.folder, out, { dtype: 'fp32' }), /only tokenizer\.model .*runners\/export\/tokenizer\//);
+    const result = await exportCheckpoint(checkpoint.folder, out, { dtype: 'fp32' });
+    assert.ok(result.files.includes('tokenizer.json'));
+    const written = JSON.parse(readFileSync(path.join(out, 'tokenizer.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(written, convertCheckpointTokenizer(checkpoint.folder));
+    const tokenizer = new TextTokenizer(written, { add_bos_token: true });
+    assert.deepEqual(tokenizer.encode('what color', true), [1, ...referenceEncode(testPieces(), 'what color')]);
+  });
+
+  test('an unreadable tokenizer.model stops the export before any weight is written, naming the file', async () => {
+    const parent = path.join(root, 'sentencepiece-broken');
+    const checkpoint = writeTinyLlava(path.join(parent, 'checkpoint'), 'classic', { tokenizer: 'sentencepiece-only' });
+    const out = path.join(parent, 'out');
+    await assert.rejects(exportCheckpoint(checkpoint.folder, out, { dtype: 'fp32' }), (error: Error) => error.name === 'DataError' && error.message.includes(path.join(checkpoint.folder, 'tokenizer.model')));
     assertNothingWritten(parent, out);
   });
 
