@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { aggregate } from '../../../scoring/aggregate.js';
 import { metricsRecordSchema, runRecordSchema, sampleRecordSchema, type RunRecord, type SampleRecord } from '../../../artifact/schema.js';
-import { seededRandom } from '../../../scoring/stats.js';
+import { seededRandom } from '../../../core/random.js';
 
 // Valid run directories written directly through the artifact schema: the bundled samples have ~40
 // questions per task, and the regression tests need thousands.
