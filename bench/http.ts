@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { Pool } from 'undici';
+import { seededRandom } from '../core/random.js';
 import { runInBatches } from '../evals/batch-pipeline.js';
 import { evaluate } from '../evals/evaluate.js';
 import { parseEndpoints } from '../runners/openai/endpoints.js';
@@ -38,12 +39,11 @@ async function ensureDataset(folder: string): Promise<{ imageBytes: number }> {
   for (let image = 0; image < imageCount; image += 1) {
     // Gradients, blocks and noise: compresses like a photograph (~45 kB at 448 px, q90), not a flat test card.
     const pixels = Buffer.alloc(IMAGE_SIZE * IMAGE_SIZE * 3);
-    let seed = image * 2654435761 + 1;
+    const random = seededRandom(image + 1);
     for (let index = 0; index < pixels.length; index += 3) {
-      seed = (seed * 1103515245 + 12345) >>> 0;
       const x = (index / 3) % IMAGE_SIZE;
       const y = Math.floor(index / 3 / IMAGE_SIZE);
-      const noise = (seed >>> 24) % 28;
+      const noise = Math.floor(random() * 28);
       const inBlock = ((x >> 6) + (y >> 6) + image) % 3 === 0;
       pixels[index] = (inBlock ? 200 : x / 2 + image * 9 + noise) & 255;
       pixels[index + 1] = (inBlock ? 60 : y / 2 + noise) & 255;

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import ort from 'onnxruntime-node';
-import { seededRandom } from '../scoring/stats.js';
+import { seededRandom } from '../core/random.js';
 import { createSimilaritySession, l2Normalize, retrieveNeighbours, type EmbeddingBlock } from '../evals/fewshot/rices-retrieval.js';
 import type { BenchResult } from './types.js';
 

@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import type { NormalizeMode } from '../core/contracts/metric.js';
 import { vqaAccuracy } from '../scoring/metrics/vqa-accuracy.js';
 import { clearNormalizationCache } from '../scoring/metrics/vqa-normalize.js';
-import { bootstrapCI, mean, seededRandom } from '../scoring/stats.js';
+import { seededRandom } from '../core/random.js';
+import { bootstrapCI, mean } from '../scoring/stats.js';
 import type { BenchResult } from './types.js';
 
 const QUESTION_COUNT = 214_354;

@@ -4,6 +4,7 @@ import { commandHeader } from './command-headers.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { ConfigError } from '../core/errors.js';
 import { compareRuns, type CompareSettings } from '../scoring/compare/compare-runs.js';
+import { isVideoTask } from '../tasks/registry.js';
 import { compareJson, formatCompareHtml, formatCompareMarkdown, formatCompareText } from '../reports/compare-report.js';
 import type { Command, CommandArguments, CommandIO } from './io.js';
 import { EXIT } from './exit-codes.js';
@@ -59,11 +60,12 @@ export function compareCommand(io: CommandIO, setExitCode: (code: number) => voi
       if (argv.json && !out && format !== 'json') throw new ConfigError(`--json prints the comparison as JSON on stdout; write --format ${format} to a file with --out`, true);
       const seed = argv.seed as number;
       if (!Number.isInteger(seed)) throw new ConfigError(`--seed takes a whole number, found ${seed}`, true);
-      const comparison = await compareRuns(argv.baseline as string, argv.candidate as string, {
-        ...regressionSettings(argv),
-        seed,
-        incompatible: argv.force ? 'force' : 'refuse',
-      });
+      const comparison = await compareRuns(
+        argv.baseline as string,
+        argv.candidate as string,
+        { ...regressionSettings(argv), seed, incompatible: argv.force ? 'force' : 'refuse' },
+        { isVideoTask },
+      );
       const forced = comparison.units.filter((unit) => unit.forced);
       for (const unit of forced) io.stderr(`warning: compared under --force although ${unit.task} ${unit.shots}-shot: ${unit.reasons.join('; ')}\n`);
       const text =

@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { commandHeader } from './command-headers.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { ConfigError } from '../core/errors.js';
+import { fileNameSlug } from '../core/slug.js';
 import { listNights } from '../artifact/history/history-layout.js';
 import { buildTrends, type Trend } from '../artifact/history/trend.js';
 import { writeCharts, type RenderedChart } from '../reports/charts.js';
@@ -29,8 +30,9 @@ function trendSettings(trend: Trend, nights: ReturnType<typeof listNights>['nigh
   return last?.record.settings ?? { threshold: 1, alpha: 0.05 };
 }
 
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'series';
+/** A trend's part of its chart file names; a label of only punctuation still names a file. */
+function trendSlug(text: string): string {
+  return fileNameSlug(text) || 'series';
 }
 
 export function historyCommand(io: CommandIO): Command {
@@ -72,7 +74,7 @@ export function historyCommand(io: CommandIO): Command {
         for (const trend of trends) {
           const rendered = await renderHistoryCharts(trend, trendSettings(trend, nights));
           // Several series in one folder: prefix the files so their charts do not overwrite each other.
-          const named = trends.length > 1 ? rendered.map((chart) => ({ ...chart, fileName: `${slug(trend.label)}-${slug(trend.suite)}-${chart.fileName}` })) : rendered;
+          const named = trends.length > 1 ? rendered.map((chart) => ({ ...chart, fileName: `${trendSlug(trend.label)}-${trendSlug(trend.suite)}-${chart.fileName}` })) : rendered;
           charts.push(named);
           if (chartsFolder) chartFiles.push(...writeCharts(named, chartsFolder));
         }

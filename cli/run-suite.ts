@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ConfigError } from '../core/errors.js';
 import { loadSuite, selectEntries } from '../evals/suites/load-suite.js';
-import { defaultSuiteRunId, runSuite, type SuiteRunOptions } from '../evals/suites/run-suite.js';
+import { runSuite, type SuiteRunOptions } from '../evals/suites/run-suite.js';
+import { suiteRunFolder } from '../evals/suites/suite-run-folder.js';
 import type { SuiteEntry } from '../evals/suites/suite-schema.js';
 import { parseShard } from '../evals/shard.js';
 import { joinModelSpecs } from '../runners/openai/endpoints.js';
@@ -96,7 +97,7 @@ export async function runSuiteCommand(io: CommandIO, argv: CommandArguments, set
       countTotals: feedback.countTotals,
       onEvent: feedback.onEvent,
     });
-    const folder = path.resolve(argv.out as string, (argv['run-id'] as string | undefined) ?? defaultSuiteRunId(suite, shared.model, shared.data, entries));
+    const folder = suiteRunFolder({ out: argv.out as string, runId: argv['run-id'] as string | undefined, suite, model: shared.model, data: shared.data, entries });
     const result = await runSuite({
       suite,
       entries,

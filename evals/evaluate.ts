@@ -20,6 +20,7 @@ import type { EngineEvent } from './events.js';
 import type { PrepareRequest } from './generate-prepared.js';
 import { planTask, scoringRuleOf, type PlannedTask, type SelectionOptions } from './plan.js';
 import { preflightTasks } from './preflight.js';
+import { defaultRunId } from './run-id.js';
 import type { Shard } from './shard.js';
 
 export type { EngineEvent } from './events.js';
@@ -78,13 +79,6 @@ export interface EvaluationResult {
   resumed: boolean;
 }
 
-/** A readable model name for the run id: a server's host, a folder's or file's base name. */
-function slug(text: string): string {
-  const url = /^[a-z-]+:(https?:\/\/[^,]+)/.exec(text);
-  const name = url ? new URL(url[1]!).host : text.replace(/^.*[\\/]/, '');
-  return name.replace(/[^a-zA-Z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model';
-}
-
 /**
  * Runner options that change how a run goes but not what it computes (connection limits, retries,
  * caches, threads). They are recorded in run.json but left out of the configuration hash, so resuming
@@ -100,11 +94,6 @@ export function configHashOf(config: RunConfig, tasks: RunRecord['tasks'], kind:
   // keeps the identity (and directory name) of runs made before it was recorded.
   const hashedTasks = tasks.map(({ scoringRule: _scoringRule, ...task }) => task);
   return hashOf({ config: { ...rest, runnerOptions }, tasks: hashedTasks, kind });
-}
-
-/** `<tasks>-<model>-<config hash>`: the same command (or the merge of its shards) names the same directory. */
-export function defaultRunId(tasks: string[], model: string, configHash: string): string {
-  return `${tasks.join('+')}-${slug(model)}-${configHash.slice(0, 10)}`;
 }
 
 function resolveSeeds(options: EvaluateOptions): number[] {

@@ -1,12 +1,14 @@
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { differingFields, incompatibilityReasons, sameRecorded, type CompatibilityRules } from '../core/compatibility.js';
 import { ConfigError, DataError } from '../core/errors.js';
 import { canonicalJson } from '../core/hash.js';
 import { parseOrThrow } from '../core/validation.js';
 import { computeMetrics } from './compute-metrics.js';
-import { configHashOf, defaultRunId, planUnits } from './evaluate.js';
+import { configHashOf, planUnits } from './evaluate.js';
 import type { EvaluationUnit } from './evaluation-loop.js';
 import type { PlannedTask } from './plan.js';
+import { defaultRunId } from './run-id.js';
 import { inShard } from './shard.js';
 import { getPreset } from '../tasks/prompts/presets.js';
 import { getTask } from '../tasks/registry.js';
@@ -81,38 +83,36 @@ function readShards(directories: string[]): Shard[] {
   });
 }
 
+/** What shards of one evaluation share; each rule compares a shard with the first and names both. */
+const shardRules: CompatibilityRules<Shard> = {
+  'shard count': (first, shard) => (shard.count !== first.count ? `${label(shard)} splits the run into ${shard.count} shards, ${label(first)} into ${first.count}` : undefined),
+  kind: (first, shard) => (shard.record.kind !== first.record.kind ? `${label(shard)} is a "${shard.record.kind}" run, ${label(first)} a "${first.record.kind}" run` : undefined),
+  // Settings that change how a shard ran but not what it computed (threads, devices, batch size,
+  // retries) may differ between machines: compare what the configuration hash covers.
+  configuration: (first, shard) => {
+    const expected = withoutShard(first.record.config);
+    const config = withoutShard(shard.record.config);
+    if (configHashOf(config, [], shard.record.kind) === configHashOf(expected, [], shard.record.kind)) return undefined;
+    return `${label(shard)} has a different configuration from ${label(first)} (differs in: ${differingFields(expected, config).join(', ')})`;
+  },
+  'task data': (first, shard) => {
+    const ours = first.record.tasks.map(taskIdentity);
+    const theirs = shard.record.tasks.map(taskIdentity);
+    if (sameRecorded(ours, theirs)) return undefined;
+    const fields = ours.flatMap((task, position) => differingFields(task, theirs[position] ?? {}).map((key) => `${task.id}.${key}`));
+    if (theirs.length !== ours.length) fields.push('task list');
+    return `${label(shard)} evaluated different task data from ${label(first)} (differs in: ${[...new Set(fields)].join(', ')})`;
+  },
+  model: (first, shard) =>
+    shard.record.model.id !== first.record.model.id || shard.record.model.runner !== first.record.model.runner
+      ? `${label(shard)} ran model ${shard.record.model.runner}:${shard.record.model.id}, ${label(first)} ${first.record.model.runner}:${first.record.model.id}`
+      : undefined,
+};
+
 /** Refuses shards of different evaluations; returns the warnings worth keeping (different machines' environments). */
 function checkCompatible(shards: Shard[]): string[] {
   const [first] = shards as [Shard, ...Shard[]];
-  const expected = withoutShard(first.record.config);
-  const problems: string[] = [];
-  for (const shard of shards.slice(1)) {
-    if (shard.count !== first.count) problems.push(`${label(shard)} splits the run into ${shard.count} shards, ${label(first)} into ${first.count}`);
-    if (shard.record.kind !== first.record.kind) problems.push(`${label(shard)} is a "${shard.record.kind}" run, ${label(first)} a "${first.record.kind}" run`);
-    // Settings that change how a shard ran but not what it computed (threads, devices, batch size,
-    // retries) may differ between machines: compare what the configuration hash covers.
-    const config = withoutShard(shard.record.config);
-    if (configHashOf(config, [], shard.record.kind) !== configHashOf(expected, [], shard.record.kind)) {
-      const differing = Object.keys({ ...expected, ...config }).filter(
-        (key) => canonicalJson((expected as Record<string, unknown>)[key]) !== canonicalJson((config as Record<string, unknown>)[key]),
-      );
-      problems.push(`${label(shard)} has a different configuration from ${label(first)} (differs in: ${differing.join(', ')})`);
-    }
-    const ours = first.record.tasks.map(taskIdentity);
-    const theirs = shard.record.tasks.map(taskIdentity);
-    if (canonicalJson(ours) !== canonicalJson(theirs)) {
-      const fields = new Set<string>();
-      ours.forEach((task, position) => {
-        const other = theirs[position] as Record<string, unknown> | undefined;
-        for (const [key, value] of Object.entries(task)) if (canonicalJson(value) !== canonicalJson(other?.[key])) fields.add(`${task.id}.${key}`);
-      });
-      if (theirs.length !== ours.length) fields.add('task list');
-      problems.push(`${label(shard)} evaluated different task data from ${label(first)} (differs in: ${[...fields].join(', ')})`);
-    }
-    if (shard.record.model.id !== first.record.model.id || shard.record.model.runner !== first.record.model.runner) {
-      problems.push(`${label(shard)} ran model ${shard.record.model.runner}:${shard.record.model.id}, ${label(first)} ${first.record.model.runner}:${first.record.model.id}`);
-    }
-  }
+  const problems = shards.slice(1).flatMap((shard) => incompatibilityReasons(shardRules, first, shard));
   if (problems.length > 0) throw new ConfigError(`refusing to merge runs of different evaluations:\n  ${problems.join('\n  ')}`);
   const environments = new Set(shards.map((shard) => canonicalJson({ ...shard.record.environment, gitCommit: undefined })));
   return environments.size > 1 ? ['the shards ran with different emu-eval, Node or package versions; run.json records the first shard\'s'] : [];

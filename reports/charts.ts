@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileNameSlug } from '../core/slug.js';
 import { answerTypeChart } from './chart-answer-types.js';
 import { renderChart, type ReportChartConfiguration } from './chart-render.js';
 import { scalingChart } from './chart-scaling.js';
@@ -13,13 +14,6 @@ export interface RenderedChart {
   png: Buffer;
 }
 
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-}
-
 /** Which charts a report has: one size chart per protocol group, one shots chart per benchmark, answer types. */
 export function reportChartConfigurations(report: PreparedReport): Array<{ fileName: string; title: string; configuration: ReportChartConfiguration }> {
   const charts: Array<{ fileName: string; title: string; configuration: ReportChartConfiguration }> = [];
@@ -27,7 +21,7 @@ export function reportChartConfigurations(report: PreparedReport): Array<{ fileN
     const key = group.key;
     const style = key.shotStyle === 'few' ? `${key.shots}-shot-${key.demoSelection}` : `${key.shots}-shot-${key.shotStyle}`;
     charts.push({
-      fileName: `size-${slug(key.benchmark)}-${slug(key.split)}-${slug(style)}${key.trainedOnTrainSplit ? '-trained' : ''}.png`,
+      fileName: `size-${fileNameSlug(key.benchmark)}-${fileNameSlug(key.split)}-${fileNameSlug(style)}${key.trainedOnTrainSplit ? '-trained' : ''}.png`,
       title: `${group.title}: score vs parameters`,
       configuration: scalingChart(group),
     });
@@ -35,11 +29,11 @@ export function reportChartConfigurations(report: PreparedReport): Array<{ fileN
   const benchmarks = [...new Set(report.ours.map((result) => result.benchmark))];
   for (const benchmark of benchmarks) {
     const configuration = shotsChart(benchmark, report.baselines, report.ours);
-    if (configuration) charts.push({ fileName: `shots-${slug(benchmark)}.png`, title: `${benchmark}: score vs shots`, configuration });
+    if (configuration) charts.push({ fileName: `shots-${fileNameSlug(benchmark)}.png`, title: `${benchmark}: score vs shots`, configuration });
   }
   for (const task of [...new Set(report.ours.map((result) => result.task))]) {
     const configuration = answerTypeChart(task, report.ours);
-    if (configuration) charts.push({ fileName: `answer-types-${slug(task)}.png`, title: `${task}: score by answer type`, configuration });
+    if (configuration) charts.push({ fileName: `answer-types-${fileNameSlug(task)}.png`, title: `${task}: score by answer type`, configuration });
   }
   return charts;
 }

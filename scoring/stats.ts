@@ -1,16 +1,6 @@
 // Pure statistics over per-sample scores: means, standard errors and a reproducible bootstrap CI.
 // Nothing here reads the clock or Math.random: the same inputs and seed give the same report.
-
-/** mulberry32: a tiny 32-bit generator, good enough for resampling and reproducible across platforms. Returns [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../core/random.js';
 
 /** NaN for no values. */
 export function mean(values: ArrayLike<number>): number {

@@ -33,6 +33,11 @@ export function getTask(id: string): TaskAdapter {
   return task;
 }
 
+/** Whether a registered task is a video task (frame sampling applies to it); false for unknown ids. */
+export function isVideoTask(id: string): boolean {
+  return Object.hasOwn(tasks, id) && (tasks as Record<string, TaskAdapter>)[id]!.modality === 'video';
+}
+
 /** Absolute path of a task's bundled synthetic sample, found next to this file so it works from any working folder. */
 export function bundledDataDir(task: TaskAdapter): string {
   return fileURLToPath(new URL(`./samples/data/${task.sampleFolder}`, import.meta.url));

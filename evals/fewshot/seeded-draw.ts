@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { seededRandom } from '../../scoring/stats.js';
+import { seededRandom } from '../../core/random.js';
 
 /**
  * A random stream that depends only on (seed, key): never on the shard, worker or GPU that asks.

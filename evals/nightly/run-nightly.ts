@@ -3,6 +3,7 @@ import path from 'node:path';
 import { errorMessage } from '../../core/errors.js';
 import { compareResultSets, type CompareSettings, type RunComparison } from '../../scoring/compare/compare-runs.js';
 import { openResultSet } from '../../scoring/compare/result-set.js';
+import { isVideoTask } from '../../tasks/registry.js';
 import { runSuite, type SuiteRunOptions } from '../suites/run-suite.js';
 import type { Suite, SuiteEntry } from '../suites/suite-schema.js';
 import { appendHistoryCsv } from '../../artifact/history/history-csv.js';
@@ -105,7 +106,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     let comparison: RunComparison | undefined;
     if (baseline) {
       try {
-        comparison = await compareResultSets(openResultSet(baseline.folder), openResultSet(folder), { ...options.compare, incompatible: 'skip' });
+        comparison = await compareResultSets(openResultSet(baseline.folder), openResultSet(folder), { ...options.compare, incompatible: 'skip' }, { isVideoTask });
         record.comparisons = nightComparisons(comparison);
         record.regressions = comparison.regressions;
         const skipped = comparison.units.filter((unit) => unit.status === 'not-compared').length;

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { ConfigError, errorMessage } from '../../core/errors.js';
-import { hashOf } from '../../core/hash.js';
 import { evaluate, type EvaluateOptions, type EvaluationResult } from '../evaluate.js';
 import type { RunnerOptions } from '../../core/contracts/runner.js';
 import { isSuiteRunFolder, readSuiteManifest, writeSuiteManifest, SUITE_MANIFEST_VERSION, type SuiteManifest } from '../../artifact/suite-manifest.js';
@@ -24,15 +23,6 @@ export interface SuiteRunResult {
   folder: string;
   manifest: SuiteManifest;
   results: Array<{ entry: SuiteEntry; result: EvaluationResult }>;
-}
-
-function slug(text: string): string {
-  return text.replace(/^.*[\\/]/, '').replace(/[^a-zA-Z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model';
-}
-
-/** Default suite run folder name: the same suite, model and data resume the same folder. */
-export function defaultSuiteRunId(suite: Suite, model: string, data: EvaluateOptions['data'], entries: readonly SuiteEntry[]): string {
-  return `${suite.name}-${slug(model)}-${hashOf({ suite: suite.hash, model, data: data ?? null, entries: entries.map((entry) => entry.name) }).slice(0, 10)}`;
 }
 
 /** One entry's evaluate() options: the suite's settings over the shared ones. */

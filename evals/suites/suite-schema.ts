@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getPreset, presets, supportsFewShot } from '../../tasks/prompts/presets.js';
-import { tasks, taskIds } from '../../tasks/registry.js';
+import { isVideoTask, taskIds } from '../../tasks/registry.js';
 
 // A suite names the task × shots × protocol × limit × seeds combinations a team evaluates together
 // (nightly, the paper's tables). Each entry is one set of evaluate() options; the model and data come
@@ -27,10 +27,6 @@ export const suiteEntrySchema = z.strictObject({
 });
 
 export type SuiteEntry = z.infer<typeof suiteEntrySchema>;
-
-function isVideoTask(id: string): boolean {
-  return (tasks as Record<string, { modality: string } | undefined>)[id]?.modality === 'video';
-}
 
 /**
  * Checks that need the registries: done when a suite is loaded, not when this module is imported, so

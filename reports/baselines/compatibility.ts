@@ -1,3 +1,4 @@
+import { incompatibilityReasons, withoutRules, type CompatibilityRules } from '../../core/compatibility.js';
 import { canonicalSplit } from '../benchmark-names.js';
 import type { BaselineRow, DemoSelection, ShotStyle } from './baseline-row.js';
 import { describeScoringRule, publishedScoringRule } from './scoring-rules.js';
@@ -64,23 +65,28 @@ export function describeProtocol(key: ProtocolKey): string {
   return `${key.benchmark} ${key.split} · ${key.metric} · ${describeShots(key)} · ${key.trainedOnTrainSplit ? 'trained on the train split (*)' : 'train split held out'}`;
 }
 
+/** One rule per field of a protocol; each names the difference in words a reader can check against a paper. */
+const protocolRules: CompatibilityRules<ProtocolKey> = {
+  benchmark: (a, b) => (a.benchmark.toLowerCase() !== b.benchmark.toLowerCase() ? `benchmark ${a.benchmark} vs ${b.benchmark}` : undefined),
+  split: (a, b) => (canonicalSplit(a.split) !== canonicalSplit(b.split) ? `split ${a.split} vs ${b.split}` : undefined),
+  metric: (a, b) => (a.metric !== b.metric ? `metric ${a.metric} vs ${b.metric}` : undefined),
+  shots: (a, b) => (a.shots !== b.shots ? `${a.shots} vs ${b.shots} shots` : undefined),
+  'shot style': (a, b) => (a.shotStyle !== b.shotStyle ? `${shotStyleWords[a.shotStyle]} vs ${shotStyleWords[b.shotStyle]}` : undefined),
+  'demonstration selection': (a, b) => (a.demoSelection !== b.demoSelection ? `${a.demoSelection} vs ${b.demoSelection} demonstrations` : undefined),
+  'train split': (a, b) =>
+    a.trainedOnTrainSplit !== b.trainedOnTrainSplit
+      ? `${a.trainedOnTrainSplit ? 'trained on' : 'held out'} vs ${b.trainedOnTrainSplit ? 'trained on' : 'held out'} the train split`
+      : undefined,
+  // Only where both say: a key without a rule (video QA) is not refused for lacking one.
+  'scoring rule': (a, b) =>
+    a.scoringRule && b.scoringRule && a.scoringRule !== b.scoringRule ? `scored by ${describeScoringRule(a.scoringRule)} vs ${describeScoringRule(b.scoringRule)}` : undefined,
+};
+
+const protocolRulesButSplit = withoutRules(protocolRules, 'split');
+
 /** Why two protocols are not comparable, one reason per differing field; empty when they are. */
 export function incompatibilities(a: ProtocolKey, b: ProtocolKey, options: { ignoreSplit?: boolean } = {}): string[] {
-  const reasons: string[] = [];
-  if (a.benchmark.toLowerCase() !== b.benchmark.toLowerCase()) reasons.push(`benchmark ${a.benchmark} vs ${b.benchmark}`);
-  if (!options.ignoreSplit && canonicalSplit(a.split) !== canonicalSplit(b.split)) reasons.push(`split ${a.split} vs ${b.split}`);
-  if (a.metric !== b.metric) reasons.push(`metric ${a.metric} vs ${b.metric}`);
-  if (a.shots !== b.shots) reasons.push(`${a.shots} vs ${b.shots} shots`);
-  if (a.shotStyle !== b.shotStyle) reasons.push(`${shotStyleWords[a.shotStyle]} vs ${shotStyleWords[b.shotStyle]}`);
-  if (a.demoSelection !== b.demoSelection) reasons.push(`${a.demoSelection} vs ${b.demoSelection} demonstrations`);
-  if (a.trainedOnTrainSplit !== b.trainedOnTrainSplit) {
-    reasons.push(`${a.trainedOnTrainSplit ? 'trained on' : 'held out'} vs ${b.trainedOnTrainSplit ? 'trained on' : 'held out'} the train split`);
-  }
-  // Only where both say: a key without a rule (video QA) is not refused for lacking one.
-  if (a.scoringRule && b.scoringRule && a.scoringRule !== b.scoringRule) {
-    reasons.push(`scored by ${describeScoringRule(a.scoringRule)} vs ${describeScoringRule(b.scoringRule)}`);
-  }
-  return reasons;
+  return incompatibilityReasons(options.ignoreSplit ? protocolRulesButSplit : protocolRules, a, b);
 }
 
 export interface ProtocolGroup {

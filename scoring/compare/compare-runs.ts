@@ -16,6 +16,12 @@ export interface CompareSettings extends VerdictSettings {
   seed: number;
 }
 
+/** What a comparison needs to know about tasks; the task registry sits above scoring, so callers pass it in. */
+export interface TaskKnowledge {
+  /** Video tasks must also match in frame sampling. Without it, frame settings are compared for every task (never looser). */
+  isVideoTask?: (task: string) => boolean;
+}
+
 export const DEFAULT_COMPARE_SETTINGS: CompareSettings = { threshold: 1, alpha: 0.05, view: 'all', incompatible: 'refuse', flips: 20, seed: 0 };
 
 export interface UnitComparison {
@@ -102,8 +108,9 @@ function samplesReader(view: ScoreView) {
   };
 }
 
-export async function compareResultSets(baseline: ResultSet, candidate: ResultSet, overrides: Partial<CompareSettings> = {}): Promise<RunComparison> {
+export async function compareResultSets(baseline: ResultSet, candidate: ResultSet, overrides: Partial<CompareSettings> = {}, knowledge: TaskKnowledge = {}): Promise<RunComparison> {
   const settings = { ...DEFAULT_COMPARE_SETTINGS, ...overrides };
+  const isVideoTask = knowledge.isVideoTask ?? (() => true);
   if (baseline.kind !== candidate.kind) {
     throw new ConfigError(
       `cannot pair a ${baseline.kind === 'suite' ? 'suite run' : 'run directory'} with a ${candidate.kind === 'suite' ? 'suite run' : 'run directory'}; compare one entry by giving its run directory (<suite run>/<entry>) on both sides`,
@@ -121,7 +128,7 @@ export async function compareResultSets(baseline: ResultSet, candidate: ResultSe
   for (const key of shared) {
     const before = baselineUnits.get(key)!;
     const after = candidateUnits.get(key)!;
-    const reasons = compatibilityProblems(before.run.record, after.run.record, before.task, before.shots);
+    const reasons = compatibilityProblems(before.run.record, after.run.record, before.task, before.shots, isVideoTask(before.task));
     if (reasons.length > 0) problems.set(key, reasons);
   }
   if (problems.size > 0 && settings.incompatible === 'refuse') {
@@ -181,6 +188,6 @@ export async function compareResultSets(baseline: ResultSet, candidate: ResultSe
 }
 
 /** `emu-eval compare <baseline> <candidate>` as a library call. */
-export async function compareRuns(baselinePath: string, candidatePath: string, overrides: Partial<CompareSettings> = {}): Promise<RunComparison> {
-  return compareResultSets(openResultSet(baselinePath), openResultSet(candidatePath), overrides);
+export async function compareRuns(baselinePath: string, candidatePath: string, overrides: Partial<CompareSettings> = {}, knowledge: TaskKnowledge = {}): Promise<RunComparison> {
+  return compareResultSets(openResultSet(baselinePath), openResultSet(candidatePath), overrides, knowledge);
 }

@@ -1,4 +1,4 @@
-import { seededRandom } from '../stats.js';
+import { seededRandom } from '../../core/random.js';
 import { comparePairedScores, verdictOf, type VerdictSettings } from './paired-comparison.js';
 
 // How often does `compare` cry wolf? Two runs of the same model that differ only by run-to-run noise

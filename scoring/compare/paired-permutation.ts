@@ -1,4 +1,5 @@
-import { sampleBinomial, seededRandom } from '../stats.js';
+import { seededRandom } from '../../core/random.js';
+import { sampleBinomial } from '../stats.js';
 
 // Paired sign-flip permutation test for scores that are not just right/wrong (VQA accuracy's
 // 0/0.3/0.6/0.9/1, few-shot scores averaged over trials). Under "no difference" each pair's two scores

@@ -2,17 +2,13 @@
 // first (core/image-header.ts): the large ones need the whole file (WebP, GIF, TIFF) or carry their
 // size after 80 KiB of metadata (JPEG).
 import sharp, { type Sharp } from 'sharp';
+import { seededRandom } from '../../core/random.js';
 
 function noise(width: number, height: number): Sharp {
   const pixels = Buffer.alloc(width * height * 3);
-  let state = 2463534242;
-  for (let offset = 0; offset < pixels.length; offset++) {
-    // xorshift32: noise no encoder can shrink much.
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    pixels[offset] = state & 0xff;
-  }
+  // Uniform random bytes: noise no encoder can shrink much.
+  const random = seededRandom(2463534242);
+  for (let offset = 0; offset < pixels.length; offset++) pixels[offset] = Math.floor(random() * 256);
   return sharp(pixels, { raw: { width, height, channels: 3 } });
 }
 

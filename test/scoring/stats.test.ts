@@ -7,9 +7,9 @@ import {
   mean,
   populationStd,
   sampleBinomial,
-  seededRandom,
   standardError,
 } from '../../scoring/stats.js';
+import { seededRandom } from '../../core/random.js';
 
 function close(actual: number, expected: number, tolerance = 1e-12): void {
   assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} is not within ${tolerance} of ${expected}`);

@@ -1,20 +1,15 @@
+import { seededRandom, seedFromText } from '../../../core/random.js';
+
 // The bundled samples are committed, so regenerating them must give the same bytes: every random
-// choice comes from this seeded generator (mulberry32), never from Math.random.
+// choice comes from the shared seeded generator, never from Math.random. A text seed (task and split)
+// gives each file its own stream, so editing one leaves the others unchanged.
 
 export class SeededRandom {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number | string) {
-    this.state = typeof seed === 'number' ? seed >>> 0 : hashString(seed);
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let value = this.state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(typeof seed === 'number' ? seed : seedFromText(seed));
   }
 
   /** Integer in [minimum, maximum], both included. */
@@ -45,14 +40,4 @@ export class SeededRandom {
     while (chosen.size < count) chosen.add(this.integer(minimum, maximum));
     return [...chosen];
   }
-}
-
-/** FNV-1a, so each task and split gets its own stream and editing one leaves the others unchanged. */
-function hashString(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

@@ -118,6 +118,20 @@ describe('compare: incompatible runs', () => {
     }
   });
 
+  it('refuses video tasks whose frame sampling differs; the caller says which tasks are video tasks', async () => {
+    const video = (frames: number) => ({ frames, sampler: 'uniform' as const });
+    const isVideoTask = (task: string) => task === 'msvd-qa';
+    const frames8 = writeSyntheticRun(folder, { runId: 'msvd-8', task: 'msvd-qa', scores, video: video(8) });
+    const frames16 = writeSyntheticRun(folder, { runId: 'msvd-16', task: 'msvd-qa', scores, video: video(16) });
+    await assert.rejects(compareRuns(frames8, frames16, {}, { isVideoTask }), /msvd-qa 0-shot: video frame sampling differs \(baseline \{"frames":8,"sampler":"uniform"\}, candidate \{"frames":16/);
+    // An image task of a run that also held video tasks: the frames never reached its inputs.
+    const image8 = writeSyntheticRun(folder, { runId: 'gqa-8', task: 'gqa', scores, video: video(8) });
+    const image16 = writeSyntheticRun(folder, { runId: 'gqa-16', task: 'gqa', scores, video: video(16) });
+    assert.deepEqual((await compareRuns(image8, image16, {}, { isVideoTask })).units[0]!.reasons, []);
+    // Not told which tasks are video tasks: frames are compared for every task, never looser.
+    await assert.rejects(compareRuns(image8, image16), /gqa 0-shot: video frame sampling differs/);
+  });
+
   it('refuses runs that share no task × shots', async () => {
     const vqa = writeSyntheticRun(folder, { runId: 'other-task', task: 'vqav2', scores });
     await assert.rejects(compareRuns(baseline, vqa), /nothing to compare: the baseline has gqa 0-shot; the candidate has vqav2 0-shot/);

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { aggregate } from '../../../scoring/aggregate.js';
 import { metricsRecordSchema, runRecordSchema, sampleRecordSchema, type RunRecord, type SampleRecord } from '../../../artifact/schema.js';
-import { seededRandom } from '../../../scoring/stats.js';
+import { seededRandom } from '../../../core/random.js';
 
 // Valid run directories written directly through the artifact schema: the bundled samples have ~40
 // questions per task, and the regression tests need thousands.
@@ -22,6 +22,8 @@ export interface SyntheticRunOptions {
   normalize?: 'official' | 'always';
   model?: string;
   status?: RunRecord['status'];
+  /** Recorded frame sampling (runs holding video tasks). */
+  video?: RunRecord['config']['video'];
 }
 
 export function writeSyntheticRun(folder: string, options: SyntheticRunOptions): string {
@@ -40,7 +42,7 @@ export function writeSyntheticRun(folder: string, options: SyntheticRunOptions):
     status: options.status ?? 'finished',
     command: ['emu-eval', 'synthetic'],
     configHash: 'synthetic',
-    config: { tasks: [task], model: options.model ?? 'synthetic-model', protocol, extraction: 'short-answer', normalize, shots: [shots], seeds: [0], maxNewTokens: 10, numBeams: 1 },
+    config: { tasks: [task], model: options.model ?? 'synthetic-model', protocol, extraction: 'short-answer', normalize, shots: [shots], seeds: [0], maxNewTokens: 10, numBeams: 1, ...(options.video ? { video: options.video } : {}) },
     model: { spec: options.model ?? 'synthetic-model', id: options.model ?? 'synthetic-model', runner: 'replay', notes: [] },
     tasks: [{ id: task, version: options.version ?? 1, metric, split: 'val', hasAnswers: true, dataDir: '/data/synthetic', bundledSample: false, fingerprint: options.fingerprint ?? 'fingerprint-1' }],
     protocol: { id: protocol, extraction: 'short-answer', maxNewTokens: 10, numBeams: 1 },
