@@ -21,7 +21,8 @@ const ARCHITECTURES: Architecture[] = [
     plan: async (...args) => (await import('./llava/export-llava.js')).planLlavaExport(...args),
   },
   {
-    // BAAI/Emu2 and BAAI/Emu2-Chat (trust_remote_code): EmuConfig sets no model_type of its own.
+    // BAAI/Emu2 and BAAI/Emu2-Chat (trust_remote_code): matched by class, since the remote-code EmuConfig
+    // seen (a copy; the Hub files were unreachable) declares no model_type; 'emu' covers one that does.
     name: 'emu2',
     modelTypes: ['emu'],
     classes: ['EmuForCausalLM'],

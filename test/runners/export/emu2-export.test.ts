@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -100,6 +100,17 @@ describe('Emu2 export', () => {
     const actual = logits.data as Float32Array;
     const largest = expected.reduce((max, value, index) => Math.max(max, Math.abs(actual[index] - value)), 0);
     assert.ok(largest < 1e-4, `max abs difference ${largest}`);
+  });
+
+  test('a tokenizer without <image> is refused before any weight is written, naming the token and the files', async () => {
+    const root = temporaryFolder('emu2-export-');
+    const folder = path.join(root, 'checkpoint');
+    writeTinyEmu2(folder);
+    const tokenizer = JSON.parse(readFileSync(path.join(folder, 'tokenizer.json'), 'utf8'));
+    tokenizer.added_tokens = tokenizer.added_tokens.filter((token: { content: string }) => token.content !== '<image>');
+    writeFileSync(path.join(folder, 'tokenizer.json'), JSON.stringify(tokenizer));
+    await assert.rejects(exportCheckpoint(folder, path.join(root, 'exported'), { dtype: 'fp32' }), (error: unknown) => error instanceof ConfigError && /has no <image> token \(looked in tokenizer\.json added_tokens/.test(error.message));
+    assert.equal(existsSync(path.join(root, 'exported')), false);
   });
 
   test('fp16 is refused until an fp16 Emu2 export has been checked against a reference', async () => {
