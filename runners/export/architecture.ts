@@ -20,6 +20,14 @@ const ARCHITECTURES: Architecture[] = [
     classes: ['LlavaForConditionalGeneration'],
     plan: async (...args) => (await import('./llava/export-llava.js')).planLlavaExport(...args),
   },
+  {
+    // BAAI/Emu2 and BAAI/Emu2-Chat (trust_remote_code): matched by class, since the remote-code EmuConfig
+    // seen (a copy; the Hub files were unreachable) declares no model_type; 'emu' covers one that does.
+    name: 'emu2',
+    modelTypes: ['emu'],
+    classes: ['EmuForCausalLM'],
+    plan: async (...args) => (await import('./emu2/export-emu2.js')).planEmu2Export(...args),
+  },
 ];
 
 export function findArchitecture(configFile: string, config: Record<string, unknown>): Architecture {
@@ -28,5 +36,5 @@ export function findArchitecture(configFile: string, config: Record<string, unkn
   const found = ARCHITECTURES.find((architecture) => architecture.modelTypes.includes(modelType as string) || classes.some((name) => architecture.classes.includes(name as string)));
   if (found) return found;
   const supported = ARCHITECTURES.map((architecture) => `${architecture.modelTypes.join('/')} (${architecture.classes.join(', ')})`).join('; ');
-  throw new ConfigError(`${configFile}: model_type ${JSON.stringify(modelType ?? null)}, architectures ${JSON.stringify(classes)} cannot be exported; supported: ${supported} — LLaVA-1.5 (llava-hf/llava-1.5-7b-hf, -13b-hf)`);
+  throw new ConfigError(`${configFile}: model_type ${JSON.stringify(modelType ?? null)}, architectures ${JSON.stringify(classes)} cannot be exported; supported: ${supported} — LLaVA-1.5 (llava-hf/llava-1.5-7b-hf, -13b-hf), Emu2 (BAAI/Emu2, BAAI/Emu2-Chat)`);
 }
