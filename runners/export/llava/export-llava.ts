@@ -3,6 +3,7 @@
 // ([B, 576, text hidden] for 336/14 with the CLS token dropped), embed_tokens is the text embedding, and
 // decoder_model_merged is the shared LLaMA decoder.
 import { buildClipVisionTower, gelu } from '../graph/clip-vision.js';
+import { buildEmbedTokens } from '../graph/embed-tokens.js';
 import { ElementType, GraphBuilder, type Precision, type WeightSource } from '../graph/graph-builder.js';
 import { buildLlamaDecoder } from '../graph/llama-decoder.js';
 import { llamaRotaryTables } from '../graph/rotary-tables.js';
@@ -19,7 +20,7 @@ export async function planLlavaExport(checkpoint: Checkpoint, configFile: string
   const weights = new CheckpointWeights(checkpoint);
   const graphs = {
     vision_encoder: buildVisionEncoder(settings, weights.source(), names.vision, names.projector, precision),
-    embed_tokens: buildEmbedTokens(settings, weights.source(names.text), precision),
+    embed_tokens: buildEmbedTokens(settings.text.vocabularySize, settings.text.hidden, weights.source(names.text), precision),
     decoder_model_merged: buildLlamaDecoder(
       settings.text,
       llamaRotaryTables(settings.text.maxPositions, settings.text.headDim, settings.text.ropeTheta),
@@ -73,15 +74,5 @@ function buildVisionEncoder(settings: LlavaSettings, weights: WeightSource, visi
   const projected = linear('linear_2', gelu(graph, linear('linear_1', selected, vision.hidden, text.hidden)), text.hidden, text.hidden);
   graph.op('Identity', [projected], {}, 'image_features');
   graph.output('image_features', graph.floatType, ['batch_size', settings.imageTokens, text.hidden]);
-  return graph;
-}
-
-function buildEmbedTokens(settings: LlavaSettings, weights: WeightSource, precision: Precision): GraphBuilder {
-  const { hidden, vocabularySize } = settings.text;
-  const graph = new GraphBuilder('embed_tokens', { precision });
-  const ids = graph.input('input_ids', ElementType.int64, ['batch_size', 'sequence_length']);
-  const table = graph.weight('model.embed_tokens.weight', [vocabularySize, hidden], weights('model.embed_tokens.weight', [vocabularySize, hidden], 'tensor'));
-  graph.op('Gather', [table, ids], { axis: { int: 0 } }, 'inputs_embeds');
-  graph.output('inputs_embeds', graph.floatType, ['batch_size', 'sequence_length', hidden]);
   return graph;
 }
