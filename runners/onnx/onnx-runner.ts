@@ -159,7 +159,7 @@ async function loadImage(image: MediaRef, preprocessing: ImagePreprocessing): Pr
     return await preprocessImage(bytes, preprocessing);
   } catch (error) {
     // One line per reason: libvips repeats its own, and a pixel-limit refusal gets the claimed size.
-    throw new Error(`cannot decode image ${image.path}: ${await explainImageError(error, bytes)}`);
+    throw new Error(`cannot decode image ${image.path}: ${await explainImageError(error, bytes, bytes.length, () => preprocessImage(bytes, preprocessing))}`);
   }
 }
 
