@@ -5,6 +5,8 @@ import { before, describe, test } from 'node:test';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { exportCheckpoint } from '../../../runners/export/export-checkpoint.js';
 import { sharedImagePositions } from '../../../runners/onnx/decoding-state.js';
+import { openModelFolder } from '../../../runners/onnx/model-folder.js';
+import { countParameters } from '../../../runners/onnx/param-count.js';
 import { readFloat32 } from '../../../runners/onnx/tensors.js';
 import { temporaryFolder } from '../../helpers/cli.js';
 import { buildPositionIds, CogvlmReference } from './cogvlm-reference.js';
@@ -86,6 +88,16 @@ describe('CogVLM export', () => {
     const preprocessor = JSON.parse(readFileSync(path.join(out, 'preprocessor_config.json'), 'utf8'));
     assert.deepEqual(preprocessor.size, { height: 28, width: 28 });
     assert.equal(preprocessor.do_center_crop, false);
+  });
+
+  test('parameters split as CogVLM reports them: EVA2-CLIP, the GLU adapter with boi/eoi, the language model with both experts', async () => {
+    const { out, checkpoint } = exported;
+    const sum = (filter: (name: string) => boolean) => [...checkpoint.tensors].filter(([name]) => filter(name)).reduce((total, [, tensor]) => total + tensor.values.length, 0);
+    const adapter = (name: string) => /^model\.vision\.(linear_proj\.|boi|eoi)/.test(name);
+    const counted = countParameters(await openModelFolder(out));
+    assert.equal(counted.projection, sum(adapter));
+    assert.equal(counted.vision, sum((name) => name.startsWith('model.vision.') && !adapter(name)));
+    assert.equal(counted.language, sum((name) => !name.startsWith('model.vision.') && !name.includes('inv_freq')));
   });
 
   test('vision features (boi, patches without CLS, eoi) and image-prompt logits match the reference (< 1e-4)', async () => {
