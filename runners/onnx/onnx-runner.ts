@@ -54,7 +54,7 @@ export async function createOnnxRunner(modelDir: string, options: RunnerOptions 
   }));
   const { pool, ready } = await WorkerPool.start(inits);
   const tokensPerImage = ready[0].tokensPerImage;
-  const encoder = new PromptEncoder({ tokenizer, imageTokens, tokensPerImage, chatTemplate, maxPositions: folder.settings.maxPositions });
+  const encoder = new PromptEncoder({ tokenizer, imageTokens, tokensPerImage, chatTemplate, maxPositions: folder.settings.maxPositions, tokenizeTextBetweenImages: folder.settings.tokenizeTextBetweenImages });
   const maxInFlight = targets.length + 1;
   // Image decoding shares the CPU with onnxruntime's CPU threads; keep it to the cores they leave free.
   const cpuThreads = inits.reduce((sum, init) => sum + (init.session.intraOpThreads ?? 1), 0);

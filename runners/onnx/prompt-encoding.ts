@@ -34,6 +34,12 @@ export interface PromptEncoderOptions {
   chatTemplate?: ChatTemplate;
   /** Prompts this long or longer cannot be decoded (max_position_embeddings). */
   maxPositions?: number;
+  /**
+   * Tokenize the text between image placeholders one segment at a time, special tokens (BOS) with the
+   * first only, as CogVLM's build_conversation_input_ids does ([BOS] + image + encode(text)): a
+   * Metaspace tokenizer would otherwise not give the text after an image its leading ▁.
+   */
+  tokenizeTextBetweenImages?: boolean;
 }
 
 export class PromptEncoder {
@@ -98,7 +104,7 @@ export class PromptEncoder {
   private expand(request: Request): EncodedPrompt {
     const { tokenizer, imageTokens, tokensPerImage } = this.options;
     const rendered = this.render(request);
-    const ids = tokenizer.encode(rendered.text, rendered.addSpecialTokens);
+    const ids = this.options.tokenizeTextBetweenImages ? this.encodeSegments(rendered.text, rendered.addSpecialTokens) : tokenizer.encode(rendered.text, rendered.addSpecialTokens);
     const placeholders = ids.filter((id) => id === imageTokens.placeholderId).length;
     if (placeholders !== rendered.images.length) {
       throw new PromptEncodingError(
@@ -118,5 +124,17 @@ export class PromptEncoder {
       if (imageTokens.endId !== undefined) inputIds.push(imageTokens.endId);
     }
     return { inputIds, images: rendered.images };
+  }
+
+  private encodeSegments(text: string, addSpecialTokens: boolean): number[] {
+    const { tokenizer, imageTokens } = this.options;
+    const ids: number[] = [];
+    text.split(imageTokens.placeholder).forEach((segment, index) => {
+      if (index > 0) ids.push(imageTokens.placeholderId);
+      const first = index === 0 && addSpecialTokens;
+      // An empty segment still yields BOS when it is the first; otherwise it adds nothing.
+      if (segment.length > 0 || first) ids.push(...tokenizer.encode(segment, first));
+    });
+    return ids;
   }
 }
