@@ -92,7 +92,7 @@ export async function explainImageError(error: unknown, bytes: Buffer, fileSize 
   }
   const { summary, first, details } = decoderDetails(message);
   if (isPixelLimitError(error)) {
-    const claimed = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => undefined);
+    const claimed = await decodeImage(() => sharp(bytes, { limitInputPixels: false }).metadata()).catch(() => undefined);
     if (!claimed?.width || !claimed.height) return first;
     return `${first}: the header says ${claimed.width}×${claimed.height} = ${megapixels(claimed.width * claimed.height)}, over the limit of ${megapixels(IMAGE_PIXEL_LIMIT)}`;
   }
