@@ -92,7 +92,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
           },
           command: ['emu-eval', ...process.argv.slice(2)],
           retryErrors: argv['retry-errors'] as boolean,
-          ...(argv.judge ? { judge: { spec: argv.judge as string, model: (argv['judge-model'] as string | undefined) ?? '' } } : {}),
+          ...(argv.judge ? { judge: judgeOptions(argv) } : {}),
           shots: parseNumberList(argv.shots as string | undefined, '--shots'),
           seeds: parseNumberList(argv.seeds as string | undefined, '--seeds'),
           trials: argv.trials as number | undefined,
@@ -112,4 +112,10 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
       }
     },
   };
+}
+
+/** The judge talks to its server with the key the model's does (`--api-key-env`), when one is named. */
+function judgeOptions(argv: CommandArguments): { spec: string; model: string; apiKeyEnv?: string } {
+  const apiKeyEnv = argv['api-key-env'];
+  return { spec: argv.judge as string, model: (argv['judge-model'] as string | undefined) ?? '', ...(typeof apiKeyEnv === 'string' && apiKeyEnv ? { apiKeyEnv } : {}) };
 }

@@ -9,13 +9,14 @@ import { openRunDirectory, writeMetricsRecord, writeRunRecord, type OpenedRun } 
 import { acquireRunLock } from '../artifact/run-lock.js';
 import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type RunRecord } from '../artifact/schema.js';
 import { demosNeeded, getPreset, supportsFewShot, type ProtocolPreset } from '../tasks/prompts/presets.js';
-import { createLlmJudge, type LlmJudge } from '../scoring/judge/llm-judge.js';
+import type { LlmJudge } from '../scoring/judge/llm-judge.js';
 import { createRunner } from '../runners/registry.js';
 import type { Runner, RunnerOptions } from '../core/contracts/runner.js';
 import { computeMetrics } from './compute-metrics.js';
 import { createDemoSelector } from './fewshot/demo-selection.js';
 import type { DemoSelector } from './fewshot/demo-selector.js';
 import { runEvaluationLoop, type EvaluationUnit } from './evaluation-loop.js';
+import { openLlmJudge } from './judge-runner.js';
 import type { EngineEvent } from './events.js';
 import type { PrepareRequest } from './generate-prepared.js';
 import { planTask, type PlannedTask, type SelectionOptions } from './plan.js';
@@ -56,8 +57,8 @@ export interface EvaluateOptions {
   /** Video tasks: frames per video (default: the preset's) and the sampler (default uniform). */
   frames?: number;
   frameSampler?: 'uniform' | 'interior' | 'midpoint';
-  /** Video QA: Video-ChatGPT's LLM judge on an OpenAI-compatible server, model pinned (`--judge`, `--judge-model`). */
-  judge?: { spec: string; model: string };
+  /** Video QA: Video-ChatGPT's LLM judge on an OpenAI-compatible server, model pinned (`--judge`, `--judge-model`), key by variable name. */
+  judge?: { spec: string; model: string; apiKeyEnv?: string };
   /** Drop the error samples of an existing run so they are attempted again (`--retry-errors`). */
   retryErrors?: boolean;
   signal?: AbortSignal;
@@ -167,9 +168,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   // more than this pass, so there it runs only to give a progress bar its total.
   const replaying = options.model.startsWith('replay:');
   const totals = !replaying || options.countTotals ? await preflightTasks(planned, selectionOf(options)) : new Map<PlannedTask, number>();
-  const judge = options.judge
-    ? await createLlmJudge({ spec: options.judge.spec, model: options.judge.model, ...(options.runnerOptions?.apiKeyEnv ? { apiKeyEnv: options.runnerOptions.apiKeyEnv } : {}) })
-    : undefined;
+  const judge = options.judge ? await openLlmJudge(options.judge) : undefined;
   const config: RunConfig = {
     tasks: options.tasks,
     ...(options.split ? { split: options.split } : {}),
