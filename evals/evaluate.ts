@@ -10,7 +10,7 @@ import { acquireRunLock } from '../artifact/run-lock.js';
 import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type RunRecord } from '../artifact/schema.js';
 import { demosNeeded, getPreset, supportsFewShot, type ProtocolPreset } from '../tasks/prompts/presets.js';
 import type { LlmJudge } from '../scoring/judge/llm-judge.js';
-import { createRunner } from '../runners/registry.js';
+import { createRunner, findBackend, operationalRunnerOptions } from '../runners/registry.js';
 import type { Runner, RunnerOptions } from '../core/contracts/runner.js';
 import { computeMetrics } from './compute-metrics.js';
 import { createDemoSelector } from './fewshot/demo-selection.js';
@@ -85,11 +85,12 @@ function slug(text: string): string {
 }
 
 /**
- * Runner options that change how a run goes but not what it computes (connection limits, retries,
- * caches, threads). They are recorded in run.json but left out of the configuration hash, so resuming
- * with more concurrency or another timeout continues the same run.
+ * Runner options that change how a run goes but not what it computes: what the backends declare
+ * operational (connection limits, retries, caches, threads), plus the batch size. They are recorded in
+ * run.json but left out of the configuration hash, so resuming with more concurrency or another timeout
+ * continues the same run.
  */
-const OPERATIONAL_RUNNER_OPTIONS = new Set(['concurrency', 'requestTimeoutMs', 'maxRetries', 'retryDelayMs', 'noCache', 'cacheDir', 'apiKeyEnv', 'threads', 'devices', 'device', 'batchSize']);
+const OPERATIONAL_RUNNER_OPTIONS = new Set([...operationalRunnerOptions(), 'batchSize']);
 
 /** The identity of a run's results: what the run directory name and resume checks key on. */
 export function configHashOf(config: RunConfig, tasks: RunRecord['tasks'], kind: RunRecord['kind']): string {
@@ -166,7 +167,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   // Every data problem (a duplicate id deep in a 100 MB file included) surfaces here, before a
   // runner, a judge or a run directory exists. Replaying predictions (`score`, `replay:`) costs no
   // more than this pass, so there it runs only to give a progress bar its total.
-  const replaying = options.model.startsWith('replay:');
+  const replaying = findBackend(options.model)?.capabilities.replaysPredictions === true;
   const totals = !replaying || options.countTotals ? await preflightTasks(planned, selectionOf(options)) : new Map<PlannedTask, number>();
   const judge = options.judge ? await openLlmJudge(options.judge) : undefined;
   const config: RunConfig = {
@@ -222,8 +223,7 @@ interface Prepared {
 
 async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promise<EvaluationResult> {
   const { preset, planned, totals, config, configHash, runId, needsDemos, judge, emit, signal } = prepared;
-  const runner: Runner = await createRunner(options.model, {
-    ...options.runnerOptions,
+  const runner: Runner = await createRunner(options.model, options.runnerOptions, {
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.tasks.length === 1 ? { task: options.tasks[0] } : {}),
   });
