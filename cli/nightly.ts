@@ -52,7 +52,7 @@ export function nightlyCommand(io: CommandIO, setExitCode: (code: number) => voi
           baselinePolicy: argv.baseline as 'last-finished' | 'last-passing',
           compare: settings,
           shared,
-          runnerOptionsFor: runnerOptionsForEntry(argv),
+          runnerOptionsFor: runnerOptionsForEntry(argv, entries),
           onEntryStart: (entry, index) => notify('info', `nightly ${suite.name}: entry ${index + 1}/${entries.length} ${entry.name}`),
           notify,
           writeReport: writeNightlyReport,

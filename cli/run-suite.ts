@@ -7,10 +7,9 @@ import { suiteRunFolder } from '../evals/suites/suite-run-folder.js';
 import type { SuiteEntry } from '../evals/suites/suite-schema.js';
 import { parseShard } from '../evals/shard.js';
 import { joinModelSpecs } from '../runners/openai/endpoints.js';
-import { openAIRunnerOptions } from '../runners/openai/run-flags.js';
-import { DEFAULT_MODEL, modelSpecHelp } from '../runners/registry.js';
 import type { RunnerOptions } from '../core/contracts/runner.js';
 import { type CommandArguments, type CommandIO } from './io.js';
+import { modelRunnerOptions, withModelOptions } from './model-options.js';
 import { startRunFeedback } from './run-feedback.js';
 import { asExtraction, parseDataOption } from './shared-options.js';
 import { formatSummaryTable } from './summary.js';
@@ -23,23 +22,12 @@ const SUITE_DECIDED = ['shots', 'seeds', 'trials', 'demos', 'limit', 'split', 'f
 
 /** The model, data and runner flags of `nightly` (`run` has its own, a superset). */
 export function withSuiteModelOptions<T>(yargs: Argv<T>) {
-  return yargs
-    .option('model', { type: 'string', default: DEFAULT_MODEL, describe: `Model to evaluate:\n${modelSpecHelp()}` })
+  return withModelOptions(yargs)
     .option('data', { type: 'string', array: true, describe: 'Dataset folder (as downloaded); task=DIR for one task. Default: the bundled synthetic sample' })
     .option('entries', { type: 'string', describe: 'Comma list of suite entries to run (default: all)' })
     .option('normalize', { choices: ['official', 'always'] as const, default: 'official' as const, describe: 'VQA answer normalization' })
     .option('batch-size', { type: 'number', describe: 'Requests per generate call' })
-    .option('device', { type: 'string', describe: 'ONNX: cpu | cuda[:N] | tensorrt' })
-    .option('devices', { type: 'string', describe: 'ONNX: comma list of GPU ids, one worker each' })
-    .option('dtype', { type: 'string', describe: 'ONNX: weight file suffix (fp32, fp16, q4 ...)' })
-    .option('threads', { type: 'number', describe: 'ONNX: intra-op threads per worker' })
-    .option('params', { type: 'number', describe: 'Declared total parameter count' })
-    .option('model-name', { type: 'string', describe: 'OpenAI: the served model\'s name' })
-    .option('api-key-env', { type: 'string', describe: 'OpenAI: NAME of the environment variable holding the API key' })
-    .option('concurrency', { type: 'number', describe: 'OpenAI: most requests in flight' })
-    .option('extra-body', { type: 'string', describe: 'OpenAI: JSON object of server-specific request fields' })
-    .option('request-timeout', { type: 'number', describe: 'OpenAI: seconds one attempt may take' })
-    .option('max-retries', { type: 'number', describe: 'OpenAI: retries of a failed request' });
+    .option('params', { type: 'number', describe: 'Declared total parameter count' });
 }
 
 export function parseEntryNames(value: unknown): string[] | undefined {
@@ -51,7 +39,6 @@ export function parseEntryNames(value: unknown): string[] | undefined {
 
 /** evaluate() options every entry shares, from the command line. */
 export function sharedEvaluateOptions(argv: CommandArguments, hooks: Pick<SuiteRunOptions['shared'], 'signal' | 'onEvent' | 'countTotals'>): SuiteRunOptions['shared'] {
-  const devices = typeof argv.devices === 'string' ? argv.devices.split(',').map((device) => device.trim()).filter(Boolean) : undefined;
   return {
     model: joinModelSpecs(argv.model as string | string[]),
     data: parseDataOption(argv.data as string[] | undefined),
@@ -63,21 +50,18 @@ export function sharedEvaluateOptions(argv: CommandArguments, hooks: Pick<SuiteR
     ...(typeof argv.shard === 'string' ? { shard: parseShard(argv.shard) } : {}),
     ...(argv['rices-encoder'] ? { ricesEncoder: path.resolve(argv['rices-encoder'] as string) } : {}),
     ...(argv['retry-errors'] ? { retryErrors: true } : {}),
-    runnerOptions: {
-      ...(argv.device ? { device: argv.device as string } : {}),
-      ...(devices ? { devices } : {}),
-      ...(argv.dtype ? { dtype: argv.dtype as string } : {}),
-      ...(argv.threads ? { threads: argv.threads as number } : {}),
-      ...(argv.params ? { params: argv.params as number } : {}),
-    },
     command: ['emu-eval', ...process.argv.slice(2)],
     ...hooks,
   };
 }
 
-/** An OpenAI server's options depend on the protocol (beam count, image size): per entry. */
-export function runnerOptionsForEntry(argv: CommandArguments): (entry: SuiteEntry) => RunnerOptions {
-  return (entry) => openAIRunnerOptions({ ...argv, protocol: entry.protocol });
+/**
+ * Runner options may depend on the protocol (an OpenAI server's beam count and image size): per entry.
+ * The flags are checked once here, before any entry runs.
+ */
+export function runnerOptionsForEntry(argv: CommandArguments, entries: readonly SuiteEntry[]): (entry: SuiteEntry) => RunnerOptions {
+  for (const entry of entries) modelRunnerOptions({ ...argv, protocol: entry.protocol });
+  return (entry) => modelRunnerOptions({ ...argv, protocol: entry.protocol });
 }
 
 /** `emu-eval run --suite NAME|FILE`: one run directory per entry under <out>/<suite run id>/. */
@@ -103,7 +87,7 @@ export async function runSuiteCommand(io: CommandIO, argv: CommandArguments, set
       entries,
       folder,
       shared,
-      runnerOptionsFor: runnerOptionsForEntry(argv),
+      runnerOptionsFor: runnerOptionsForEntry(argv, entries),
       onEntryStart: (entry, index) => notify('info', `suite ${suite.name}: entry ${index + 1}/${entries.length} ${entry.name} (${entry.tasks.join(', ')}; ${entry.protocol}; shots ${entry.shots.join(',')})`),
     });
     feedback.finish();

@@ -3,12 +3,11 @@ import type { Argv } from 'yargs';
 import { commandHeader } from './command-headers.js';
 import { ConfigError } from '../core/errors.js';
 import { parseShard } from '../evals/shard.js';
-import { DEFAULT_MODEL, modelSpecHelp } from '../runners/registry.js';
 import { joinModelSpecs } from '../runners/openai/endpoints.js';
-import { openAIRunnerOptions } from '../runners/openai/run-flags.js';
 import { presets } from '../tasks/prompts/presets.js';
 import { taskIds } from '../tasks/registry.js';
 import { type Command, type CommandArguments, type CommandIO } from './io.js';
+import { modelRunnerOptions, withModelOptions } from './model-options.js';
 import { startRunFeedback } from './run-feedback.js';
 import { asExtraction, parseDataOption, parseLimit, parseNumberList, withRunOutput } from './shared-options.js';
 
@@ -16,11 +15,10 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
   return {
     ...commandHeader('run'),
     builder: (yargs: Argv) =>
-      withRunOutput(yargs)
+      withModelOptions(withRunOutput(yargs))
         .positional('tasks', { type: 'string', array: true, describe: `Task ids: ${taskIds().join(', ')}` })
         .option('suite', { type: 'string', describe: 'Run a suite instead of tasks: a built-in name (nightly, emu2-paper) or a YAML file; one run directory per entry under --out/<suite run id>/' })
         .option('entries', { type: 'string', describe: 'With --suite: comma list of the entries to run (default: all)' })
-        .option('model', { type: 'string', default: DEFAULT_MODEL, describe: `Model to evaluate:\n${modelSpecHelp()}` })
         .option('data', { type: 'string', array: true, describe: 'Dataset folder (as downloaded); task=DIR for one task. Default: the bundled synthetic sample' })
         .option('protocol', { choices: Object.keys(presets), default: 'emu2', describe: 'Prompt protocol preset (docs/protocols.md#presets)' })
         .option('shots', { type: 'string', describe: 'Comma list of shot counts, e.g. 0,4,8,16 (demonstrations from the train split)' })
@@ -32,26 +30,12 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .option('batch-size', { type: 'number', describe: 'Requests per generate call' })
         .option('max-new-tokens', { type: 'number', describe: 'Override the preset\'s maximum new tokens' })
         .option('num-beams', { type: 'number', describe: 'Override the preset\'s beam count (1 = greedy)' })
-        .option('device', { type: 'string', describe: 'ONNX: cpu | cuda[:N] | tensorrt' })
-        .option('devices', { type: 'string', describe: 'ONNX: comma list of GPU ids, one worker each (data parallel)' })
-        .option('dtype', { type: 'string', describe: 'ONNX: weight file suffix (fp32, fp16, q4, quantized ...)' })
-        .option('threads', { type: 'number', describe: 'ONNX: intra-op threads per worker' })
         .option('frames', { type: 'number', describe: 'Video tasks: frames sampled per video (default: 16 for emu2-chat, 8 otherwise)' })
         .option('frame-sampler', { choices: ['uniform', 'interior', 'midpoint'] as const, describe: 'Video tasks: uniform (lmms-eval), interior (VLMEvalKit), midpoint (Video-ChatGPT); default uniform' })
         .option('judge', { type: 'string', describe: 'Video QA: also score with Video-ChatGPT\'s LLM judge on an OpenAI-compatible server (openai:URL)' })
         .option('judge-model', { type: 'string', describe: 'The judge\'s served model name (required with --judge; pinned in run.json)' })
         .option('retry-errors', { type: 'boolean', default: false, describe: 'Attempt again the samples of this run that ended in an error (e.g. after a server outage)' })
         .option('params', { type: 'number', describe: 'Declared total parameter count (overrides the count read from the graph)' })
-        .option('model-name', { type: 'string', describe: 'OpenAI: the served model\'s name (default: the one model the server lists at /models)' })
-        .option('api-key-env', { type: 'string', describe: 'OpenAI: NAME of the environment variable holding the API key (default OPENAI_API_KEY; unset is fine for a local server)' })
-        .option('concurrency', { type: 'number', describe: 'OpenAI: most requests in flight across all replicas (default 64); lowered on 429s and rising latency, raised again on sustained success' })
-        .option('extra-body', { type: 'string', describe: 'OpenAI: JSON object of server-specific request fields, e.g. \'{"use_beam_search": true, "best_of": 5}\' for vLLM' })
-        .option('request-timeout', { type: 'number', describe: 'OpenAI: seconds one attempt may take (default 120)' })
-        .option('max-retries', { type: 'number', describe: 'OpenAI: retries of a request on 408/409/429/5xx, timeouts and dropped connections (default 6)' })
-        .option('retry-delay', { type: 'number', describe: 'OpenAI: milliseconds before the first retry, doubling each time, with jitter (default 500); Retry-After wins' })
-        .option('resize-images', { type: 'boolean', describe: 'OpenAI: send images as square JPEGs at the protocol\'s resolution (emu2: 448) instead of the original bytes' })
-        .option('cache', { type: 'boolean', default: true, describe: 'OpenAI: answer identical deterministic requests from the response cache (--no-cache: always ask the server)' })
-        .option('cache-dir', { type: 'string', describe: 'OpenAI: response cache folder (default $EMU_EVAL_CACHE/responses or <repo>/.cache/responses)' })
         .example('$0 run vqav2', 'bundled sample + tiny-emu smoke test')
         .example('$0 run vqav2 okvqa --model onnx:./emu2-chat-onnx --data vqav2=/data/vqav2 --data okvqa=/data/okvqa --protocol emu2-chat', 'a real model on real data')
         .example('$0 run vqav2 --model replay:results.json --data /data/vqav2', 'replay published predictions through the full loop')
@@ -65,7 +49,6 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
       const [{ evaluate }, { reportRun }] = await Promise.all([import('../evals/evaluate.js'), import('./report-run.js')]);
       const feedback = startRunFeedback(io, argv);
       try {
-        const devices = typeof argv.devices === 'string' ? argv.devices.split(',').map((device) => device.trim()).filter(Boolean) : undefined;
         const result = await evaluate({
           kind: 'run',
           tasks: argv.tasks as string[],
@@ -83,17 +66,10 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
           maxNewTokens: argv['max-new-tokens'] as number | undefined,
           numBeams: argv['num-beams'] as number | undefined,
           batchSize: argv['batch-size'] as number | undefined,
-          runnerOptions: {
-            ...(argv.device ? { device: argv.device as string } : {}),
-            ...(devices ? { devices } : {}),
-            ...(argv.dtype ? { dtype: argv.dtype as string } : {}),
-            ...(argv.threads ? { threads: argv.threads as number } : {}),
-            ...(argv.params ? { params: argv.params as number } : {}),
-            ...openAIRunnerOptions(argv),
-          },
+          runnerOptions: modelRunnerOptions(argv),
           command: ['emu-eval', ...process.argv.slice(2)],
           retryErrors: argv['retry-errors'] as boolean,
-          ...(argv.judge ? { judge: { spec: argv.judge as string, model: (argv['judge-model'] as string | undefined) ?? '' } } : {}),
+          ...(argv.judge ? { judge: judgeOptions(argv) } : {}),
           shots: parseNumberList(argv.shots as string | undefined, '--shots'),
           seeds: parseNumberList(argv.seeds as string | undefined, '--seeds'),
           trials: argv.trials as number | undefined,
@@ -113,4 +89,10 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
       }
     },
   };
+}
+
+/** The judge talks to its server with the key the model's does (`--api-key-env`), when one is named. */
+function judgeOptions(argv: CommandArguments): { spec: string; model: string; apiKeyEnv?: string } {
+  const apiKeyEnv = argv['api-key-env'];
+  return { spec: argv.judge as string, model: (argv['judge-model'] as string | undefined) ?? '', ...(typeof apiKeyEnv === 'string' && apiKeyEnv ? { apiKeyEnv } : {}) };
 }

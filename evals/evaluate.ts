@@ -9,13 +9,14 @@ import { openRunDirectory, writeMetricsRecord, writeRunRecord, type OpenedRun } 
 import { acquireRunLock } from '../artifact/run-lock.js';
 import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type RunRecord } from '../artifact/schema.js';
 import { demosNeeded, getPreset, supportsFewShot, type ProtocolPreset } from '../tasks/prompts/presets.js';
-import { createLlmJudge, type LlmJudge } from '../scoring/judge/llm-judge.js';
-import { createRunner } from '../runners/registry.js';
+import type { LlmJudge } from '../scoring/judge/llm-judge.js';
+import { createRunner, findBackend, operationalRunnerOptions } from '../runners/registry.js';
 import type { Runner, RunnerOptions } from '../core/contracts/runner.js';
 import { computeMetrics } from './compute-metrics.js';
 import { createDemoSelector } from './fewshot/demo-selection.js';
 import type { DemoSelector } from './fewshot/demo-selector.js';
 import { runEvaluationLoop, type EvaluationUnit } from './evaluation-loop.js';
+import { openLlmJudge } from './judge-runner.js';
 import type { EngineEvent } from './events.js';
 import type { PrepareRequest } from './generate-prepared.js';
 import { planTask, scoringRuleOf, type PlannedTask, type SelectionOptions } from './plan.js';
@@ -59,8 +60,8 @@ export interface EvaluateOptions {
   /** Video tasks: frames per video (default: the preset's) and the sampler (default uniform). */
   frames?: number;
   frameSampler?: 'uniform' | 'interior' | 'midpoint';
-  /** Video QA: Video-ChatGPT's LLM judge on an OpenAI-compatible server, model pinned (`--judge`, `--judge-model`). */
-  judge?: { spec: string; model: string };
+  /** Video QA: Video-ChatGPT's LLM judge on an OpenAI-compatible server, model pinned (`--judge`, `--judge-model`), key by variable name. */
+  judge?: { spec: string; model: string; apiKeyEnv?: string };
   /** Drop the error samples of an existing run so they are attempted again (`--retry-errors`). */
   retryErrors?: boolean;
   signal?: AbortSignal;
@@ -80,11 +81,12 @@ export interface EvaluationResult {
 }
 
 /**
- * Runner options that change how a run goes but not what it computes (connection limits, retries,
- * caches, threads). They are recorded in run.json but left out of the configuration hash, so resuming
- * with more concurrency or another timeout continues the same run.
+ * Runner options that change how a run goes but not what it computes: what the backends declare
+ * operational (connection limits, retries, caches, threads), plus the batch size. They are recorded in
+ * run.json but left out of the configuration hash, so resuming with more concurrency or another timeout
+ * continues the same run.
  */
-const OPERATIONAL_RUNNER_OPTIONS = new Set(['concurrency', 'requestTimeoutMs', 'maxRetries', 'retryDelayMs', 'noCache', 'cacheDir', 'apiKeyEnv', 'threads', 'devices', 'device', 'batchSize']);
+const OPERATIONAL_RUNNER_OPTIONS = new Set([...operationalRunnerOptions(), 'batchSize']);
 
 /** The identity of a run's results: what the run directory name and resume checks key on. */
 export function configHashOf(config: RunConfig, tasks: RunRecord['tasks'], kind: RunRecord['kind']): string {
@@ -159,11 +161,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   // Every data problem (a duplicate id deep in a 100 MB file included) surfaces here, before a
   // runner, a judge or a run directory exists. Replaying predictions (`score`, `replay:`) costs no
   // more than this pass, so there it runs only to give a progress bar its total.
-  const replaying = options.model.startsWith('replay:');
+  const replaying = findBackend(options.model)?.capabilities.replaysPredictions === true;
   const totals = !replaying || options.countTotals ? await preflightTasks(planned, selectionOf(options)) : new Map<PlannedTask, number>();
-  const judge = options.judge
-    ? await createLlmJudge({ spec: options.judge.spec, model: options.judge.model, ...(options.runnerOptions?.apiKeyEnv ? { apiKeyEnv: options.runnerOptions.apiKeyEnv } : {}) })
-    : undefined;
+  const judge = options.judge ? await openLlmJudge(options.judge) : undefined;
   const config: RunConfig = {
     tasks: options.tasks,
     ...(options.split ? { split: options.split } : {}),
@@ -220,8 +220,7 @@ interface Prepared {
 
 async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promise<EvaluationResult> {
   const { preset, planned, totals, config, configHash, runId, needsDemos, judge, emit, signal } = prepared;
-  const runner: Runner = await createRunner(options.model, {
-    ...options.runnerOptions,
+  const runner: Runner = await createRunner(options.model, options.runnerOptions, {
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.tasks.length === 1 ? { task: options.tasks[0] } : {}),
   });

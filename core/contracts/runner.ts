@@ -59,30 +59,72 @@ export interface Runner {
   close(): Promise<void>;
 }
 
-export interface RunnerOptions {
-  /** Generation defaults from the protocol preset; runners may override per request. */
-  batchSize?: number;
-  device?: string;
-  devices?: string[];
-  dtype?: string;
-  threads?: number;
+/**
+ * A backend's options as the engine carries them: what its flags parsed into, recorded in run.json (so
+ * JSON values only, and never a secret: an API key is passed by the NAME of its environment variable).
+ */
+export type RunnerOptions = Record<string, unknown>;
+
+/** Options every backend receives besides its own, recorded with them. */
+export interface CommonRunnerOptions {
+  /** `--params`: declared total parameter count, over what the backend would count or leave unknown. */
   params?: number;
-  numBeams?: number;
-  maxNewTokens?: number;
-  // OpenAI-compatible servers (openai:URL). The API key is never an option, only the name of the
-  // environment variable holding it: runner options are recorded in run.json.
-  modelName?: string;
-  apiKeyEnv?: string;
-  /** Most requests in flight across all replicas; adaptive concurrency stays at or below it. */
-  concurrency?: number;
-  /** Server-specific request fields (e.g. vLLM's beam search), merged into every request body. */
-  extraBody?: Record<string, unknown>;
-  requestTimeoutMs?: number;
-  maxRetries?: number;
-  /** First retry's backoff; later ones double it (with jitter). */
-  retryDelayMs?: number;
-  /** Re-encode images as square JPEGs of this size before sending (the protocol's resolution). */
-  imageSize?: number;
-  noCache?: boolean;
-  cacheDir?: string;
+}
+
+/** A command-line flag a backend owns, in yargs' option terms (structural: core/ does not depend on yargs). */
+export interface BackendFlag {
+  type: 'string' | 'number' | 'boolean';
+  /** One help line, starting with the backend it belongs to (e.g. 'OpenAI: ...'). */
+  describe: string;
+  default?: string | number | boolean;
+}
+
+/**
+ * The protocol's settings some backends need to turn flags into options (the presets live above
+ * runners/, so the command line hands them in).
+ */
+export interface ProtocolSettings {
+  /** The protocol's square image resolution. */
+  imageSize: number;
+  /** Beams the run asks for: the protocol's, or --num-beams. */
+  numBeams: number;
+}
+
+/** What the engine tells a backend about the run; not options, so never recorded. */
+export interface RunnerContext {
+  /** `--batch-size`, when given. */
+  batchSize?: number;
+  /** The task when the run evaluates exactly one (a predictions file may answer several). */
+  task?: string;
+}
+
+/** What the engine may ask of a backend instead of testing its scheme. */
+export interface BackendCapabilities {
+  /** Answers come from a file: generating costs no more than reading the data, so the engine skips its separate data pass. */
+  replaysPredictions?: boolean;
+  /** The model's own vision encoder folder: RICES's default image encoder. */
+  visionEncoderFolder?(target: string): Promise<string>;
+}
+
+/**
+ * A model backend, declared the way an AI SDK provider is: `--model SCHEME:TARGET` selects it; it owns
+ * its flags, turns them into validated options, names the operational ones and creates runners. Its
+ * module stays light: the runner's own modules load in `create`.
+ */
+export interface Backend<Options extends RunnerOptions = RunnerOptions> {
+  scheme: string;
+  /** One line for the help of --model. */
+  usage: string;
+  /** Flags this backend owns, by name; a model of another backend refuses them. */
+  flags: Readonly<Record<string, BackendFlag>>;
+  /** Parsed flags (all of the command's; it reads its own) → options; a ConfigError names the flag. */
+  parseOptions(flags: Readonly<Record<string, unknown>>, protocol: ProtocolSettings): Options;
+  /**
+   * Option keys that change how a run goes but not what it computes (connections, retries, caches,
+   * threads, devices): recorded in run.json, left out of the configuration hash, so a run resumed with
+   * other values continues the same run.
+   */
+  operational: readonly string[];
+  capabilities: BackendCapabilities;
+  create(target: string, options: Options & CommonRunnerOptions, context: RunnerContext): Promise<Runner>;
 }

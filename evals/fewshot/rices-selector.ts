@@ -11,14 +11,10 @@ import { parseModelSpec } from '../../runners/registry.js';
 import { demoPool, type DemoSelector, type SelectorContext } from './demo-selector.js';
 import { selectSamples, type PlannedTask } from '../plan.js';
 
-/** The evaluated model's own folder when it is an ONNX model: RICES's default encoder (docs/protocols.md#rices). */
+/** The evaluated model's own vision encoder, when its backend has one: RICES's default encoder (docs/protocols.md#rices). */
 async function defaultEncoderFolder(model: string): Promise<string> {
-  const { scheme, target } = parseModelSpec(model);
-  if (scheme === 'onnx') return target;
-  if (scheme === 'tiny-emu') {
-    const { ensureTinyEmu } = await import('../../runners/onnx/tiny-emu/ensure-tiny-emu.js');
-    return ensureTinyEmu(target === 'large' ? 'large' : 'tiny');
-  }
+  const { backend, target } = parseModelSpec(model);
+  if (backend.capabilities.visionEncoderFolder) return backend.capabilities.visionEncoderFolder(target);
   throw new ConfigError(`--demos rices needs --rices-encoder DIR (an ONNX image encoder folder) when the model is not an ONNX model (${model})`, true);
 }
 
@@ -52,7 +48,9 @@ export async function createRicesSelector(task: PlannedTask, config: RunConfig, 
   const preset = getPreset(config.protocol);
   const maxDemos = Math.max(...config.shots.map((shots) => demosNeeded(preset, shots)));
   const encoderFolder = config.ricesEncoder ?? (await defaultEncoderFolder(context.model));
-  const embedder = await createImageEmbedder(encoderFolder, { threads: context.runnerOptions?.threads });
+  // --threads, given for the model, sizes the encoder's sessions too.
+  const threads = typeof context.runnerOptions?.threads === 'number' ? context.runnerOptions.threads : undefined;
+  const embedder = await createImageEmbedder(encoderFolder, { threads });
   try {
     const support = await supportImages(task);
     if (support.images.length === 0) throw new ConfigError(`${task.record.id}: the training split has no images to retrieve demonstrations from`);
@@ -70,7 +68,7 @@ export async function createRicesSelector(task: PlannedTask, config: RunConfig, 
       }
     }
     const queryFile = await cachedEmbeddings(embedder, queryImages, `${task.record.id}:${task.record.split}:${task.record.fingerprint}`);
-    const neighbours = await retrieveNeighbours(await readAllEmbeddings(queryFile), supportFile.dimension, readEmbeddingBlocks(supportFile), { k: maxDemos, threads: context.runnerOptions?.threads });
+    const neighbours = await retrieveNeighbours(await readAllEmbeddings(queryFile), supportFile.dimension, readEmbeddingBlocks(supportFile), { k: maxDemos, threads });
     return {
       kind: 'rices',
       select(sample, count, seed) {

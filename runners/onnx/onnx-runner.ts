@@ -8,7 +8,7 @@ import { errorMessage } from '../../core/errors.js';
 import { explainImageError } from '../../core/image-header.js';
 import { readMedia } from '../../core/safe-path.js';
 import type { MediaRef } from '../../core/contracts/task.js';
-import type { Output, Request, Runner, RunnerOptions } from '../../core/contracts/runner.js';
+import type { Output, Request, Runner } from '../../core/contracts/runner.js';
 import { ChatTemplate } from './chat-template.js';
 import { mapLimited, Semaphore } from './concurrency.js';
 import type { GeneratedRow, GenerationRow } from './generation-types.js';
@@ -25,12 +25,29 @@ export const SMOKE_TEST_NOTE = 'tiny-emu is a random-weight smoke-test model: it
 const DEFAULT_BATCH_SIZE = 8;
 const DEFAULT_MAX_NEW_TOKENS = 16;
 
+export interface OnnxRunnerOptions {
+  /** `cpu | cuda[:N] | tensorrt[:N]`. */
+  device?: string;
+  /** GPU ids, one worker each. */
+  devices?: string[];
+  /** Weight file suffix (fp16, q4 ...). */
+  dtype?: string;
+  /** Intra-op threads per worker. */
+  threads?: number;
+  /** Declared total parameter count, over the one counted from the graph. */
+  params?: number;
+  batchSize?: number;
+  /** Fallbacks for requests that do not say. */
+  maxNewTokens?: number;
+  numBeams?: number;
+}
+
 interface PreparedRequest {
   row?: GenerationRow;
   error?: string;
 }
 
-export async function createOnnxRunner(modelDir: string, options: RunnerOptions = {}): Promise<Runner> {
+export async function createOnnxRunner(modelDir: string, options: OnnxRunnerOptions = {}): Promise<Runner> {
   const folder = await openModelFolder(modelDir, options.dtype);
   const targets = resolveDevices(options.device, options.devices);
   assertProvidersInstalled(targets);
@@ -109,7 +126,7 @@ async function prepareBatch(
   encoder: PromptEncoder,
   preprocessing: ImagePreprocessing,
   folder: ModelFolder,
-  options: RunnerOptions,
+  options: OnnxRunnerOptions,
   decodeConcurrency: number,
 ): Promise<PreparedRequest[]> {
   const imageSize = 3 * preprocessing.height * preprocessing.width;

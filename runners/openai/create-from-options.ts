@@ -2,7 +2,7 @@
 // the environment variable the options name, and goes nowhere but the runner's Authorization header.
 import { z } from 'zod';
 import { ConfigError, errorMessage } from '../../core/errors.js';
-import type { RunnerOptions } from '../../core/contracts/runner.js';
+import type { CommonRunnerOptions } from '../../core/contracts/runner.js';
 import { serverMessage } from './attempt-error.js';
 import { parseEndpoints, type Endpoint } from './endpoints.js';
 import { requestsBeamSearch, validateExtraBody } from './extra-body.js';
@@ -10,6 +10,28 @@ import { HttpTransport } from './http-transport.js';
 import { createOpenAIRunner, type OpenAIRunner } from './openai-runner.js';
 import { createRedactor } from './redact.js';
 import { DEFAULT_RETRY_POLICY } from './retry.js';
+
+/** The OpenAI backend's options, as recorded in run.json. */
+export type OpenAIOptions = {
+  /** The served model's name (default: the one model the server lists). */
+  modelName?: string;
+  /** The NAME of the environment variable holding the API key, never the key: options are recorded. */
+  apiKeyEnv?: string;
+  /** Most requests in flight across all replicas; adaptive concurrency stays at or below it. */
+  concurrency?: number;
+  /** Server-specific request fields (e.g. vLLM's beam search), merged into every request body. */
+  extraBody?: Record<string, unknown>;
+  requestTimeoutMs?: number;
+  maxRetries?: number;
+  /** First retry's backoff; later ones double it (with jitter). */
+  retryDelayMs?: number;
+  /** Re-encode images as square JPEGs of this size before sending (the protocol's resolution). */
+  imageSize?: number;
+  /** The beams the protocol asks for, recorded so a run that cannot honour them says so. */
+  numBeams?: number;
+  noCache?: boolean;
+  cacheDir?: string;
+};
 
 export const DEFAULT_API_KEY_ENV = 'OPENAI_API_KEY';
 export const DEFAULT_CONCURRENCY = 64;
@@ -52,7 +74,7 @@ async function discoverModelName(endpoint: Endpoint, headers: Record<string, str
   }
 }
 
-export async function createOpenAIRunnerFromOptions(target: string, options: RunnerOptions): Promise<OpenAIRunner> {
+export async function createOpenAIRunnerFromOptions(target: string, options: OpenAIOptions & CommonRunnerOptions): Promise<OpenAIRunner> {
   const endpoints = parseEndpoints(target);
   const apiKeyEnv = options.apiKeyEnv ?? DEFAULT_API_KEY_ENV;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError } from '../../core/errors.js';
 import { summarizeJudgements, sampleJudgement } from '../../scoring/judge/judge-summary.js';
-import { createLlmJudge, judgeRequest, type JudgeItem } from '../../scoring/judge/llm-judge.js';
+import { openLlmJudge } from '../../evals/judge-runner.js';
+import { judgeRequest, type JudgeItem } from '../../scoring/judge/llm-judge.js';
 import { parseJudgement } from '../../scoring/judge/parse-judgement.js';
 import { JUDGE_SYSTEM_PROMPT, judgeUserPrompt } from '../../scoring/judge/video-chatgpt-prompt.js';
 import { startOpenAITestServer, type TestServer } from '../helpers/openai-test-server.js';
@@ -69,7 +70,7 @@ describe('LLM judge through the OpenAI runner and its cache', () => {
   });
 
   it('judges each item; a failed call and an unusable reply are failures, not "no"', async () => {
-    const judge = await createLlmJudge({ spec: `openai:${server.url}`, model: 'judge-model-2024', cacheDirectory, maxRetries: 0 });
+    const judge = await openLlmJudge({ spec: `openai:${server.url}`, model: 'judge-model-2024', cacheDirectory, maxRetries: 0 });
     try {
       assert.deepEqual(judge.identity, { protocol: 'video-chatgpt', promptVersion: 1, model: 'judge-model-2024', endpoints: [server.url] });
       const outcomes = await judge.judge(items, new AbortController().signal);
@@ -92,7 +93,7 @@ describe('LLM judge through the OpenAI runner and its cache', () => {
 
   it('a second judging is answered from its own cache; only failed calls go out again', async () => {
     const before = server.calls.length;
-    const judge = await createLlmJudge({ spec: `openai:${server.url}`, model: 'judge-model-2024', cacheDirectory, maxRetries: 0 });
+    const judge = await openLlmJudge({ spec: `openai:${server.url}`, model: 'judge-model-2024', cacheDirectory, maxRetries: 0 });
     try {
       const outcomes = await judge.judge(items, new AbortController().signal);
       assert.deepEqual(outcomes[0], { status: 'judged', sampleId: '1', cached: true, pred: 'yes', score: 5 });
@@ -104,8 +105,8 @@ describe('LLM judge through the OpenAI runner and its cache', () => {
   });
 
   it('requires a pinned judge model and an openai: spec', async () => {
-    await assert.rejects(createLlmJudge({ spec: `openai:${server.url}`, model: '' }), (error: unknown) => error instanceof ConfigError && /--judge-model/.test(error.message));
-    await assert.rejects(createLlmJudge({ spec: server.url, model: 'judge-model-2024' }), (error: unknown) => error instanceof ConfigError && /--judge takes openai:/.test(error.message));
+    await assert.rejects(openLlmJudge({ spec: `openai:${server.url}`, model: '' }), (error: unknown) => error instanceof ConfigError && /--judge-model/.test(error.message));
+    await assert.rejects(openLlmJudge({ spec: server.url, model: 'judge-model-2024' }), (error: unknown) => error instanceof ConfigError && /--judge takes openai:/.test(error.message));
   });
 });
 

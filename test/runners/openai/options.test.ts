@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { joinModelSpecs, parseEndpoints } from '../../../runners/openai/endpoints.js';
 import { isDeterministic, parseExtraBody } from '../../../runners/openai/extra-body.js';
-import { openAIRunnerOptions } from '../../../runners/openai/run-flags.js';
 
 test('a comma list of base URLs names the replicas; paths keep their prefix', () => {
   const endpoints = parseEndpoints('http://10.0.0.1:8000/v1, http://10.0.0.2:8000/v1/,https://gpu.example/api/v1');
@@ -40,33 +39,4 @@ test('--extra-body must be a JSON object that leaves the runner\'s own fields al
   assert.equal(isDeterministic({}), true);
   assert.equal(isDeterministic({ temperature: 0, top_k: 1 }), true);
   assert.equal(isDeterministic({ temperature: 0.7 }), false);
-});
-
-test('run flags become runner options for openai models only, with the key\'s variable NAME only', () => {
-  const options = openAIRunnerOptions({
-    model: ['openai:http://a/v1', 'openai:http://b/v1'],
-    protocol: 'emu2-chat',
-    'model-name': 'emu2-chat',
-    'api-key-env': 'MY_KEY',
-    concurrency: 32,
-    'extra-body': '{"top_k": 1}',
-    'request-timeout': 1.5,
-    'resize-images': true,
-    cache: false,
-    'cache-dir': '/tmp/c',
-  });
-  assert.deepEqual(options, {
-    modelName: 'emu2-chat',
-    apiKeyEnv: 'MY_KEY',
-    concurrency: 32,
-    extraBody: { top_k: 1 },
-    requestTimeoutMs: 1500,
-    imageSize: 448,
-    numBeams: 5,
-    noCache: true,
-    cacheDir: '/tmp/c',
-  });
-  assert.deepEqual(openAIRunnerOptions({ model: 'tiny-emu', protocol: 'emu2', cache: true }), {});
-  assert.throws(() => openAIRunnerOptions({ model: 'tiny-emu', protocol: 'emu2', concurrency: 4 }), /--concurrency applies to openai/);
-  assert.throws(() => openAIRunnerOptions({ model: 'tiny-emu', protocol: 'emu2', cache: false }), /--no-cache/);
 });
