@@ -28,11 +28,8 @@ export async function readExactly(handle: RandomAccessFile, target: Uint8Array, 
     const length = Math.min(STEP, target.length - done);
     const { bytesRead } = await handle.read(target, done, length, position + done);
     if (bytesRead === 0) {
-      throw new DataError(
-        `${file}: truncated: ${what} needs bytes ${position}..${position + target.length} but the file ends at byte ${position + done}`,
-        file,
-        what,
-      );
+      const { size } = await handle.stat();
+      throw new DataError(`${file}: truncated: ${what} needs bytes ${position}..${position + target.length} but the file ends at byte ${size}`, file, what);
     }
     done += bytesRead;
   }

@@ -26,20 +26,26 @@ function safe64(view: DataView, at: number, file: string): number {
   return Number(value);
 }
 
+/** The end records at the file's tail: torch writes no archive comment, so 1 KiB nearly always holds them. */
+async function findEnd(handle: RandomAccessFile, fileSize: number, file: string) {
+  for (const window of [1024, 22 + MAX_COMMENT + 20]) {
+    const tailLength = Math.min(fileSize, window);
+    const tailStart = fileSize - tailLength;
+    const tail = await readRange(handle, tailStart, tailLength, file, 'the zip end records');
+    const tailView = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+    for (let at = tail.length - 22; at >= 0; at--) {
+      if (tailView.getUint32(at, true) === END_OF_DIRECTORY) return { tailStart, tailView, end: at };
+    }
+    if (tailLength === fileSize) break;
+  }
+  return undefined;
+}
+
 export async function readZipDirectory(handle: RandomAccessFile, fileSize: number, file: string): Promise<ZipEntry[]> {
   const corrupt = (why: string) => new DataError(`${file}: not a readable zip archive (torch.save ≥ 1.6 format): ${why}`, file);
-  const tailLength = Math.min(fileSize, 22 + MAX_COMMENT + 20);
-  const tailStart = fileSize - tailLength;
-  const tail = await readRange(handle, tailStart, tailLength, file, 'the zip end records');
-  const tailView = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
-  let end = -1;
-  for (let at = tail.length - 22; at >= 0; at--) {
-    if (tailView.getUint32(at, true) === END_OF_DIRECTORY) {
-      end = at;
-      break;
-    }
-  }
-  if (end < 0) throw corrupt('no end-of-central-directory record (a truncated file, or not a zip)');
+  const found = await findEnd(handle, fileSize, file);
+  if (!found) throw corrupt('no end-of-central-directory record (a truncated file, or not a zip)');
+  const { tailStart, tailView, end } = found;
   let entryCount = tailView.getUint16(end + 10, true);
   let directorySize = tailView.getUint32(end + 12, true);
   let directoryOffset = tailView.getUint32(end + 16, true);
