@@ -1,11 +1,15 @@
-// Reads Hugging Face checkpoints one tensor at a time. This is the minimal safetensors-only version of
-// the interface the export code is written against (the full reader, with PyTorch .bin support, replaces
-// this file); its errors already name the tensor and the file, as the exporter's users need.
+// Hugging Face checkpoints read for export: safetensors or torch.save .bin, single file or sharded with an
+// index. Opening reads headers and indexes only; each tensor is read on demand with positioned reads of
+// its own bytes, so memory follows the largest tensor, never the checkpoint (Emu2-Chat is ~74 GB).
 import { existsSync, readdirSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, DataError } from '../../../core/errors.js';
-import { float16BitsToFloat32 } from '../../onnx/tensors.js';
+import { DataError } from '../../../core/errors.js';
+import { type FileOpener, openForReading, type RandomAccessFile } from './random-access-file.js';
+import { readSafetensorsHeader, type ShardContents } from './safetensors-header.js';
+import { readShardIndex } from './shard-index.js';
+import { similarNames } from './similar-names.js';
+import { readStoredTensor, type StoredTensor, type UnsupportedTensor } from './stored-tensor.js';
+import { readTorchBinHeader } from './torch-bin.js';
 
 export type TensorDtype = 'F32' | 'F16' | 'BF16';
 export interface TensorInfo {
@@ -14,125 +18,135 @@ export interface TensorInfo {
   shape: number[];
   file: string;
 }
+export type { UnsupportedTensor };
+
 export interface Checkpoint {
   folder: string;
   format: 'safetensors' | 'pytorch';
+  /** Every tensor's name, dtype, shape and file, from headers / indexes only (no tensor data read). */
   tensors: ReadonlyMap<string, TensorInfo>;
+  /** Tensors stored in a dtype `read` refuses (int64 position ids, float64, ...): listed, not readable. */
+  unsupported: ReadonlyMap<string, UnsupportedTensor>;
+  /** One tensor's values widened to float32, read from disk on demand (memory: that tensor only). */
   read(name: string): Promise<Float32Array>;
+  /** The same, checked to have this shape (error names tensor, file, expected and found shapes). */
   readShaped(name: string, shape: readonly number[]): Promise<Float32Array>;
   close(): Promise<void>;
 }
 
-const BYTES_PER_ELEMENT: Record<TensorDtype, number> = { F32: 4, F16: 2, BF16: 2 };
-
-interface Located extends TensorInfo {
-  /** Absolute byte range of the tensor's data in its file. */
-  start: number;
-  end: number;
+export interface OpenOptions {
+  /** How files are opened; tests wrap it to count the bytes read. */
+  open?: FileOpener;
 }
 
-export async function openCheckpoint(folder: string): Promise<Checkpoint> {
-  const root = path.resolve(folder);
-  if (!existsSync(root)) throw new ConfigError(`checkpoint folder ${root} does not exist`);
-  const files = readdirSync(root).filter((name) => name.endsWith('.safetensors')).sort();
-  if (files.length === 0) {
-    const pytorch = readdirSync(root).some((name) => /^pytorch_model.*\.bin$/.test(name));
-    throw new ConfigError(`${root} has no .safetensors weights${pytorch ? ' (only PyTorch .bin files, which this reader does not read yet)' : ''}`);
-  }
-  const tensors = new Map<string, Located>();
-  for (const file of files) {
-    for (const tensor of await readHeader(path.join(root, file), file)) tensors.set(tensor.name, tensor);
-  }
-  const handles = new Map<string, Promise<FileHandle>>();
-  const handle = (file: string) => {
-    let opened = handles.get(file);
-    if (!opened) handles.set(file, (opened = open(path.join(root, file), 'r')));
-    return opened;
-  };
+// transformers' names, in the order from_pretrained prefers them.
+const LAYOUTS = [
+  { file: 'model.safetensors', format: 'safetensors', sharded: false },
+  { file: 'model.safetensors.index.json', format: 'safetensors', sharded: true },
+  { file: 'pytorch_model.bin', format: 'pytorch', sharded: false },
+  { file: 'pytorch_model.bin.index.json', format: 'pytorch', sharded: true },
+] as const;
 
-  const read = async (name: string): Promise<Float32Array> => {
-    const tensor = tensors.get(name);
-    if (!tensor) throw new DataError(`${root}: tensor ${name} is missing from the checkpoint (${files.join(', ')})`, root, name);
-    const bytes = Buffer.alloc(tensor.end - tensor.start);
-    let bytesRead: number;
+/** Picks the format from the files present; a clear error listing what was found when none. */
+export async function openCheckpoint(folder: string, options: OpenOptions = {}): Promise<Checkpoint> {
+  const layout = LAYOUTS.find((candidate) => existsSync(path.join(folder, candidate.file)));
+  if (!layout) {
+    let found: string;
     try {
-      ({ bytesRead } = await (await handle(tensor.file)).read(bytes, 0, bytes.length, tensor.start));
+      const names = readdirSync(folder).sort();
+      found = names.length === 0 ? 'an empty folder' : `${names.slice(0, 20).join(', ')}${names.length > 20 ? `, ... (${names.length} in all)` : ''}`;
     } catch (error) {
-      handles.delete(tensor.file);
-      throw new DataError(`${path.join(root, tensor.file)}: cannot read tensor ${name}: ${(error as Error).message}`, tensor.file, name);
+      throw new DataError(`${folder}: cannot list the checkpoint folder (${(error as Error).message})`, folder);
     }
-    if (bytesRead !== bytes.length) throw new DataError(`${tensor.file}: tensor ${name} is truncated (${bytesRead} of ${bytes.length} bytes)`, tensor.file, name);
-    return toFloat32(bytes, tensor.dtype);
+    throw new DataError(`${folder}: no checkpoint weights: expected one of ${LAYOUTS.map((candidate) => candidate.file).join(', ')}; found ${found}`, folder);
+  }
+  const open = options.open ?? openForReading;
+  const readHeader = layout.format === 'safetensors' ? readSafetensorsHeader : readTorchBinHeader;
+  const handles = new Map<string, RandomAccessFile>();
+  const stored = new Map<string, StoredTensor>();
+  const unsupported = new Map<string, UnsupportedTensor>();
+  const add = (contents: ShardContents, wanted?: Set<string>) => {
+    for (const tensor of contents.tensors) if (!wanted || wanted.has(tensor.name)) stored.set(tensor.name, tensor);
+    for (const tensor of contents.unsupported) if (!wanted || wanted.has(tensor.name)) unsupported.set(tensor.name, tensor);
   };
-  return {
-    folder: root,
-    format: 'safetensors',
-    tensors,
-    read,
-    async readShaped(name, shape) {
-      const tensor = tensors.get(name);
-      if (tensor && (tensor.shape.length !== shape.length || tensor.shape.some((dim, index) => dim !== shape[index]))) {
-        throw new DataError(`${tensor.file}: tensor ${name} has shape [${tensor.shape}], expected [${shape}] from config.json`, tensor.file, name);
-      }
-      return read(name);
-    },
-    async close() {
-      await Promise.all([...handles.values()].map(async (opened) => (await opened).close()));
-      handles.clear();
-    },
-  };
-}
-
-async function readHeader(file: string, relative: string): Promise<Located[]> {
-  const handle = await open(file, 'r');
   try {
-    const prefix = Buffer.alloc(8);
-    await handle.read(prefix, 0, 8, 0);
-    const headerLength = Number(prefix.readBigUInt64LE(0));
-    const { size } = await handle.stat();
-    if (headerLength <= 0 || 8 + headerLength > size) throw new DataError(`${file}: not a safetensors file (header length ${headerLength}, file size ${size})`, file);
-    const header = Buffer.alloc(headerLength);
-    await handle.read(header, 0, headerLength, 8);
-    const entries = JSON.parse(header.toString('utf8')) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
-    const located: Located[] = [];
-    for (const [name, entry] of Object.entries(entries)) {
-      if (name === '__metadata__') continue;
-      if (!(entry.dtype in BYTES_PER_ELEMENT)) {
-        // Integer buffers (e.g. CLIP's position_ids) are never weights the exporter reads.
-        if (/^[IU]/.test(entry.dtype) || entry.dtype === 'BOOL') continue;
-        throw new DataError(`${file}: tensor ${name} has dtype ${entry.dtype}; expected F32, F16 or BF16`, file, name);
+    const headerOf = async (file: string) => {
+      const handle = await open(file);
+      handles.set(file, handle);
+      return readHeader(handle, file);
+    };
+    const main = path.join(folder, layout.file);
+    if (!layout.sharded) add(await headerOf(main));
+    else {
+      const index = readShardIndex(folder, main);
+      for (const [shard, names] of index.shards) {
+        const contents = await headerOf(shard);
+        const wanted = new Set(names);
+        add(contents, wanted);
+        const present = new Set([...contents.tensors, ...contents.unsupported].map((tensor) => tensor.name));
+        const absent = names.filter((name) => !present.has(name));
+        if (absent.length > 0) {
+          throw new DataError(
+            `${main}: tensor ${absent[0]}${absent.length > 1 ? ` (and ${absent.length - 1} more)` : ''} is indexed in ${path.basename(shard)} but that shard does not hold it`,
+            shard,
+            absent[0],
+          );
+        }
       }
-      const dtype = entry.dtype as TensorDtype;
-      const [begin, end] = entry.data_offsets;
-      const elements = entry.shape.reduce((product, dim) => product * dim, 1);
-      if (end - begin !== elements * BYTES_PER_ELEMENT[dtype] || 8 + headerLength + end > size) {
-        throw new DataError(`${file}: tensor ${name} has ${end - begin} bytes at [${begin}, ${end}) for shape [${entry.shape}] ${dtype}, or runs past the end of the file`, file, name);
-      }
-      located.push({ name, dtype, shape: entry.shape, file: relative, start: 8 + headerLength + begin, end: 8 + headerLength + end });
     }
-    return located;
+    return new OpenCheckpoint(folder, layout.format, main, stored, unsupported, handles);
   } catch (error) {
-    if (error instanceof DataError) throw error;
-    throw new DataError(`${file}: cannot read the safetensors header: ${(error as Error).message}`, file);
-  } finally {
-    await handle.close();
+    await Promise.allSettled([...handles.values()].map((handle) => handle.close()));
+    throw error;
   }
 }
 
-function toFloat32(bytes: Buffer, dtype: TensorDtype): Float32Array {
-  const count = bytes.length / BYTES_PER_ELEMENT[dtype];
-  const values = new Float32Array(count);
-  if (dtype === 'F32') {
-    new Uint8Array(values.buffer).set(bytes);
-    return values;
+class OpenCheckpoint implements Checkpoint {
+  readonly tensors: ReadonlyMap<string, TensorInfo>;
+  private closed = false;
+
+  constructor(
+    readonly folder: string,
+    readonly format: 'safetensors' | 'pytorch',
+    private readonly source: string,
+    private readonly stored: Map<string, StoredTensor>,
+    readonly unsupported: ReadonlyMap<string, UnsupportedTensor>,
+    private readonly handles: Map<string, RandomAccessFile>,
+  ) {
+    this.tensors = new Map([...stored].map(([name, { dtype, shape, file }]) => [name, { name, dtype, shape, file }]));
   }
-  const bits = new Uint16Array(count);
-  new Uint8Array(bits.buffer).set(bytes);
-  if (dtype === 'BF16') {
-    const wide = new Uint32Array(values.buffer);
-    for (let index = 0; index < count; index++) wide[index] = bits[index] << 16;
-    return values;
+
+  async read(name: string): Promise<Float32Array> {
+    return readStoredTensor(this.handleOf(name), this.stored.get(name)!);
   }
-  for (let index = 0; index < count; index++) values[index] = float16BitsToFloat32(bits[index]);
-  return values;
+
+  async readShaped(name: string, shape: readonly number[]): Promise<Float32Array> {
+    const handle = this.handleOf(name);
+    const tensor = this.stored.get(name)!;
+    if (tensor.shape.length !== shape.length || tensor.shape.some((size, axis) => size !== shape[axis])) {
+      throw new DataError(`${tensor.file}: tensor ${name} has shape ${JSON.stringify(tensor.shape)}, expected ${JSON.stringify(shape)}`, tensor.file, name);
+    }
+    return readStoredTensor(handle, tensor);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const handles = [...this.handles.values()];
+    this.handles.clear();
+    await Promise.all(handles.map((handle) => handle.close()));
+  }
+
+  /** The open file holding a readable tensor; otherwise the error that says why it cannot be read. */
+  private handleOf(name: string): RandomAccessFile {
+    if (this.closed) throw new DataError(`${this.source}: checkpoint is closed; cannot read tensor ${name}`, this.source, name);
+    const tensor = this.stored.get(name);
+    if (tensor) return this.handles.get(tensor.file)!;
+    const refused = this.unsupported.get(name);
+    if (refused) {
+      throw new DataError(`${refused.file}: tensor ${name} has dtype ${refused.dtype}; only F32, F16 and BF16 are read`, refused.file, name);
+    }
+    const similar = similarNames(name, [...this.stored.keys(), ...this.unsupported.keys()]);
+    const hint = similar.length > 0 ? `; similarly named: ${similar.join(', ')}` : `; it has ${this.stored.size + this.unsupported.size} tensors`;
+    throw new DataError(`${this.source}: no tensor named ${name}${hint}`, this.source, name);
+  }
 }

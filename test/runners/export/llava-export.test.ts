@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -177,12 +177,14 @@ describe('export failures leave no output folder', () => {
     const onProgress = (written: number) => {
       if (written > 0 && !removed) {
         removed = true;
-        rmSync(languageShard);
+        // Cut the shard short: readers holding it open see the end of file, as with a failing disk.
+        truncateSync(languageShard, 64);
       }
     };
     await assert.rejects(exportCheckpoint(checkpoint.folder, out, { dtype: 'fp32', onProgress }), (error: Error) => {
       assert.equal(error.name, 'DataError');
-      assert.match(error.message, /model-00002-of-00002\.safetensors: cannot read tensor language_model\.model\.embed_tokens\.weight/);
+      assert.match(error.message, /model-00002-of-00002\.safetensors/);
+      assert.match(error.message, /language_model\.model\.embed_tokens\.weight/);
       return true;
     });
     assert.ok(removed);

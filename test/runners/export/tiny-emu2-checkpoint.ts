@@ -126,6 +126,7 @@ export function memoryCheckpoint(tensors: Tensors, folder = '/memory/emu2'): Che
     folder,
     format: 'safetensors',
     tensors: infos,
+    unsupported: new Map(),
     read,
     async readShaped(name, shape) {
       const info = infos.get(name);
