@@ -3,28 +3,28 @@
 // ([B, 576, text hidden] for 336/14 with the CLS token dropped), embed_tokens is the text embedding, and
 // decoder_model_merged is the shared LLaMA decoder.
 import { buildClipVisionTower, gelu } from '../graph/clip-vision.js';
-import { ElementType, GraphBuilder, type Precision, type WeightSource } from '../graph/graph-builder.js';
+import { ElementType, GraphBuilder, type WeightSource } from '../graph/graph-builder.js';
 import { buildLlamaDecoder } from '../graph/llama-decoder.js';
 import { llamaRotaryTables } from '../graph/rotary-tables.js';
 import { CheckpointWeights } from '../checkpoint-weights.js';
 import type { Checkpoint } from '../checkpoint/checkpoint.js';
-import type { ArchitectureExport } from '../export-plan.js';
+import type { ArchitectureExport, WeightFormat } from '../export-plan.js';
 import { clipPreprocessorConfig } from './clip-preprocessor.js';
 import { detectLlavaNames } from './llava-names.js';
 import { resolveLlavaSettings, type LlavaSettings } from './llava-config.js';
 
-export async function planLlavaExport(checkpoint: Checkpoint, configFile: string, config: Record<string, unknown>, precision: Precision): Promise<ArchitectureExport> {
+export async function planLlavaExport(checkpoint: Checkpoint, configFile: string, config: Record<string, unknown>, format: WeightFormat): Promise<ArchitectureExport> {
   const settings = resolveLlavaSettings(configFile, config);
   const names = detectLlavaNames(checkpoint.tensors, checkpoint.folder, settings.text.tieWordEmbeddings);
   const weights = new CheckpointWeights(checkpoint);
   const graphs = {
-    vision_encoder: buildVisionEncoder(settings, weights.source(), names.vision, names.projector, precision),
-    embed_tokens: buildEmbedTokens(settings, weights.source(names.text), precision),
+    vision_encoder: buildVisionEncoder(settings, weights.source(), names.vision, names.projector, format),
+    embed_tokens: buildEmbedTokens(settings, weights.source(names.text), format),
     decoder_model_merged: buildLlamaDecoder(
       settings.text,
       llamaRotaryTables(settings.text.maxPositions, settings.text.headDim, settings.text.ropeTheta),
       weights.source(names.text),
-      { precision },
+      format,
     ),
   };
   weights.checkAll();
@@ -56,16 +56,16 @@ export async function planLlavaExport(checkpoint: Checkpoint, configFile: string
   };
 }
 
-function buildVisionEncoder(settings: LlavaSettings, weights: WeightSource, visionPrefix: string, projectorPrefix: string, precision: Precision): GraphBuilder {
+function buildVisionEncoder(settings: LlavaSettings, weights: WeightSource, visionPrefix: string, projectorPrefix: string, format: WeightFormat): GraphBuilder {
   const { vision, text } = settings;
-  const graph = new GraphBuilder('vision_encoder', { precision });
+  const graph = new GraphBuilder('vision_encoder', format);
   const pixels = graph.input('pixel_values', graph.floatType, ['batch_size', vision.channels, vision.imageSize, vision.imageSize]);
   const hiddenStates = buildClipVisionTower(graph, pixels, vision, settings.featureLayers, weights, visionPrefix);
   // vision_feature_select_strategy "default" drops the CLS token: image_features = hidden_states[k][:, 1:].
   const selected = settings.keepClassToken ? hiddenStates : graph.op('Slice', [hiddenStates, graph.int64s([1]), graph.int64s([Number.MAX_SAFE_INTEGER]), graph.int64s([1])]);
   const linear = (name: string, input: string, inputs: number, outputs: number) => {
     const weightName = `${projectorPrefix}${name}.weight`;
-    const product = graph.op('MatMul', [input, graph.weight(weightName, [inputs, outputs], weights(weightName, [inputs, outputs], 'linear'))]);
+    const product = graph.matmul(input, weightName, inputs, outputs, weights(weightName, [inputs, outputs], 'linear'));
     if (!settings.projectorBias) return product;
     const biasName = `${projectorPrefix}${name}.bias`;
     return graph.op('Add', [product, graph.weight(biasName, [outputs], weights(biasName, [outputs], 'tensor'))]);
@@ -76,12 +76,16 @@ function buildVisionEncoder(settings: LlavaSettings, weights: WeightSource, visi
   return graph;
 }
 
-function buildEmbedTokens(settings: LlavaSettings, weights: WeightSource, precision: Precision): GraphBuilder {
+function buildEmbedTokens(settings: LlavaSettings, weights: WeightSource, format: WeightFormat): GraphBuilder {
   const { hidden, vocabularySize } = settings.text;
-  const graph = new GraphBuilder('embed_tokens', { precision });
+  const graph = new GraphBuilder('embed_tokens', format);
   const ids = graph.input('input_ids', ElementType.int64, ['batch_size', 'sequence_length']);
-  const table = graph.weight('model.embed_tokens.weight', [vocabularySize, hidden], weights('model.embed_tokens.weight', [vocabularySize, hidden], 'tensor'));
-  graph.op('Gather', [table, ids], { axis: { int: 0 } }, 'inputs_embeds');
+  // A quantized export keeps the table float16 and casts the gathered rows: casting the table itself would
+  // be folded into a float32 copy when the session loads, doubling its memory.
+  const storage = graph.storagePrecision;
+  const table = graph.weight('model.embed_tokens.weight', [vocabularySize, hidden], weights('model.embed_tokens.weight', [vocabularySize, hidden], 'tensor'), storage);
+  const rows = graph.op('Gather', [table, ids], { axis: { int: 0 } }, storage === graph.precision ? 'inputs_embeds' : undefined);
+  if (storage !== graph.precision) graph.op('Cast', [rows], { to: { int: graph.floatType } }, 'inputs_embeds');
   graph.output('inputs_embeds', graph.floatType, ['batch_size', 'sequence_length', hidden]);
   return graph;
 }
