@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   rices: async () => (await import('./rices.js')).benchRices(),
   video: async () => (await import('./video.js')).benchVideo(),
   memory: async () => (await import('./memory.js')).benchMemory(),
+  quantization: async () => (await import('./quantization.js')).benchQuantization(),
 };
 
 const requested = process.argv.slice(2).filter((name) => !name.startsWith('-'));

@@ -27,7 +27,7 @@ export function exportCommand(io: CommandIO): Command {
         .option('quant', { type: 'string', choices: QUANT_MODES, describe: `int8/int4: symmetric (scale only) or asymmetric (scale and zero point) blocks (default ${DEFAULT_QUANT_MODE})` })
         .example('$0 export ~/hf/llava-1.5-7b-hf --out models/llava-1.5-7b-onnx', 'export once (≈27 GB fp32, peak memory about one tensor)')
         .example('$0 run vqav2 --model onnx:models/llava-1.5-7b-onnx --data vqav2=~/data/vqav2', 'then evaluate the exported folder')
-        .example('$0 export ~/hf/llava-1.5-7b-hf --out models/llava-1.5-7b-q4 --dtype int4 --block-size 32', 'int4 weights (≈ 4.7 GB), run with --dtype q4')
+        .example('$0 export ~/hf/llava-1.5-7b-hf --out models/llava-1.5-7b-q4 --dtype int4 --block-size 32', 'int4 weights (MatMulNBits, block 32, symmetric); run with --dtype q4')
         .example('$0 run vqav2 --model hf:~/hf/llava-1.5-7b-hf', 'or let run export into the model cache on first use')
         .epilog(
           'Supported now: LLaVA-1.5 (config.json model_type "llava", LlavaForConditionalGeneration: llava-hf/llava-1.5-7b-hf, -13b-hf), ' +
