@@ -44,7 +44,7 @@ export const commandHeaders = {
   },
   export: {
     command: 'export <checkpoint>',
-    describe: 'Export a Hugging Face checkpoint (LLaVA-1.5) to an ONNX model folder that --model onnx:DIR runs (or use --model hf:DIR)',
+    describe: 'Export a Hugging Face checkpoint (LLaVA-1.5, CogVLM) to an ONNX model folder that --model onnx:DIR runs (or use --model hf:DIR)',
   },
   history: {
     command: 'history <dir>',

@@ -31,7 +31,8 @@ export function exportCommand(io: CommandIO): Command {
         .example('$0 run vqav2 --model hf:~/hf/llava-1.5-7b-hf', 'or let run export into the model cache on first use')
         .epilog(
           'Supported now: LLaVA-1.5 (config.json model_type "llava", LlavaForConditionalGeneration: llava-hf/llava-1.5-7b-hf, -13b-hf), ' +
-            'with tensor names of any transformers version. Weights are read one tensor at a time and written as they are read; ' +
+            'with tensor names of any transformers version; CogVLM (CogVLMForCausalLM: THUDM/cogvlm-chat-hf, -base-490-hf, -grounding-*-hf; ' +
+            'run with --protocol cogvlm). Weights are read one tensor at a time and written as they are read; ' +
             'the output is built in a hidden sibling folder and renamed into place, so a folder at --out is always complete.',
         ),
     handler: async (parsed: unknown) => {

@@ -2,6 +2,7 @@
 // settings and `emu-eval data check` reads headers with them, so a file the check passes is one a run
 // can open, and a file it lists is one the run would turn into an error sample, for the same reason.
 import sharp, { type FailOnOptions, type Sharp } from 'sharp';
+import { SharedExclusiveLock } from './shared-exclusive-lock.js';
 
 /**
  * Most pixels (width × height) an image may have: sharp's own default, written out so that every
@@ -41,7 +42,7 @@ export interface ImageHeader {
  * rejection may just mean the header goes on past them: read the whole file before concluding.
  */
 export async function readImageHeader(bytes: Buffer): Promise<ImageHeader> {
-  const { format, width, height, orientation } = await openImage(bytes).metadata();
+  const { format, width, height, orientation } = await decodeImage(() => openImage(bytes).metadata());
   return { format, width, height, orientation };
 }
 
@@ -51,22 +52,52 @@ export function isPixelLimitError(error: unknown): boolean {
 }
 
 /**
- * A header error in one line, with what it leaves out: libvips repeats its lines (`VipsJpeg: … /
- * VipsJpeg: …`), the pixel-limit error does not say how many pixels were claimed, and a cut-off PNG
- * gives no detail at all.
+ * libvips keeps one error buffer for all its threads: decodes failing at the same time in one process
+ * lose their messages ("Unknown error") or take each other's (a PNG blamed with a JPEG's error). Every
+ * decode holds the shared side of this lock; explaining a failure repeats the decode alone, holding the
+ * exclusive side, so the words reported are the decoder's for that file.
  */
-export async function explainImageError(error: unknown, bytes: Buffer, fileSize = bytes.length): Promise<string> {
-  const [first = '', ...more] = String(error instanceof Error ? error.message : error).split('\n');
+const decodes = new SharedExclusiveLock();
+
+/** Runs one sharp decode (header read, resize, conversion) of one image; see `decodes` above. */
+export function decodeImage<Value>(decode: () => Promise<Value>): Promise<Value> {
+  return decodes.shared(decode);
+}
+
+function decoderDetails(message: string): { summary?: string; first: string; details: string[] } {
+  const [first = '', ...more] = message.split('\n');
   // sharp's summary ("Input buffer has corrupt header:") and then the decoder's lines.
   const split = /^(Input [^:]*:)\s*(.*)$/.exec(first);
   const details = [...new Set([split ? split[2] : first, ...more].map((line) => line.trim()).filter(Boolean))];
+  return { summary: split?.[1], first, details };
+}
+
+/**
+ * A header error in one line, with what it leaves out: libvips repeats its lines (`VipsJpeg: … /
+ * VipsJpeg: …`), the pixel-limit error does not say how many pixels were claimed, and a cut-off PNG
+ * gives no detail at all. `again` repeats the failed decode alone, for the decoder's own message.
+ */
+export async function explainImageError(error: unknown, bytes: Buffer, fileSize = bytes.length, again?: () => Promise<unknown>): Promise<string> {
+  let message = String(error instanceof Error ? error.message : error);
+  if (again) {
+    const repeated = await decodes.exclusive(async () => {
+      try {
+        await again();
+        return undefined;
+      } catch (retryError) {
+        return String(retryError instanceof Error ? retryError.message : retryError);
+      }
+    });
+    if (repeated !== undefined) message = repeated;
+  }
+  const { summary, first, details } = decoderDetails(message);
   if (isPixelLimitError(error)) {
     const claimed = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => undefined);
     if (!claimed?.width || !claimed.height) return first;
     return `${first}: the header says ${claimed.width}×${claimed.height} = ${megapixels(claimed.width * claimed.height)}, over the limit of ${megapixels(IMAGE_PIXEL_LIMIT)}`;
   }
-  if (!split) return details.join(' / ');
-  return `${split[1]} ${details.length > 0 ? details.join(' / ') : `(no detail from the decoder; the file is ${fileSize} bytes)`}`;
+  if (!summary) return details.join(' / ');
+  return `${summary} ${details.length > 0 ? details.join(' / ') : `(no detail from the decoder; the file is ${fileSize} bytes)`}`;
 }
 
 function megapixels(pixels: number): string {

@@ -15,6 +15,7 @@ import type { Output, Request, Runner } from '../core/contracts/runner.js';
 import { runInBatches } from './batch-pipeline.js';
 import type { DemoSelector } from './fewshot/demo-selector.js';
 import type { EngineEvent } from './events.js';
+import { FailFastGuard, firstWaveSize } from './fail-fast.js';
 import { fitToContext } from './fit-to-context.js';
 import { generatePrepared, type PrepareRequest } from './generate-prepared.js';
 import { scoringRuleOf, selectSamples, type PlannedTask, type SelectionOptions } from './plan.js';
@@ -45,11 +46,16 @@ export interface LoopContext {
   emit: (event: EngineEvent) => void;
 }
 
-async function finishedKeys(file: string): Promise<Set<string>> {
+/** Keys of the samples already in the log, and whether any of them succeeded. */
+async function finishedKeys(file: string): Promise<{ keys: Set<string>; anySucceeded: boolean }> {
   const keys = new Set<string>();
-  if (!existsSync(file)) return keys;
-  for await (const record of readSampleRecords(file)) keys.add(sampleKey(record));
-  return keys;
+  let anySucceeded = false;
+  if (!existsSync(file)) return { keys, anySucceeded };
+  for await (const record of readSampleRecords(file)) {
+    keys.add(sampleKey(record));
+    if (record.finishReason !== 'error') anySucceeded = true;
+  }
+  return { keys, anySucceeded };
 }
 
 function promptHash(request: Request, root: string): string {
@@ -80,7 +86,8 @@ export function maxNewTokensFor(task: PlannedTask, config: RunConfig, preset: Pr
 /**
  * Every unit's samples → requests (with demonstrations) → runner → extract and score → one line each
  * in samples.jsonl, appended as each batch finishes. Samples already in the log are skipped, so
- * rerunning the same command resumes.
+ * rerunning the same command resumes. A run whose first samples all fail with one same error stops
+ * (fail-fast.ts).
  */
 export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverride: boolean): Promise<void> {
   const { runner, config, runDirectory, signal, emit } = context;
@@ -91,7 +98,10 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
     emit({ type: 'notice', level: 'info', message: `--retry-errors: ${dropped} error sample(s) will be attempted again` });
   }
   const log = new SamplesLog(samplesFile);
-  const done = await finishedKeys(samplesFile);
+  const { keys: done, anySucceeded } = await finishedKeys(samplesFile);
+  const batchSizeOf = () => context.batchSize ?? runner.batchSize ?? 8;
+  const guard = new FailFastGuard(firstWaveSize(batchSizeOf(), runner.maxInFlight ?? 1), anySucceeded, (record) => log.append(record));
+  let completed = false;
   try {
     for (const unit of context.units) {
       if (signal.aborted) break;
@@ -109,7 +119,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
       const demoCount = demosNeeded(preset, shots);
       const textOnlyDemos = shots === 0 && demoCount > 0;
       const prepare = await context.prepareFor(task);
-      const batchSize = context.batchSize ?? runner.batchSize ?? 8;
+      const batchSize = batchSizeOf();
       await runInBatches(pending(), { batchSize, maxInFlight: runner.maxInFlight ?? 1, signal }, async (batch) => {
         const prompts = await Promise.all(
           batch.map((sample) => {
@@ -119,6 +129,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
         );
         const outputs: Output[] = await generatePrepared(runner, prompts.map((prompt) => prompt.request), prepare, signal);
         const verdicts = context.judge && task.adapter.modality === 'video' ? await judgeOutputs(context.judge, batch, outputs, signal) : new Map();
+        const records: SampleRecord[] = [];
         batch.forEach((sample, index) => {
           const output = outputs[index];
           // An output cut short by Ctrl-C is not a result: leave it for the resumed run.
@@ -144,14 +155,22 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
             meta: breakdownMeta(sample),
             ...(verdicts.has(sample.id) ? { judge: verdicts.get(sample.id) } : {}),
           };
-          log.append(record);
+          records.push(record);
           done.add(keyOf(sample));
         });
+        guard.accept(records);
         emit({ type: 'progress', task: label, completed: batch.length });
       });
       emit({ type: 'task-end', task: label });
     }
+    completed = true;
   } finally {
-    log.close();
+    // A run cut short (Ctrl-C, a runner failure) keeps the errors it held back; one that ran out of
+    // samples while every one failed the same way stops here.
+    try {
+      guard.finish(!completed || signal.aborted);
+    } finally {
+      log.close();
+    }
   }
 }

@@ -4,8 +4,12 @@ import type { DemoSelection, ShotStyle } from './baselines/baseline-row.js';
 // How one of our runs maps onto the published CSV's protocol columns. Everything here reads run.json,
 // never the code that produced it: a report must describe the run as it was, not as today's presets are.
 
-/** Presets that ask with an instruction (LLaVA-1.5's "Answer the question using a single word or phrase."). */
-const instructionPresets = new Set(['emu2-chat', 'llava']);
+/**
+ * Presets of instruction-tuned models asked zero-shot in their own format: LLaVA-1.5's "Answer the question
+ * using a single word or phrase." (emu2-chat, llava) and CogVLM-chat's VQA template (cogvlm). Their rows
+ * sit with Emu2-Chat's (Table 2), not with base models' true zero-shot.
+ */
+const instructionPresets = new Set(['emu2-chat', 'llava', 'cogvlm']);
 
 /**
  * Zero-shot runs are true zero-shot unless the preset recorded Flamingo's text-two-shot style. An

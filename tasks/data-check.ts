@@ -187,7 +187,7 @@ async function describeImageHeaderProblem(realImage: string, { headers, wholeFil
       await headers.readImageHeader(start);
       return undefined;
     } catch (error) {
-      if (start.length >= size || headers.isPixelLimitError(error)) return `cannot decode image: ${await headers.explainImageError(error, start, size)}`;
+      if (start.length >= size || headers.isPixelLimitError(error)) return `cannot decode image: ${await headers.explainImageError(error, start, size, () => headers.readImageHeader(start))}`;
     }
   } finally {
     await closeFile(descriptor);
@@ -198,7 +198,7 @@ async function describeImageHeaderProblem(realImage: string, { headers, wholeFil
       await headers.readImageHeader(bytes);
       return undefined;
     } catch (error) {
-      return `cannot decode image: ${await headers.explainImageError(error, bytes, size)}`;
+      return `cannot decode image: ${await headers.explainImageError(error, bytes, size, () => headers.readImageHeader(bytes))}`;
     }
   });
 }

@@ -10,6 +10,8 @@ interface Architecture {
   modelTypes: string[];
   classes: string[];
   plan(checkpoint: Checkpoint, configFile: string, config: Record<string, unknown>, format: WeightFormat): Promise<ArchitectureExport>;
+  /** Said when the checkpoint has no tokenizer, for architectures whose uploads ship without one. */
+  missingTokenizerHint?: string;
 }
 
 const ARCHITECTURES: Architecture[] = [
@@ -19,6 +21,23 @@ const ARCHITECTURES: Architecture[] = [
     classes: ['LlavaForConditionalGeneration'],
     plan: async (...args) => (await import('./llava/export-llava.js')).planLlavaExport(...args),
   },
+  {
+    // BAAI/Emu2 and BAAI/Emu2-Chat (trust_remote_code): matched by class, since the remote-code EmuConfig
+    // seen (a copy; the Hub files were unreachable) declares no model_type; 'emu' covers one that does.
+    name: 'emu2',
+    modelTypes: ['emu'],
+    classes: ['EmuForCausalLM'],
+    plan: async (...args) => (await import('./emu2/export-emu2.js')).planEmu2Export(...args),
+  },
+  {
+    name: 'cogvlm',
+    // CogVLM's remote-code configs have no model_type; CogVLM2 (LLaMA-3) shares the class name and is refused by its config.
+    modelTypes: ['cogvlm'],
+    classes: ['CogVLMForCausalLM'],
+    plan: async (...args) => (await import('./cogvlm/export-cogvlm.js')).planCogvlmExport(...args),
+    missingTokenizerHint:
+      'THUDM/cogvlm-*-hf uploads ship no tokenizer; copy tokenizer.model, tokenizer_config.json and special_tokens_map.json from lmsys/vicuna-7b-v1.5 (the tokenizer its demos load) into the checkpoint folder',
+  },
 ];
 
 export function findArchitecture(configFile: string, config: Record<string, unknown>): Architecture {
@@ -27,5 +46,5 @@ export function findArchitecture(configFile: string, config: Record<string, unkn
   const found = ARCHITECTURES.find((architecture) => architecture.modelTypes.includes(modelType as string) || classes.some((name) => architecture.classes.includes(name as string)));
   if (found) return found;
   const supported = ARCHITECTURES.map((architecture) => `${architecture.modelTypes.join('/')} (${architecture.classes.join(', ')})`).join('; ');
-  throw new ConfigError(`${configFile}: model_type ${JSON.stringify(modelType ?? null)}, architectures ${JSON.stringify(classes)} cannot be exported; supported: ${supported} — LLaVA-1.5 (llava-hf/llava-1.5-7b-hf, -13b-hf)`);
+  throw new ConfigError(`${configFile}: model_type ${JSON.stringify(modelType ?? null)}, architectures ${JSON.stringify(classes)} cannot be exported; supported: ${supported} — LLaVA-1.5 (llava-hf/llava-1.5-7b-hf, -13b-hf), Emu2 (BAAI/Emu2, BAAI/Emu2-Chat), CogVLM (THUDM/cogvlm-chat-hf, -base-490-hf, -grounding-*-hf)`);
 }

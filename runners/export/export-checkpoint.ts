@@ -62,7 +62,7 @@ export async function exportCheckpoint(checkpointFolder: string, outFolder: stri
   const config = await readConfig(configFile);
   const architecture = findArchitecture(configFile, config);
   const format = exportWeightFormat(options);
-  const convertedTokenizer = tokenizerToConvert(source);
+  const convertedTokenizer = tokenizerToConvert(source, architecture.missingTokenizerHint);
   if (existsSync(out) && (await readdir(out)).length > 0) throw new ConfigError(`${out} already exists and is not empty; choose another --out or remove it`);
 
   const temporary = path.join(path.dirname(out), `.${path.basename(out)}.exporting-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -133,10 +133,10 @@ async function readConfig(file: string): Promise<Record<string, unknown>> {
  * Checked before any weight is read: a missing or unreadable tokenizer should not cost an hour of exporting.
  * A checkpoint with only SentencePiece's tokenizer.model gets the equivalent tokenizer.json, converted here.
  */
-function tokenizerToConvert(source: string): Record<string, unknown> | undefined {
+function tokenizerToConvert(source: string, hint: string | undefined): Record<string, unknown> | undefined {
   if (existsSync(path.join(source, 'tokenizer.json'))) return undefined;
   if (existsSync(path.join(source, 'tokenizer.model'))) return convertCheckpointTokenizer(source);
-  throw new ConfigError(`${source} has no tokenizer.json (nor tokenizer.model): the exported model could not tokenize prompts`);
+  throw new ConfigError(`${source} has no tokenizer.json (nor tokenizer.model): the exported model could not tokenize prompts${hint ? `. ${hint}` : ''}`);
 }
 
 async function writeJson(file: string, value: unknown): Promise<void> {

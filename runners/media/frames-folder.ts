@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { openImage } from '../../core/image-header.js';
+import { decodeImage, openImage } from '../../core/image-header.js';
 import { realPathInside } from '../../core/safe-path.js';
 import type { MediaRef } from '../../core/contracts/task.js';
 import type { FrameCache } from './frame-cache.js';
@@ -54,11 +54,9 @@ export async function sampleFramesFolder(ref: MediaRef, settings: FolderSampling
         missing.map(async (position) => {
           const bytes = contents[distinct.indexOf(position)]!;
           const file = path.join(staging, `${position}.jpg`);
-          const resized = await openImage(bytes, 'warning')
-            .resize(settings.imageSize, settings.imageSize, { fit: 'fill', kernel: 'cubic' })
-            .jpeg({ quality: 95 })
-            .toBuffer()
-            .catch((error: Error) => {
+          const resized = await decodeImage(() =>
+            openImage(bytes, 'warning').resize(settings.imageSize, settings.imageSize, { fit: 'fill', kernel: 'cubic' }).jpeg({ quality: 95 }).toBuffer(),
+          ).catch((error: Error) => {
               throw new VideoDecodeError(`cannot decode frame image ${names[position]}: ${error.message}`);
             });
           await writeFile(file, resized);

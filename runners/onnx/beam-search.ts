@@ -32,7 +32,7 @@ export async function beamSearch(context: GenerationContext, rows: GenerationRow
   const { model } = context;
   const state = new DecodingState(model, rows.length);
   const prompt = await embedPrompts(model, rows, context.imageTokenId, context.padTokenId, context.geometry);
-  let logits = await state.step(prompt.embeds, prompt.mask, 1);
+  let logits = await state.step(prompt.embeds, prompt.mask, 1, prompt.imageTokens);
   const searches: RequestSearch[] = rows.map((row, index) => ({ row, beams: [{ tokens: [], score: 0, stateRow: index }], hypotheses: [], done: false }));
 
   for (;;) {

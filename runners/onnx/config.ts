@@ -36,6 +36,13 @@ export const modelConfigSchema = z.looseObject({
   eos_token_id: tokenIds.nullable().optional(),
   pad_token_id: tokenId.nullable().optional(),
   tie_word_embeddings: z.boolean().optional(),
+  /**
+   * Written by `emu-eval export` for CogVLM: "shared" gives a run of image tokens CogVLM's positions
+   * (boi, first patch and eoi advance; the other patches share the first patch's); absent = one per token.
+   */
+  position_ids_for_image_tokens: z.enum(['sequential', 'shared']).optional(),
+  /** Written for CogVLM: text around image placeholders is tokenized segment by segment (BOS on the first only). */
+  tokenize_text_between_images: z.boolean().optional(),
   text_config: z.looseObject({ ...textFields, eos_token_id: tokenIds.nullable().optional(), tie_word_embeddings: z.boolean().optional() }).optional(),
   ...textFields,
 });
@@ -122,6 +129,8 @@ export interface ModelSettings {
   tieWordEmbeddings: boolean;
   lengthPenalty: number;
   earlyStopping: boolean | 'never';
+  imagePositions: 'sequential' | 'shared';
+  tokenizeTextBetweenImages: boolean;
 }
 
 export function resolveModelSettings(configFile: string, config: ModelConfigFile, generation: GenerationConfigFile | undefined): ModelSettings {
@@ -154,5 +163,7 @@ export function resolveModelSettings(configFile: string, config: ModelConfigFile
     tieWordEmbeddings: text.tie_word_embeddings ?? config.tie_word_embeddings ?? false,
     lengthPenalty: generation?.length_penalty ?? 1,
     earlyStopping: generation?.early_stopping ?? false,
+    imagePositions: config.position_ids_for_image_tokens ?? 'sequential',
+    tokenizeTextBetweenImages: config.tokenize_text_between_images ?? false,
   };
 }

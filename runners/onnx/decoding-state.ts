@@ -38,8 +38,10 @@ export class DecodingState {
   /**
    * Runs the decoder on `embeds` [rows, steps, hidden] whose padding is given by `currentMask`
    * (rows × steps, 1 = real). `logitsToKeep` is how many trailing positions need logits (0 = all).
+   * `imageTokens` (rows × steps, 1 = an image feature row) marks the prompt's image tokens; steps
+   * without it are all text.
    */
-  async step(embeds: Tensor, currentMask: Uint8Array, logitsToKeep: number): Promise<StepLogits> {
+  async step(embeds: Tensor, currentMask: Uint8Array, logitsToKeep: number, imageTokens?: Uint8Array): Promise<StepLogits> {
     const { decoder } = this.model.signature;
     const steps = embeds.dims[1];
     const total = this.cachedLength + steps;
@@ -54,8 +56,13 @@ export class DecodingState {
       }
       // position_ids = cumsum(mask) - 1, with padding clamped to 0 (its attention is masked anyway).
       let position = this.nextPositions[row];
+      const shares = decoder.imagePositions === 'shared' && imageTokens ? sharedImagePositions(imageTokens.subarray(row * steps, (row + 1) * steps)) : undefined;
       for (let index = 0; index < steps; index++) {
         const real = currentMask[row * steps + index] === 1;
+        if (real && shares?.[index] === 1) {
+          positions[row * steps + index] = position - 1;
+          continue;
+        }
         positions[row * steps + index] = real ? position : Math.max(position - 1, 0);
         if (real) position++;
       }
@@ -69,6 +76,7 @@ export class DecodingState {
     if (decoder.positionName) feeds[decoder.positionName] = integerTensor(decoder.positionType, positions, [this.rows, steps]);
     if (decoder.logitsToKeepName) feeds[decoder.logitsToKeepName] = integerTensor(decoder.logitsToKeepType, [logitsToKeep], []);
     if (decoder.useCacheBranchName) feeds[decoder.useCacheBranchName] = new Tensor('bool', [this.cachedLength > 0], [1]);
+    if (decoder.tokenTypeName) feeds[decoder.tokenTypeName] = integerTensor(decoder.tokenTypeType, imageTokens ?? new Uint8Array(this.rows * steps), [this.rows, steps]);
     decoder.layers.forEach((layer, index) => {
       feeds[layer.pastKey] = this.past[2 * index];
       feeds[layer.pastValue] = this.past[2 * index + 1];
@@ -97,6 +105,26 @@ export class DecodingState {
     this.nextPositions = sources.map((source) => this.nextPositions[source]);
     this.rows = sources.length;
   }
+}
+
+/**
+ * 1 where an image token takes the previous token's position instead of the next one: within each run of
+ * image tokens, all but the first two and the last. This is modeling_cogvlm.py's build_position_ids, which
+ * counts boi and eoi as text and lets only the first patch after boi advance, so a 490 px image
+ * (boi, 1225 patches, eoi) occupies positions p, p+1 (all patches), p+2.
+ */
+export function sharedImagePositions(imageTokens: ArrayLike<number>): Uint8Array {
+  const shares = new Uint8Array(imageTokens.length);
+  let runStart = -1;
+  for (let index = 0; index <= imageTokens.length; index++) {
+    const image = index < imageTokens.length && imageTokens[index] === 1;
+    if (image && runStart < 0) runStart = index;
+    if (!image && runStart >= 0) {
+      for (let inside = runStart + 2; inside < index - 1; inside++) shares[inside] = 1;
+      runStart = -1;
+    }
+  }
+  return shares;
 }
 
 function copyRow(from: BigInt64Array | Int32Array, start: number, length: number, to: BigInt64Array | Int32Array, offset: number): void {

@@ -12,7 +12,7 @@ export async function greedySearch(context: GenerationContext, rows: GenerationR
   const generated = rows.map((): number[] => []);
   const state = new DecodingState(model, rows.length);
   const prompt = await embedPrompts(model, rows, context.imageTokenId, context.padTokenId, context.geometry);
-  let logits = await state.step(prompt.embeds, prompt.mask, 1);
+  let logits = await state.step(prompt.embeds, prompt.mask, 1, prompt.imageTokens);
   /** active[stateRow] = index of the request row it holds. */
   let active = rows.map((_, index) => index);
 

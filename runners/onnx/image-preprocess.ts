@@ -4,7 +4,7 @@
 // sharp (libvips) and PIL resample with the same kernels but not bit-identically: expect pixel values
 // within a few levels of the Python reference, not equality.
 import { ConfigError } from '../../core/errors.js';
-import { openImage } from '../../core/image-header.js';
+import { decodeImage, openImage } from '../../core/image-header.js';
 import type { PreprocessorConfigFile } from './config.js';
 
 type Kernel = 'nearest' | 'linear' | 'cubic' | 'lanczos3';
@@ -87,7 +87,11 @@ export function resizedSize(width: number, height: number, resize: NonNullable<I
 }
 
 /** Decodes, orients (EXIF), converts to RGB and normalizes one image into a CHW float32 tensor. */
-export async function preprocessImage(bytes: Buffer, preprocessing: ImagePreprocessing): Promise<Float32Array> {
+export function preprocessImage(bytes: Buffer, preprocessing: ImagePreprocessing): Promise<Float32Array> {
+  return decodeImage(() => decodeAndNormalize(bytes, preprocessing));
+}
+
+async function decodeAndNormalize(bytes: Buffer, preprocessing: ImagePreprocessing): Promise<Float32Array> {
   // Shrink-on-load would decode JPEGs at reduced DCT scale, changing pixels compared with a full decode.
   // Opened like `data check` reads headers (core/image-header.ts): the same pixel limit, the same errors.
   let image = openImage(bytes).autoOrient();

@@ -54,7 +54,7 @@ export async function createOnnxRunner(modelDir: string, options: RunnerOptions 
   }));
   const { pool, ready } = await WorkerPool.start(inits);
   const tokensPerImage = ready[0].tokensPerImage;
-  const encoder = new PromptEncoder({ tokenizer, imageTokens, tokensPerImage, chatTemplate, maxPositions: folder.settings.maxPositions });
+  const encoder = new PromptEncoder({ tokenizer, imageTokens, tokensPerImage, chatTemplate, maxPositions: folder.settings.maxPositions, tokenizeTextBetweenImages: folder.settings.tokenizeTextBetweenImages });
   const maxInFlight = targets.length + 1;
   // Image decoding shares the CPU with onnxruntime's CPU threads; keep it to the cores they leave free.
   const cpuThreads = inits.reduce((sum, init) => sum + (init.session.intraOpThreads ?? 1), 0);
@@ -159,7 +159,7 @@ async function loadImage(image: MediaRef, preprocessing: ImagePreprocessing): Pr
     return await preprocessImage(bytes, preprocessing);
   } catch (error) {
     // One line per reason: libvips repeats its own, and a pixel-limit refusal gets the claimed size.
-    throw new Error(`cannot decode image ${image.path}: ${await explainImageError(error, bytes)}`);
+    throw new Error(`cannot decode image ${image.path}: ${await explainImageError(error, bytes, bytes.length, () => preprocessImage(bytes, preprocessing))}`);
   }
 }
 

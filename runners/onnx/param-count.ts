@@ -10,6 +10,8 @@ import type { OnnxFileSummary } from './onnx-file-scan.js';
 const BUFFER_NAME = /(rotary_emb|inv_freq|cos_cached|sin_cached|masked_bias)/i;
 /** Module names the vision→language projection goes by (Emu2's `project_up`, LLaVA's `multi_modal_projector` …). */
 const PROJECTION_NAME = /(^|[./_])(project_up|multi_modal_projector|mm_projector|visual_projection|image_projection|projector|connector)([./_]|$)/i;
+/** CogVLM's adapter (the GLU `linear_proj`) and its learned boi/eoi vectors, under the vision tower's `model.vision.`. */
+const COGVLM_ADAPTER_NAME = /^model\.vision\.(linear_proj\.|boi$|eoi$)/;
 /** int32/int64/bool/string initializers are shapes, axes and indices, unless a quantized op says otherwise. */
 const NON_PARAMETER_TYPES = new Set([6, 7, 8, 9]);
 
@@ -32,7 +34,7 @@ export function countComponent(summary: OnnxFileSummary): ComponentCount {
     else if (NON_PARAMETER_TYPES.has(initializer.dataType)) continue;
     else count = initializer.elementCount;
     total += count;
-    if (PROJECTION_NAME.test(initializer.name)) projection += count;
+    if (PROJECTION_NAME.test(initializer.name) || COGVLM_ADAPTER_NAME.test(initializer.name)) projection += count;
   }
   return { total, projection };
 }

@@ -46,7 +46,7 @@ export async function embedPrompts(
   imageTokenId: number,
   padTokenId: number,
   geometry: ImageGeometry,
-): Promise<{ embeds: Tensor; mask: Uint8Array }> {
+): Promise<{ embeds: Tensor; mask: Uint8Array; imageTokens: Uint8Array }> {
   const length = Math.max(...rows.map((row) => row.inputIds.length));
   const ids = new Array<number>(rows.length * length).fill(padTokenId);
   const mask = new Uint8Array(rows.length * length);
@@ -59,6 +59,8 @@ export async function embedPrompts(
   const features = await encodeImages(model, rows, geometry);
   const hidden = embeds.dims[2];
   const data = embeds.data as FloatData;
+  /** 1 where an image feature row went: the decoder's token_type_ids, and CogVLM's position rule. */
+  const imageTokens = new Uint8Array(rows.length * length);
   rows.forEach((row, index) => {
     const rowFeatures = features[index];
     if (!rowFeatures) return;
@@ -66,11 +68,12 @@ export async function embedPrompts(
     for (let position = 0; position < length; position++) {
       if (mask[index * length + position] === 1 && ids[index * length + position] === imageTokenId) {
         data.set(rowFeatures.subarray(featureRow * hidden, (featureRow + 1) * hidden), (index * length + position) * hidden);
+        imageTokens[index * length + position] = 1;
         featureRow++;
       }
     }
   });
-  return { embeds, mask };
+  return { embeds, mask, imageTokens };
 }
 
 /** Runs the vision encoder over every image of the batch; returns each row's features in the decoder's dtype. */

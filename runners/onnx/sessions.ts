@@ -31,6 +31,11 @@ export interface DecoderSignature {
   logitsToKeepName?: string;
   logitsToKeepType: IntegerType;
   useCacheBranchName?: string;
+  /** CogVLM's token_type_ids [B, S] (1 = image token), fed when the graph declares it. */
+  tokenTypeName?: string;
+  tokenTypeType: IntegerType;
+  /** From config.json (position_ids_for_image_tokens): how image tokens advance position_ids. */
+  imagePositions: 'sequential' | 'shared';
 }
 
 export interface ModelSignature {
@@ -151,6 +156,7 @@ export function readSignature(
   const logits = decoderOutputs.get('logits') ?? fail(`${decoderFile} has no output logits`);
   const positions = decoderInputs.get('position_ids');
   const logitsToKeep = decoderInputs.get('num_logits_to_keep') ?? decoderInputs.get('logits_to_keep');
+  const tokenTypes = decoderInputs.get('token_type_ids');
 
   const layers: DecoderSignature['layers'] = [];
   for (let layer = 0; decoderInputs.has(`past_key_values.${layer}.key`); layer++) {
@@ -178,9 +184,12 @@ export function readSignature(
     logitsToKeepName: logitsToKeep?.name,
     logitsToKeepType: logitsToKeep ? asIntegerType(logitsToKeep.type, `${decoderFile} input ${logitsToKeep.name}`) : 'int64',
     useCacheBranchName: decoderInputs.has('use_cache_branch') ? 'use_cache_branch' : undefined,
+    tokenTypeName: tokenTypes?.name,
+    tokenTypeType: tokenTypes ? asIntegerType(tokenTypes.type, `${decoderFile} input token_type_ids`) : 'int64',
+    imagePositions: settings.imagePositions,
   }));
   const extra = [...decoderInputs.keys()].filter(
-    (name) => ![decoder.embedsName, decoder.maskName, decoder.positionName, decoder.logitsToKeepName, decoder.useCacheBranchName].includes(name) && !name.startsWith('past_key_values.'),
+    (name) => ![decoder.embedsName, decoder.maskName, decoder.positionName, decoder.logitsToKeepName, decoder.useCacheBranchName, decoder.tokenTypeName].includes(name) && !name.startsWith('past_key_values.'),
   );
   if (extra.length > 0) fail(`${decoderFile} takes inputs this runner does not know how to feed: ${extra.join(', ')}`);
 

@@ -3,7 +3,7 @@
 // the request carries no more bytes than the model will use.
 import path from 'node:path';
 import { DataError } from '../../core/errors.js';
-import { openImage, readImageHeader } from '../../core/image-header.js';
+import { decodeImage, openImage, readImageHeader } from '../../core/image-header.js';
 import { readMedia } from '../../core/safe-path.js';
 import type { MediaRef } from '../../core/contracts/task.js';
 
@@ -92,7 +92,7 @@ export class ImageEncoder {
     if (header.width === size && header.height === size && mimeType === 'image/jpeg') return dataUrlBytes(mimeType, bytes);
     // Square bicubic resize, as Emu2 and CLIP-style encoders preprocess (docs/protocols.md#presets). sharp's
     // default failOn ('warning') as before: stricter than the ONNX path about damaged pixel data.
-    const resized = await openImage(bytes, 'warning').resize(size, size, { fit: 'fill', kernel: 'cubic' }).jpeg({ quality: JPEG_QUALITY }).toBuffer();
+    const resized = await decodeImage(() => openImage(bytes, 'warning').resize(size, size, { fit: 'fill', kernel: 'cubic' }).jpeg({ quality: JPEG_QUALITY }).toBuffer());
     return dataUrlBytes('image/jpeg', resized);
   }
 }

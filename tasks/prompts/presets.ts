@@ -108,6 +108,22 @@ export const presets = {
     imageSize: 336,
     videoFrames: 8,
   },
+  cogvlm: {
+    id: 'cogvlm',
+    description: 'CogVLM (cogvlm-chat-hf): template_version "vqa" of build_conversation_input_ids, greedy (zero-shot only)',
+    // modeling_cogvlm.py _history_to_prompt('vqa', [], q): 'Question: {} Short answer:'; the image comes first.
+    zeroShotTemplate: 'Question: {question} Short answer:',
+    zeroShotStyle: 'true-zero-shot',
+    demoAnswer: 'first',
+    maxNewTokens: 10,
+    numBeams: 1,
+    extraction: 'first-line',
+    stop: ['\n'],
+    // boi + 35×35 patches + eoi.
+    imageTokens: 1227,
+    imageSize: 490,
+    videoFrames: 8,
+  },
 } as const satisfies Record<string, ProtocolPreset>;
 
 export type PresetId = keyof typeof presets;

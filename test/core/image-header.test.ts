@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { explainImageError, IMAGE_HEADER_BYTES, IMAGE_PIXEL_LIMIT, readImageHeader } from '../../core/image-header.js';
+import { decodeImage, explainImageError, IMAGE_HEADER_BYTES, IMAGE_PIXEL_LIMIT, openImage, readImageHeader } from '../../core/image-header.js';
 import { preprocessImage, type ImagePreprocessing } from '../../runners/onnx/image-preprocess.js';
 import { goodImages } from '../helpers/images.js';
 
@@ -65,5 +65,20 @@ describe('image headers', () => {
     assert.equal(await explain('corrupt.jpg'), 'Input buffer has corrupt header: VipsJpeg: Unsupported marker type 0x20');
     assert.equal(await explain('truncated-header.png'), 'Input buffer has corrupt header: (no detail from the decoder; the file is 20 bytes)');
     assert.equal(await explain('empty.jpg'), 'Input Buffer is empty');
+  });
+
+  it('gives each of many images failing at once its own decoder message (libvips shares one error buffer)', async () => {
+    const names = ['truncated.png', 'truncated.jpg', 'corrupt.jpg', 'truncated-header.jpg', 'truncated-header.png', 'not-an-image.jpg', 'empty.jpg'];
+    const decode = async (bytes: Buffer) => openImage(bytes).raw().toBuffer();
+    const alone = new Map<string, string>();
+    for (const name of names) alone.set(name, await explainImageError(await rejection(decode(fixture(name))), fixture(name)));
+    const together = await Promise.all(
+      Array.from({ length: 6 }, () => names).flat().map(async (name) => {
+        const bytes = fixture(name);
+        const error = await rejection(decodeImage(() => decode(bytes)));
+        return [name, await explainImageError(error, bytes, bytes.length, () => decode(bytes))] as const;
+      }),
+    );
+    for (const [name, message] of together) assert.equal(message, alone.get(name), name);
   });
 });

@@ -28,9 +28,22 @@ export interface RotaryTables {
   sin: Float32Array;
 }
 
+/**
+ * Replaces a layer's projections for decoders whose weights depend on the token (CogVLM's visual expert).
+ * Each hook returns what LLaMA's own projection would: q/k/v as [B, S, heads·headDim], the attention
+ * output and the MLP output as [B, S, hidden].
+ */
+export interface DecoderLayerProjections {
+  queryKeyValue(layer: number, normalized: string): { query: string; key: string; value: string };
+  attentionOutput(layer: number, merged: string): string;
+  mlp(layer: number, normalized: string): string;
+}
+
 export interface LlamaDecoderOptions extends GraphOptions {
   /** Older exports have no num_logits_to_keep input and return logits for every position. */
   logitsToKeepInput?: boolean;
+  /** Called once after the standard inputs are declared (it may declare more); absent = LLaMA's projections. */
+  projections?: (graph: GraphBuilder) => DecoderLayerProjections;
 }
 
 /** `weights` is asked for the Hugging Face LLaMA names: `model.layers.0.self_attn.q_proj.weight`, `model.norm.weight`, `lm_head.weight`. */
@@ -60,6 +73,7 @@ export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weigh
     });
   }
   const logitsToKeep = options.logitsToKeepInput === false ? undefined : graph.input('num_logits_to_keep', ElementType.int64, []);
+  const custom = options.projections?.(graph);
 
   // allowed[b, 0, i, j]: query i (absolute position past + i) may see key j when j ≤ past + i and key j is
   // not padding. Causality comes from positions in the cache, not from position_ids, so left padding works.
@@ -102,9 +116,11 @@ export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weigh
     const prefix = `model.layers.${layer}`;
     const normalized = rmsNorm(residual, `${prefix}.input_layernorm.weight`);
     const projection = (name: string, outputs: number) => linear(normalized, `${prefix}.self_attn.${name}.weight`, hidden, outputs);
-    const query = rotate(splitHeads(projection('q_proj', heads * headDim), heads));
-    const key = rotate(splitHeads(projection('k_proj', keyValueHeads * headDim), keyValueHeads));
-    const value = splitHeads(projection('v_proj', keyValueHeads * headDim), keyValueHeads);
+    // The `??` keeps LLaMA's node order exactly as it was, so LLaMA exports stay byte-identical.
+    const routed = custom?.queryKeyValue(layer, normalized);
+    const query = rotate(splitHeads(routed?.query ?? projection('q_proj', heads * headDim), heads));
+    const key = rotate(splitHeads(routed?.key ?? projection('k_proj', keyValueHeads * headDim), keyValueHeads));
+    const value = splitHeads(routed?.value ?? projection('v_proj', keyValueHeads * headDim), keyValueHeads);
     const presentKey = graph.op('Concat', [pastNames[layer].key, key], { axis: { int: 2 } }, `present.${layer}.key`);
     const presentValue = graph.op('Concat', [pastNames[layer].value, value], { axis: { int: 2 } }, `present.${layer}.value`);
 
@@ -115,10 +131,14 @@ export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weigh
     const groupedContext = graph.op('MatMul', [perKeyValueHead(probabilities), presentValue]);
     const context = graph.op('Reshape', [groupedContext, graph.int64s([0, heads, -1, headDim])]);
     const merged = graph.op('Reshape', [graph.op('Transpose', [context], { perm: { ints: [0, 2, 1, 3] } }), graph.int64s([0, 0, heads * headDim])]);
-    const attentionOutput = linear(merged, `${prefix}.self_attn.o_proj.weight`, heads * headDim, hidden);
+    const attentionOutput = custom ? custom.attentionOutput(layer, merged) : linear(merged, `${prefix}.self_attn.o_proj.weight`, heads * headDim, hidden);
     residual = graph.op('Add', [residual, attentionOutput]);
 
     const mlpInput = rmsNorm(residual, `${prefix}.post_attention_layernorm.weight`);
+    if (custom) {
+      residual = graph.op('Add', [residual, custom.mlp(layer, mlpInput)]);
+      continue;
+    }
     const gate = linear(mlpInput, `${prefix}.mlp.gate_proj.weight`, hidden, intermediate);
     const up = linear(mlpInput, `${prefix}.mlp.up_proj.weight`, hidden, intermediate);
     const activated = graph.op('Mul', [graph.op('Mul', [gate, graph.op('Sigmoid', [gate])]), up]);

@@ -3,7 +3,8 @@
 // ([B, 576, text hidden] for 336/14 with the CLS token dropped), embed_tokens is the text embedding, and
 // decoder_model_merged is the shared LLaMA decoder.
 import { buildClipVisionTower, gelu } from '../graph/clip-vision.js';
-import { ElementType, GraphBuilder, type WeightSource } from '../graph/graph-builder.js';
+import { buildEmbedTokens } from '../graph/embed-tokens.js';
+import { GraphBuilder, type WeightSource } from '../graph/graph-builder.js';
 import { buildLlamaDecoder } from '../graph/llama-decoder.js';
 import { llamaRotaryTables } from '../graph/rotary-tables.js';
 import { CheckpointWeights } from '../checkpoint-weights.js';
@@ -19,7 +20,7 @@ export async function planLlavaExport(checkpoint: Checkpoint, configFile: string
   const weights = new CheckpointWeights(checkpoint);
   const graphs = {
     vision_encoder: buildVisionEncoder(settings, weights.source(), names.vision, names.projector, format),
-    embed_tokens: buildEmbedTokens(settings, weights.source(names.text), format),
+    embed_tokens: buildEmbedTokens(settings.text.vocabularySize, settings.text.hidden, weights.source(names.text), format),
     decoder_model_merged: buildLlamaDecoder(
       settings.text,
       llamaRotaryTables(settings.text.maxPositions, settings.text.headDim, settings.text.ropeTheta),
@@ -73,19 +74,5 @@ function buildVisionEncoder(settings: LlavaSettings, weights: WeightSource, visi
   const projected = linear('linear_2', gelu(graph, linear('linear_1', selected, vision.hidden, text.hidden)), text.hidden, text.hidden);
   graph.op('Identity', [projected], {}, 'image_features');
   graph.output('image_features', graph.floatType, ['batch_size', settings.imageTokens, text.hidden]);
-  return graph;
-}
-
-function buildEmbedTokens(settings: LlavaSettings, weights: WeightSource, format: WeightFormat): GraphBuilder {
-  const { hidden, vocabularySize } = settings.text;
-  const graph = new GraphBuilder('embed_tokens', format);
-  const ids = graph.input('input_ids', ElementType.int64, ['batch_size', 'sequence_length']);
-  // A quantized export keeps the table float16 and casts the gathered rows: casting the table itself would
-  // be folded into a float32 copy when the session loads, doubling its memory.
-  const storage = graph.storagePrecision;
-  const table = graph.weight('model.embed_tokens.weight', [vocabularySize, hidden], weights('model.embed_tokens.weight', [vocabularySize, hidden], 'tensor'), storage);
-  const rows = graph.op('Gather', [table, ids], { axis: { int: 0 } }, storage === graph.precision ? 'inputs_embeds' : undefined);
-  if (storage !== graph.precision) graph.op('Cast', [rows], { to: { int: graph.floatType } }, 'inputs_embeds');
-  graph.output('inputs_embeds', graph.floatType, ['batch_size', 'sequence_length', hidden]);
   return graph;
 }

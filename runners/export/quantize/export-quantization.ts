@@ -6,7 +6,8 @@
 // onnxruntime-genai's builder emits for int4 on CPU, and it is what transformers.js calls `q4` (the
 // `_q4` files the runner already loads) — float16 activations would be `q4f16`, a GPU layout.
 // What is not a MatMul weight stays unquantized and is stored as the float16 export stores it: the
-// token embedding table and RMSNorm scales in float16, CLIP's LayerNorms in float32 (see GraphBuilder.weight).
+// token embedding table and RMSNorm scales in float16, the vision towers' LayerNorms (CLIP, Emu2's EVA-CLIP,
+// CogVLM's EVA2-CLIP and GLU adapter) in float32 (see GraphBuilder.weight).
 import { ConfigError } from '../../../core/errors.js';
 import type { WeightFormat } from '../export-plan.js';
 import { checkBlockQuantization, type BlockQuantization } from './block-quantize.js';
@@ -50,7 +51,7 @@ export function quantizationRecord(quantization: BlockQuantization): Record<stri
     block_size: quantization.blockSize,
     symmetric: quantization.symmetric,
     activations: 'float32',
-    quantized: 'every MatMul weight: decoder projections and lm_head, CLIP encoder layers, projector',
-    unquantized: 'embed_tokens and RMSNorm scales float16; CLIP LayerNorms float32; other weights float16',
+    quantized: 'every MatMul weight: decoder projections (CogVLM: both experts) and lm_head, vision tower layers, projector / adapter',
+    unquantized: 'embed_tokens and RMSNorm scales float16; vision LayerNorms float32; other weights float16',
   };
 }

@@ -63,6 +63,7 @@ export async function loadInProcess(directory?: string): Promise<InProcessModel>
     tokensPerImage,
     chatTemplate: folder.chatTemplate ? new ChatTemplate(folder.chatTemplate, folder.tokenizerConfig) : undefined,
     maxPositions: folder.settings.maxPositions,
+    tokenizeTextBetweenImages: folder.settings.tokenizeTextBetweenImages,
   });
   const context: GenerationContext = {
     model,
