@@ -20,7 +20,8 @@ export async function planEmu2Export(checkpoint: Checkpoint, configFile: string,
   // The float16 graph structure exists (float32 norm/softmax islands), but no float16 Emu2 export has been
   // compared with a reference yet; refuse rather than ship unchecked numbers. int8/int4 exports run float32
   // activations like fp32 and only store weights differently (MatMuls quantized, the rest float16 as in
-  // every quantized export; EVA-CLIP's LayerNorms float32), so they are allowed.
+  // every quantized export; EVA-CLIP's LayerNorms float32), and test/runners/export/emu2-cogvlm-export-quantized.test.ts
+  // checks them against a reference over the stored weights, so they are allowed.
   if (format.precision !== 'float32') throw new ConfigError(`${configFile}: Emu2 export supports --dtype fp32 only for now, and its int8/int4 quantizations (float32 activations); fp16 is refused`);
   const settings = resolveEmu2Settings(configFile, config, options);
   checkEmu2Layout(checkpoint.tensors, checkpoint.folder);
