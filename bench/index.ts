@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   video: async () => (await import('./video.js')).benchVideo(),
   memory: async () => (await import('./memory.js')).benchMemory(),
   checkpoint: async () => (await import('./checkpoint.js')).benchCheckpoint(),
+  quantization: async () => (await import('./quantization.js')).benchQuantization(),
 };
 
 const requested = process.argv.slice(2).filter((name) => !name.startsWith('-'));

@@ -3,7 +3,8 @@ import cliProgress from 'cli-progress';
 import type { Argv } from 'yargs';
 import { commandHeader } from './command-headers.js';
 import { ConfigError } from '../core/errors.js';
-import { EXPORT_DTYPES, exportCheckpoint, type ExportDtype } from '../runners/export/export-checkpoint.js';
+import { EXPORT_DTYPES, exportCheckpoint, RUNNER_DTYPES, type ExportDtype } from '../runners/export/export-checkpoint.js';
+import { BLOCK_SIZES, DEFAULT_BLOCK_SIZE, DEFAULT_QUANT_MODE, QUANT_MODES, type QuantMode } from '../runners/export/quantize/export-quantization.js';
 import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
 
 const GIB = 1024 ** 3;
@@ -15,9 +16,18 @@ export function exportCommand(io: CommandIO): Command {
       yargs
         .positional('checkpoint', { type: 'string', describe: 'A Hugging Face checkpoint folder as downloaded: config.json, *.safetensors (+ index), tokenizer.json, tokenizer_config.json, preprocessor_config.json' })
         .option('out', { type: 'string', demandOption: true, describe: 'Model folder to create (must not exist or be empty); appears only once complete' })
-        .option('dtype', { choices: EXPORT_DTYPES, default: 'fp32' as ExportDtype, describe: 'Weight precision. fp16 writes onnx/*_fp16.onnx (run it with --dtype fp16); norms and softmax stay float32' })
+        .option('dtype', {
+          choices: EXPORT_DTYPES,
+          default: 'fp32' as ExportDtype,
+          describe:
+            'Weight precision. fp16 writes onnx/*_fp16.onnx (run it with --dtype fp16); norms and softmax stay float32. ' +
+            'int8 / int4 quantize every MatMul weight (com.microsoft.MatMulNBits, float32 activations; embeddings and norms unquantized) into onnx/*_int8.onnx / *_q4.onnx (run with --dtype int8 / q4)',
+        })
+        .option('block-size', { type: 'number', choices: BLOCK_SIZES, describe: `int8/int4: weights sharing one scale along the input dimension (default ${DEFAULT_BLOCK_SIZE})` })
+        .option('quant', { type: 'string', choices: QUANT_MODES, describe: `int8/int4: symmetric (scale only) or asymmetric (scale and zero point) blocks (default ${DEFAULT_QUANT_MODE})` })
         .example('$0 export ~/hf/llava-1.5-7b-hf --out models/llava-1.5-7b-onnx', 'export once (≈27 GB fp32, peak memory about one tensor)')
         .example('$0 run vqav2 --model onnx:models/llava-1.5-7b-onnx --data vqav2=~/data/vqav2', 'then evaluate the exported folder')
+        .example('$0 export ~/hf/llava-1.5-7b-hf --out models/llava-1.5-7b-q4 --dtype int4 --block-size 32', 'int4 weights (MatMulNBits, block 32, symmetric); run with --dtype q4')
         .example('$0 run vqav2 --model hf:~/hf/llava-1.5-7b-hf', 'or let run export into the model cache on first use')
         .epilog(
           'Supported now: LLaVA-1.5 (config.json model_type "llava", LlavaForConditionalGeneration: llava-hf/llava-1.5-7b-hf, -13b-hf), ' +
@@ -33,7 +43,12 @@ export function exportCommand(io: CommandIO): Command {
       const notify = notifier(io, argv);
       const bar = io.interactive && !argv.quiet ? progressBar() : undefined;
       try {
-        const result = await exportCheckpoint(checkpoint, out, { dtype: argv.dtype as ExportDtype, onProgress: bar?.update });
+        const result = await exportCheckpoint(checkpoint, out, {
+          dtype: argv.dtype as ExportDtype,
+          blockSize: argv.blockSize as number | undefined,
+          quant: argv.quant as QuantMode | undefined,
+          onProgress: bar?.update,
+        });
         bar?.stop();
         for (const note of result.notes) notify('info', note);
         if (argv.json) {
@@ -42,7 +57,7 @@ export function exportCommand(io: CommandIO): Command {
         } else {
           io.stdout(
             `exported ${result.architecture} (${result.dtype}, ${humanCount(result.parameters)} parameters) to ${result.out} in ${result.seconds.toFixed(1)} s\n` +
-              `evaluate it with: emu-eval run vqav2 --model onnx:${path.relative(process.cwd(), result.out) || '.'}${result.dtype === 'fp16' ? ' --dtype fp16' : ''}\n`,
+              `evaluate it with: emu-eval run vqav2 --model onnx:${path.relative(process.cwd(), result.out) || '.'}${result.dtype === 'fp32' ? '' : ` --dtype ${RUNNER_DTYPES[result.dtype]}`}\n`,
           );
         }
       } finally {

@@ -3,14 +3,13 @@
 // config.json the ONNX runner reads; export-checkpoint.ts writes them.
 import { ConfigError } from '../../core/errors.js';
 import type { Checkpoint } from './checkpoint/checkpoint.js';
-import type { Precision } from './graph/graph-builder.js';
-import type { ArchitectureExport } from './export-plan.js';
+import type { ArchitectureExport, WeightFormat } from './export-plan.js';
 
 interface Architecture {
   name: string;
   modelTypes: string[];
   classes: string[];
-  plan(checkpoint: Checkpoint, configFile: string, config: Record<string, unknown>, precision: Precision): Promise<ArchitectureExport>;
+  plan(checkpoint: Checkpoint, configFile: string, config: Record<string, unknown>, format: WeightFormat): Promise<ArchitectureExport>;
   /** Said when the checkpoint has no tokenizer, for architectures whose uploads ship without one. */
   missingTokenizerHint?: string;
 }

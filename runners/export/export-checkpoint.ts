@@ -11,11 +11,19 @@ import { ConfigError } from '../../core/errors.js';
 import { findArchitecture } from './architecture.js';
 import type { ComponentName } from './export-plan.js';
 import { openCheckpoint } from './checkpoint/checkpoint.js';
-import type { Precision } from './graph/graph-builder.js';
+import { exportWeightFormat, quantizationRecord, type QuantizationOptions } from './quantize/export-quantization.js';
 import { graphWeightBytes, writeGraph } from './writer/write-graph.js';
 
-export const EXPORT_DTYPES = ['fp32', 'fp16'] as const;
+export const EXPORT_DTYPES = ['fp32', 'fp16', 'int8', 'int4'] as const;
 export type ExportDtype = (typeof EXPORT_DTYPES)[number];
+
+/**
+ * The file-name suffix of each export dtype, the one the ONNX runner's `--dtype` picks
+ * (runners/onnx/model-folder.ts): int4 MatMulNBits with float32 activations is transformers.js's `q4`.
+ */
+export const EXPORT_SUFFIXES: Readonly<Record<ExportDtype, string>> = { fp32: '', fp16: '_fp16', int8: '_int8', int4: '_q4' };
+/** The runner's `--dtype` that loads each export dtype. */
+export const RUNNER_DTYPES: Readonly<Record<ExportDtype, string>> = { fp32: 'fp32', fp16: 'fp16', int8: 'int8', int4: 'q4' };
 
 /**
  * Bumped whenever exported graphs change for the same checkpoint, so `--model hf:` re-exports instead of
@@ -27,7 +35,7 @@ const OPSET = 17;
 /** Files copied as they are when the checkpoint has them: tokenizer, chat template, generation defaults. */
 const COPIED_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'added_tokens.json', 'chat_template.json', 'chat_template.jinja', 'generation_config.json', 'preprocessor_config.json'];
 
-export interface ExportOptions {
+export interface ExportOptions extends QuantizationOptions {
   dtype: ExportDtype;
   /** Weight bytes written so far and in all. */
   onProgress?: (written: number, total: number) => void;
@@ -53,14 +61,14 @@ export async function exportCheckpoint(checkpointFolder: string, outFolder: stri
   const configFile = path.join(source, 'config.json');
   const config = await readConfig(configFile);
   const architecture = findArchitecture(configFile, config);
+  const format = exportWeightFormat(options);
   const convertedTokenizer = tokenizerToConvert(source, architecture.missingTokenizerHint);
   if (existsSync(out) && (await readdir(out)).length > 0) throw new ConfigError(`${out} already exists and is not empty; choose another --out or remove it`);
 
   const temporary = path.join(path.dirname(out), `.${path.basename(out)}.exporting-${process.pid}-${randomBytes(4).toString('hex')}`);
   const checkpoint = await openCheckpoint(source);
   try {
-    const precision: Precision = options.dtype === 'fp16' ? 'float16' : 'float32';
-    const plan = await architecture.plan(checkpoint, configFile, config, precision);
+    const plan = await architecture.plan(checkpoint, configFile, config, format);
     await mkdir(path.join(temporary, 'onnx'), { recursive: true });
     const components = Object.entries(plan.graphs) as Array<[ComponentName, (typeof plan.graphs)[ComponentName]]>;
     const total = components.reduce((sum, [, graph]) => sum + graphWeightBytes(graph), 0);
@@ -68,7 +76,7 @@ export async function exportCheckpoint(checkpointFolder: string, outFolder: stri
     options.onProgress?.(0, total);
     const files: string[] = [];
     let parameters = 0;
-    const suffix = options.dtype === 'fp16' ? '_fp16' : '';
+    const suffix = EXPORT_SUFFIXES[options.dtype];
     for (const [component, graph] of components) {
       const result = await writeGraph(graph, {
         opset: OPSET,
@@ -92,7 +100,8 @@ export async function exportCheckpoint(checkpointFolder: string, outFolder: stri
       await writeJson(path.join(temporary, 'preprocessor_config.json'), plan.preprocessorConfig);
       files.push('preprocessor_config.json');
     }
-    const exportRecord = { architecture: architecture.name, dtype: options.dtype, format_version: EXPORT_FORMAT_VERSION, checkpoint: source, ...options.provenance };
+    const quantization = format.quantization ? { quantization: quantizationRecord(format.quantization) } : {};
+    const exportRecord = { architecture: architecture.name, dtype: options.dtype, format_version: EXPORT_FORMAT_VERSION, checkpoint: source, ...quantization, ...options.provenance };
     await writeJson(path.join(temporary, 'config.json'), { ...plan.runnerConfig, emu_eval_export: exportRecord });
     files.push('config.json');
     await rm(out, { recursive: true, force: true }); // only ever an empty folder here (checked above)

@@ -1,6 +1,9 @@
 // What an architecture's exporter hands to export-checkpoint.ts: graphs whose weights are still unread
 // (every tensor's presence and shape already checked) and the JSON files the ONNX runner reads.
-import type { GraphBuilder } from './graph/graph-builder.js';
+import type { GraphBuilder, GraphOptions } from './graph/graph-builder.js';
+
+/** How every graph of an export stores its weights: float32, float16, or weight-only quantized. */
+export type WeightFormat = Required<Pick<GraphOptions, 'precision'>> & Pick<GraphOptions, 'quantization'>;
 
 export type ComponentName = 'vision_encoder' | 'embed_tokens' | 'decoder_model_merged';
 

@@ -9,12 +9,13 @@
 // after an image on its own, as build_conversation_input_ids does.
 import { gelu } from '../graph/clip-vision.js';
 import { buildEva2ClipTower } from '../graph/eva2-clip-vision.js';
-import { ElementType, GraphBuilder, type Precision, type WeightSource } from '../graph/graph-builder.js';
+import { buildEmbedTokens } from '../graph/embed-tokens.js';
+import { GraphBuilder, type WeightSource } from '../graph/graph-builder.js';
 import { buildLlamaDecoder } from '../graph/llama-decoder.js';
 import { llamaRotaryTables } from '../graph/rotary-tables.js';
 import { CheckpointWeights } from '../checkpoint-weights.js';
 import type { Checkpoint } from '../checkpoint/checkpoint.js';
-import type { ArchitectureExport } from '../export-plan.js';
+import type { ArchitectureExport, WeightFormat } from '../export-plan.js';
 import { resolveCogvlmSettings, type CogvlmSettings } from './cogvlm-config.js';
 import { visualExpertProjections } from './visual-expert.js';
 
@@ -23,16 +24,16 @@ const ADAPTER_LAYER_NORM_EPSILON = 1e-5;
 const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
 const CLIP_STD = [0.26862954, 0.26130258, 0.27577711];
 
-export async function planCogvlmExport(checkpoint: Checkpoint, configFile: string, config: Record<string, unknown>, precision: Precision): Promise<ArchitectureExport> {
+export async function planCogvlmExport(checkpoint: Checkpoint, configFile: string, config: Record<string, unknown>, format: WeightFormat): Promise<ArchitectureExport> {
   const settings = resolveCogvlmSettings(configFile, config);
   const weights = new CheckpointWeights(checkpoint);
   const source = weights.source();
   const { text } = settings;
   const graphs = {
-    vision_encoder: buildVisionEncoder(settings, source, precision),
-    embed_tokens: buildEmbedTokens(settings, source, precision),
+    vision_encoder: buildVisionEncoder(settings, source, format),
+    embed_tokens: buildEmbedTokens(text.vocabularySize, text.hidden, source, format),
     decoder_model_merged: buildLlamaDecoder(text, llamaRotaryTables(text.maxPositions, text.headDim, text.ropeTheta), source, {
-      precision,
+      ...format,
       projections: visualExpertProjections({ hidden: text.hidden, intermediate: text.intermediate }, source),
     }),
   };
@@ -80,42 +81,35 @@ export async function planCogvlmExport(checkpoint: Checkpoint, configFile: strin
   };
 }
 
-function buildVisionEncoder(settings: CogvlmSettings, weights: WeightSource, precision: Precision): GraphBuilder {
+function buildVisionEncoder(settings: CogvlmSettings, weights: WeightSource, format: WeightFormat): GraphBuilder {
   const { vision, text } = settings;
-  const graph = new GraphBuilder('vision_encoder', { precision });
+  const graph = new GraphBuilder('vision_encoder', format);
   const pixels = graph.input('pixel_values', graph.floatType, ['batch_size', vision.channels, vision.imageSize, vision.imageSize]);
   const tower = buildEva2ClipTower(graph, pixels, vision, weights, 'model.vision.');
   const patches = graph.op('Slice', [tower, graph.int64s([1]), graph.int64s([Number.MAX_SAFE_INTEGER]), graph.int64s([1])]);
 
   // visual.py's GLU: linear_proj → LayerNorm → GELU → SwiGLU (gate_proj, dense_h_to_4h) → dense_4h_to_h, no biases.
   const adapter = 'model.vision.linear_proj.';
-  const matrix = (name: string, inputs: number, outputs: number) => graph.weight(`${adapter}${name}.weight`, [inputs, outputs], weights(`${adapter}${name}.weight`, [inputs, outputs], 'linear'));
+  const linear = (input: string, name: string, inputs: number, outputs: number) => {
+    const weightName = `${adapter}${name}.weight`;
+    return graph.matmul(input, weightName, inputs, outputs, weights(weightName, [inputs, outputs], 'linear'));
+  };
   const tensor = (name: string, dims: number[], float32?: 'float32') => graph.weight(name, dims, weights(name, dims, 'tensor'), float32);
-  const projected = graph.op('MatMul', [patches, matrix('linear_proj', vision.hidden, text.hidden)]);
+  const projected = linear(patches, 'linear_proj', vision.hidden, text.hidden);
   const normalized = graph.fromFloat32(graph.op('LayerNormalization', [graph.toFloat32(projected), tensor(`${adapter}norm1.weight`, [text.hidden], 'float32'), tensor(`${adapter}norm1.bias`, [text.hidden], 'float32')], {
     axis: { int: -1 },
     epsilon: { float: ADAPTER_LAYER_NORM_EPSILON },
   }));
   const activated = gelu(graph, normalized);
-  const gate = graph.op('MatMul', [activated, matrix('gate_proj', text.hidden, settings.adapterIntermediate)]);
-  const up = graph.op('MatMul', [activated, matrix('dense_h_to_4h', text.hidden, settings.adapterIntermediate)]);
+  const gate = linear(activated, 'gate_proj', text.hidden, settings.adapterIntermediate);
+  const up = linear(activated, 'dense_h_to_4h', text.hidden, settings.adapterIntermediate);
   const gated = graph.op('Mul', [graph.op('Mul', [gate, graph.op('Sigmoid', [gate])]), up]);
-  const adapted = graph.op('MatMul', [gated, matrix('dense_4h_to_h', settings.adapterIntermediate, text.hidden)]);
+  const adapted = linear(gated, 'dense_4h_to_h', settings.adapterIntermediate, text.hidden);
 
   // boi and eoi are [1, 1, hidden] parameters, expanded over the batch around each image's rows.
   const batchShape = graph.op('Concat', [graph.op('Slice', [graph.op('Shape', [adapted]), graph.int64s([0]), graph.int64s([1]), graph.int64s([0])]), graph.int64s([1, text.hidden])], { axis: { int: 0 } });
   const marker = (name: string) => graph.op('Expand', [tensor(`model.vision.${name}`, [1, 1, text.hidden]), batchShape]);
   graph.op('Concat', [marker('boi'), adapted, marker('eoi')], { axis: { int: 1 } }, 'image_features');
   graph.output('image_features', graph.floatType, ['batch_size', settings.imageTokens, text.hidden]);
-  return graph;
-}
-
-function buildEmbedTokens(settings: CogvlmSettings, weights: WeightSource, precision: Precision): GraphBuilder {
-  const { hidden, vocabularySize } = settings.text;
-  const graph = new GraphBuilder('embed_tokens', { precision });
-  const ids = graph.input('input_ids', ElementType.int64, ['batch_size', 'sequence_length']);
-  const table = graph.weight('model.embed_tokens.weight', [vocabularySize, hidden], weights('model.embed_tokens.weight', [vocabularySize, hidden], 'tensor'));
-  graph.op('Gather', [table, ids], { axis: { int: 0 } }, 'inputs_embeds');
-  graph.output('inputs_embeds', graph.floatType, ['batch_size', 'sequence_length', hidden]);
   return graph;
 }

@@ -36,13 +36,14 @@ export function visualExpertProjections(shape: VisualExpertShape, weights: Weigh
       const withVision = graph.op('ScatterND', [empty, visionRows, vision(graph.op('GatherND', [input, visionRows]))]);
       return graph.op('ScatterND', [withVision, languageRows, language(graph.op('GatherND', [input, languageRows]))]);
     };
-    const matrix = (name: string, inputs: number, outputs: number) => graph.weight(name, [inputs, outputs], weights(name, [inputs, outputs], 'linear'));
-    const projectWith = (name: string, inputs: number, outputs: number) => (rows: string) => graph.op('MatMul', [rows, matrix(name, inputs, outputs)]);
+    // rows · W through the graph's MatMul path: MatMul, or MatMulNBits in a quantized export (both experts alike).
+    const linear = (rows: string, name: string, inputs: number, outputs: number) => graph.matmul(rows, name, inputs, outputs, weights(name, [inputs, outputs], 'linear'));
+    const projectWith = (name: string, inputs: number, outputs: number) => (rows: string) => linear(rows, name, inputs, outputs);
     const swiGlu = (prefix: string) => (rows: string) => {
-      const gate = graph.op('MatMul', [rows, matrix(`${prefix}.gate_proj.weight`, hidden, intermediate)]);
-      const up = graph.op('MatMul', [rows, matrix(`${prefix}.up_proj.weight`, hidden, intermediate)]);
+      const gate = linear(rows, `${prefix}.gate_proj.weight`, hidden, intermediate);
+      const up = linear(rows, `${prefix}.up_proj.weight`, hidden, intermediate);
       const activated = graph.op('Mul', [graph.op('Mul', [gate, graph.op('Sigmoid', [gate])]), up]);
-      return graph.op('MatMul', [activated, matrix(`${prefix}.down_proj.weight`, intermediate, hidden)]);
+      return linear(activated, `${prefix}.down_proj.weight`, intermediate, hidden);
     };
     const lastAxis = graph.int64s([2]);
     const slice = (value: string, start: number) => graph.op('Slice', [value, graph.int64s([start]), graph.int64s([start + hidden]), lastAxis]);

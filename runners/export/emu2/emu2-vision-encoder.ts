@@ -6,19 +6,19 @@
 //   → view(B, C, -1).permute(0, 2, 1)                      # pooled grid, row-major
 //   → project_up (Linear 1792 → 6656, no bias)
 // Nothing else sits between the tower and project_up: no norm, no activation, no resampler.
-import { GraphBuilder, type Precision, type WeightSource } from '../graph/graph-builder.js';
+import type { WeightFormat } from '../export-plan.js';
+import { GraphBuilder, type WeightSource } from '../graph/graph-builder.js';
 import type { Emu2Settings } from './emu2-config.js';
 import { EMU2_NAMES } from './emu2-names.js';
 import { buildEvaClipTower } from './eva-clip-vision.js';
 
-export function buildEmu2VisionEncoder(settings: Emu2Settings, weights: WeightSource, precision: Precision = 'float32'): GraphBuilder {
+export function buildEmu2VisionEncoder(settings: Emu2Settings, weights: WeightSource, format: WeightFormat = { precision: 'float32' }): GraphBuilder {
   const { vision, imageTokens, poolStride, text } = settings;
-  const graph = new GraphBuilder('vision_encoder', { precision });
+  const graph = new GraphBuilder('vision_encoder', format);
   const pixels = graph.input('pixel_values', graph.floatType, ['batch_size', 3, vision.imageSize, vision.imageSize]);
   const tokens = buildEvaClipTower(graph, pixels, vision, weights, EMU2_NAMES.vision);
   const pooled = poolPatchGrid(graph, tokens, vision.width, vision.imageSize / vision.patchSize, poolStride);
-  const projection = graph.weight(EMU2_NAMES.projectUp, [vision.width, text.hidden], weights(EMU2_NAMES.projectUp, [vision.width, text.hidden], 'linear'));
-  graph.op('MatMul', [pooled, projection], {}, 'image_features');
+  graph.matmul(pooled, EMU2_NAMES.projectUp, vision.width, text.hidden, weights(EMU2_NAMES.projectUp, [vision.width, text.hidden], 'linear'), 'image_features');
   graph.output('image_features', graph.floatType, ['batch_size', imageTokens, text.hidden]);
   return graph;
 }

@@ -19,9 +19,11 @@ export function buildEvaClipTower(graph: GraphBuilder, pixels: string, shape: Ev
   const headDim = width / heads;
   const patches = (shape.imageSize / patchSize) ** 2;
   const tensor = (name: string, dims: number[], precision?: 'float32') => graph.weight(`${prefix}${name}`, dims, weights(`${prefix}${name}`, dims, 'tensor'), precision);
-  const matrix = (name: string, inputs: number, outputs: number) => graph.weight(`${prefix}${name}`, [inputs, outputs], weights(`${prefix}${name}`, [inputs, outputs], 'linear'));
+  // input · W: MatMul, or MatMulNBits in a quantized export.
+  const product = (input: string, name: string, inputs: number, outputs: number) =>
+    graph.matmul(input, `${prefix}${name}`, inputs, outputs, weights(`${prefix}${name}`, [inputs, outputs], 'linear'));
   const linear = (name: string, input: string, inputs: number, outputs: number) =>
-    graph.op('Add', [graph.op('MatMul', [input, matrix(`${name}.weight`, inputs, outputs)]), tensor(`${name}.bias`, [outputs])]);
+    graph.op('Add', [product(input, `${name}.weight`, inputs, outputs), tensor(`${name}.bias`, [outputs])]);
   const layerNorm = (name: string, input: string) => {
     const normalized = graph.op('LayerNormalization', [graph.toFloat32(input), tensor(`${name}.weight`, [width], 'float32'), tensor(`${name}.bias`, [width], 'float32')], {
       axis: { int: -1 },
@@ -45,7 +47,7 @@ export function buildEvaClipTower(graph: GraphBuilder, pixels: string, shape: Ev
   const third = (value: string, index: number) => graph.op('Slice', [value, graph.int64s([index * width]), graph.int64s([(index + 1) * width]), lastAxis]);
   const attention = (name: string, input: string) => {
     // qkv.reshape(B, N, 3, heads, head_dim): the fused output is [q | k | v], each head-major.
-    const qkv = graph.op('MatMul', [input, matrix(`${name}.qkv.weight`, width, 3 * width)]);
+    const qkv = product(input, `${name}.qkv.weight`, width, 3 * width);
     let query = third(qkv, 0);
     const key = third(qkv, 1);
     let value = third(qkv, 2);

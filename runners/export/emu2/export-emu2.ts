@@ -6,9 +6,8 @@
 import { ConfigError } from '../../../core/errors.js';
 import { CheckpointWeights } from '../checkpoint-weights.js';
 import type { Checkpoint } from '../checkpoint/checkpoint.js';
-import type { ArchitectureExport } from '../export-plan.js';
+import type { ArchitectureExport, WeightFormat } from '../export-plan.js';
 import { buildEmbedTokens } from '../graph/embed-tokens.js';
-import type { Precision } from '../graph/graph-builder.js';
 import { buildLlamaDecoder } from '../graph/llama-decoder.js';
 import { llamaRotaryTables } from '../graph/rotary-tables.js';
 import { resolveEmu2Settings, type Emu2Options } from './emu2-config.js';
@@ -17,19 +16,22 @@ import { emu2PreprocessorConfig } from './emu2-preprocessor.js';
 import { EMU2_TOKENS, findEmu2TokenIds } from './emu2-special-tokens.js';
 import { buildEmu2VisionEncoder } from './emu2-vision-encoder.js';
 
-export async function planEmu2Export(checkpoint: Checkpoint, configFile: string, config: Record<string, unknown>, precision: Precision, options: Emu2Options = {}): Promise<ArchitectureExport> {
+export async function planEmu2Export(checkpoint: Checkpoint, configFile: string, config: Record<string, unknown>, format: WeightFormat, options: Emu2Options = {}): Promise<ArchitectureExport> {
   // The float16 graph structure exists (float32 norm/softmax islands), but no float16 Emu2 export has been
-  // compared with a reference yet; refuse rather than ship unchecked numbers.
-  if (precision !== 'float32') throw new ConfigError(`${configFile}: Emu2 export supports --dtype fp32 only for now`);
+  // compared with a reference yet; refuse rather than ship unchecked numbers. int8/int4 exports run float32
+  // activations like fp32 and only store weights differently (MatMuls quantized, the rest float16 as in
+  // every quantized export; EVA-CLIP's LayerNorms float32), and test/runners/export/emu2-cogvlm-export-quantized.test.ts
+  // checks them against a reference over the stored weights, so they are allowed.
+  if (format.precision !== 'float32') throw new ConfigError(`${configFile}: Emu2 export supports --dtype fp32 only for now, and its int8/int4 quantizations (float32 activations); fp16 is refused`);
   const settings = resolveEmu2Settings(configFile, config, options);
   checkEmu2Layout(checkpoint.tensors, checkpoint.folder);
   const tokens = findEmu2TokenIds(checkpoint.folder);
   const weights = new CheckpointWeights(checkpoint);
   const { text } = settings;
   const graphs = {
-    vision_encoder: buildEmu2VisionEncoder(settings, weights.source(), precision),
-    embed_tokens: buildEmbedTokens(text.vocabularySize, text.hidden, weights.source(emu2TextName), precision),
-    decoder_model_merged: buildLlamaDecoder(text, llamaRotaryTables(text.maxPositions, text.headDim, text.ropeTheta), weights.source(emu2TextName), { precision }),
+    vision_encoder: buildEmu2VisionEncoder(settings, weights.source(), format),
+    embed_tokens: buildEmbedTokens(text.vocabularySize, text.hidden, weights.source(emu2TextName), format),
+    decoder_model_merged: buildLlamaDecoder(text, llamaRotaryTables(text.maxPositions, text.headDim, text.ropeTheta), weights.source(emu2TextName), format),
   };
   weights.checkAll();
   const notes = [`${settings.imageTokens} visual tokens per image (avg-pool stride ${settings.poolStride} over the ${settings.vision.imageSize / settings.vision.patchSize}² patch grid)`];

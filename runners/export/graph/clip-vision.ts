@@ -23,9 +23,9 @@ export function buildClipVisionTower(graph: GraphBuilder, pixels: string, shape:
   const headDim = hidden / heads;
   const patches = (shape.imageSize / patchSize) ** 2;
   const linear = (name: string, input: string, inputs: number, outputs: number) => {
-    const weight = graph.weight(`${prefix}${name}.weight`, [inputs, outputs], weights(`${prefix}${name}.weight`, [inputs, outputs], 'linear'));
+    const product = graph.matmul(input, `${prefix}${name}.weight`, inputs, outputs, weights(`${prefix}${name}.weight`, [inputs, outputs], 'linear'));
     const bias = graph.weight(`${prefix}${name}.bias`, [outputs], weights(`${prefix}${name}.bias`, [outputs], 'tensor'));
-    return graph.op('Add', [graph.op('MatMul', [input, weight]), bias]);
+    return graph.op('Add', [product, bias]);
   };
   const layerNorm = (name: string, input: string) => {
     const scale = graph.weight(`${prefix}${name}.weight`, [hidden], weights(`${prefix}${name}.weight`, [hidden], 'tensor'), 'float32');

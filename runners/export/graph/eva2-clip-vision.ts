@@ -26,8 +26,8 @@ export function buildEva2ClipTower(graph: GraphBuilder, pixels: string, shape: E
   const patches = (shape.imageSize / patchSize) ** 2;
   const tensor = (name: string, dims: number[], precision?: 'float32') => graph.weight(`${prefix}${name}`, dims, weights(`${prefix}${name}`, dims, 'tensor'), precision);
   const linear = (name: string, input: string, inputs: number, outputs: number) => {
-    const weight = graph.weight(`${prefix}${name}.weight`, [inputs, outputs], weights(`${prefix}${name}.weight`, [inputs, outputs], 'linear'));
-    return graph.op('Add', [graph.op('MatMul', [input, weight]), tensor(`${name}.bias`, [outputs])]);
+    const product = graph.matmul(input, `${prefix}${name}.weight`, inputs, outputs, weights(`${prefix}${name}.weight`, [inputs, outputs], 'linear'));
+    return graph.op('Add', [product, tensor(`${name}.bias`, [outputs])]);
   };
   const layerNorm = (name: string, input: string) => {
     const normalized = graph.op('LayerNormalization', [graph.toFloat32(input), tensor(`${name}.weight`, [hidden], 'float32'), tensor(`${name}.bias`, [hidden], 'float32')], {

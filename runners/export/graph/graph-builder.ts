@@ -4,6 +4,8 @@
 // checkpoint one tensor at a time by ../writer/write-graph.ts, so a 13B model never sits in memory).
 import onnxProto from 'onnx-proto';
 import { float32ToFloat16Bits } from '../../onnx/tensors.js';
+import type { BlockQuantization } from '../quantize/block-quantize.js';
+import { addMatMulNBits } from '../quantize/matmul-nbits.js';
 
 const { onnx } = onnxProto;
 type NodeProto = onnxProto.onnx.INodeProto;
@@ -16,6 +18,7 @@ export const ElementType = {
   float16: onnx.TensorProto.DataType.FLOAT16,
   int64: onnx.TensorProto.DataType.INT64,
   bool: onnx.TensorProto.DataType.BOOL,
+  uint8: onnx.TensorProto.DataType.UINT8,
 } as const;
 export type ElementTypeCode = (typeof ElementType)[keyof typeof ElementType];
 
@@ -41,6 +44,10 @@ export interface Initializer {
   bytes?: Uint8Array;
   /** Present for streamed weights: read only when written, then dropped. */
   load?: () => Promise<Float32Array>;
+  /** Present for weights derived when written (quantized ones): their bytes as stored. */
+  encode?: () => Promise<Uint8Array>;
+  /** Checkpoint parameters an `encode` weight stands for (a packed matrix: K·N; its scales: 0). */
+  parameters?: number;
 }
 
 /** Tensors at least this large go to the external data file; small constants stay inline like exporters do. */
@@ -51,7 +58,14 @@ export const EXTERNAL_DATA_ALIGNMENT = 4096;
 export interface GraphOptions {
   precision?: Precision;
   producerName?: string;
+  /**
+   * Weight-only quantization: MatMul weights become com.microsoft.MatMulNBits with these settings,
+   * activations stay float32 (`precision` must be float32), and the other float weights are stored as
+   * in the float16 export (see `weight`).
+   */
+  quantization?: BlockQuantization;
 }
+
 
 export class GraphBuilder {
   private readonly nodes: NodeProto[] = [];
@@ -59,7 +73,9 @@ export class GraphBuilder {
   private readonly inputs: ValueInfoProto[] = [];
   private readonly outputs: ValueInfoProto[] = [];
   private valueCounter = 0;
+  private readonly domains = new Set<string>();
   readonly precision: Precision;
+  readonly quantization?: BlockQuantization;
   /** The element type of weights and activations: float, or float16 in a float16 export. */
   readonly floatType: ElementTypeCode;
   private readonly producerName: string;
@@ -71,6 +87,13 @@ export class GraphBuilder {
     this.precision = options.precision ?? 'float32';
     this.floatType = this.precision === 'float16' ? ElementType.float16 : ElementType.float;
     this.producerName = options.producerName ?? 'emu-eval';
+    this.quantization = options.quantization;
+    if (this.quantization && this.precision !== 'float32') throw new Error(`graph ${graphName}: quantized graphs run float32 activations`);
+  }
+
+  /** How float weights without an explicit precision are stored: float16 in a quantized graph, else the graph's precision. */
+  get storagePrecision(): Precision {
+    return this.quantization ? 'float16' : this.precision;
   }
 
   get initializers(): readonly Initializer[] {
@@ -89,16 +112,37 @@ export class GraphBuilder {
   /**
    * A parameter, stored in the graph's precision unless `precision` says otherwise (LayerNorm scales stay
    * float32 in a float16 graph, since the norm runs in float32); a loader defers reading it until the writer needs it.
+   * In a quantized graph a weight without an explicit precision (norm scales, biases, patch and position
+   * embeddings) is stored float16 as in the float16 export and cast to float32 where used: onnxruntime
+   * folds that Cast of a constant when the session loads, so it costs nothing per step.
    */
-  weight(name: string, dims: number[], values: WeightValues, precision: Precision = this.precision): string {
-    const dataType = precision === 'float16' ? ElementType.float16 : ElementType.float;
+  weight(name: string, dims: number[], values: WeightValues, precision?: Precision): string {
+    if (precision === undefined && this.storagePrecision !== this.precision) {
+      return this.op('Cast', [this.weight(name, dims, values, this.storagePrecision)], { to: { int: this.floatType } });
+    }
+    const dataType = (precision ?? this.precision) === 'float16' ? ElementType.float16 : ElementType.float;
     if (typeof values === 'function') {
       this.initializerList.push({ name, dims, dataType, load: values });
       return name;
     }
     checkLength(name, dims, values);
-    this.initializerList.push({ name, dims, dataType, bytes: encodeFloats(values, precision) });
+    this.initializerList.push({ name, dims, dataType, bytes: encodeFloats(values, precision ?? this.precision) });
     return name;
+  }
+
+  /** An initializer whose bytes are produced when the writer reaches it (quantized weights). */
+  derived(initializer: Required<Pick<Initializer, 'name' | 'dims' | 'dataType' | 'encode' | 'parameters'>>): string {
+    this.initializerList.push(initializer);
+    return initializer.name;
+  }
+
+  /**
+   * input · W for a weight asked for as [inputs, outputs]: MatMul, or MatMulNBits in a quantized graph.
+   * Unquantized graphs get exactly the nodes and initializers they had before quantization existed.
+   */
+  matmul(input: string, name: string, inputs: number, outputs: number, values: WeightValues, outputName?: string): string {
+    if (this.quantization) return addMatMulNBits(this, input, { name, K: inputs, N: outputs, values, settings: this.quantization }, outputName);
+    return this.op('MatMul', [input, this.weight(name, [inputs, outputs], values)], {}, outputName);
   }
 
   int64s(values: number[], dims: number[] = [values.length]): string {
@@ -136,9 +180,11 @@ export class GraphBuilder {
   }
 
   /** Adds a node and returns its output name: `outputName` when the value is a graph output, else a fresh one. */
-  op(opType: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, outputName?: string): string {
+  op(opType: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, outputName?: string, domain?: string): string {
     const output = outputName ?? `${opType.toLowerCase()}_${this.valueCounter++}`;
+    if (domain) this.domains.add(domain);
     this.nodes.push({
+      ...(domain ? { domain } : {}),
       opType,
       name: `${opType}_${this.nodes.length}`,
       input: inputs,
@@ -153,7 +199,7 @@ export class GraphBuilder {
     const chunks: Uint8Array[] = [];
     let offset = 0;
     const tensors: TensorProto[] = this.initializerList.map((initializer) => {
-      if (!initializer.bytes) throw new Error(`weight ${initializer.name} is streamed: write this graph with writeGraph()`);
+      if (!initializer.bytes) throw new Error(`weight ${initializer.name} is streamed or derived: write this graph with writeGraph()`);
       if (externalDataName === undefined || !isExternal(initializer.bytes.byteLength)) return inlineTensor(initializer, initializer.bytes);
       const padding = alignmentPadding(offset);
       if (padding > 0) chunks.push(new Uint8Array(padding));
@@ -173,7 +219,7 @@ export class GraphBuilder {
     return onnx.ModelProto.encode({
       irVersion: 8,
       producerName: this.producerName,
-      opsetImport: [{ domain: '', version: opset }],
+      opsetImport: [{ domain: '', version: opset }, ...[...this.domains].sort().map((domain) => ({ domain, version: 1 }))],
       graph: { name: this.graphName, node: this.nodes, initializer: tensors, input: this.inputs, output: this.outputs },
     }).finish();
   }
@@ -203,6 +249,13 @@ export function externalTensor(initializer: Initializer, location: string, offse
       { key: 'length', value: String(length) },
     ],
   };
+}
+
+/** Bytes per element of the initializer types the exporter writes. */
+export function bytesPerElement(dataType: ElementTypeCode): number {
+  if (dataType === ElementType.float16) return 2;
+  if (dataType === ElementType.uint8 || dataType === ElementType.bool) return 1;
+  return dataType === ElementType.int64 ? 8 : 4;
 }
 
 export function precisionOf(initializer: Initializer): Precision {

@@ -51,7 +51,8 @@ export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weigh
   const { hidden, heads, keyValueHeads, layers, intermediate, headDim, vocabularySize } = shape;
   const graph = new GraphBuilder('decoder_model_merged', options);
   const floatType = graph.floatType;
-  const matrix = (name: string, inputs: number, outputs: number) => graph.weight(name, [inputs, outputs], weights(name, [inputs, outputs], 'linear'));
+  const linear = (input: string, name: string, inputs: number, outputs: number, outputName?: string) =>
+    graph.matmul(input, name, inputs, outputs, weights(name, [inputs, outputs], 'linear'), outputName);
   const rmsNorm = (value: string, weightName: string) => {
     const scale = graph.weight(weightName, [hidden], weights(weightName, [hidden], 'tensor'));
     const wide = graph.toFloat32(value);
@@ -91,7 +92,7 @@ export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weigh
   // Rotary tables are buffers, not parameters: the `rotary_emb` name keeps them out of parameter counts.
   const clampedPositions = graph.op('Max', [positionIds, graph.int64s([0], [])]);
   const table = (name: string, values: Float32Array) =>
-    graph.op('Unsqueeze', [graph.op('Gather', [graph.weight(name, [rotary.maxPositions, headDim], values), clampedPositions], { axis: { int: 0 } }), graph.int64s([1])]);
+    graph.op('Unsqueeze', [graph.op('Gather', [graph.weight(name, [rotary.maxPositions, headDim], values, graph.precision), clampedPositions], { axis: { int: 0 } }), graph.int64s([1])]);
   const cos = table('model.rotary_emb.cos_cached', rotary.cos);
   const sin = table('model.rotary_emb.sin_cached', rotary.sin);
   const half = headDim / 2;
@@ -114,7 +115,7 @@ export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weigh
   for (let layer = 0; layer < layers; layer++) {
     const prefix = `model.layers.${layer}`;
     const normalized = rmsNorm(residual, `${prefix}.input_layernorm.weight`);
-    const projection = (name: string, outputs: number) => graph.op('MatMul', [normalized, matrix(`${prefix}.self_attn.${name}.weight`, hidden, outputs)]);
+    const projection = (name: string, outputs: number) => linear(normalized, `${prefix}.self_attn.${name}.weight`, hidden, outputs);
     // The `??` keeps LLaMA's node order exactly as it was, so LLaMA exports stay byte-identical.
     const routed = custom?.queryKeyValue(layer, normalized);
     const query = rotate(splitHeads(routed?.query ?? projection('q_proj', heads * headDim), heads));
@@ -130,7 +131,7 @@ export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weigh
     const groupedContext = graph.op('MatMul', [perKeyValueHead(probabilities), presentValue]);
     const context = graph.op('Reshape', [groupedContext, graph.int64s([0, heads, -1, headDim])]);
     const merged = graph.op('Reshape', [graph.op('Transpose', [context], { perm: { ints: [0, 2, 1, 3] } }), graph.int64s([0, 0, heads * headDim])]);
-    const attentionOutput = custom ? custom.attentionOutput(layer, merged) : graph.op('MatMul', [merged, matrix(`${prefix}.self_attn.o_proj.weight`, heads * headDim, hidden)]);
+    const attentionOutput = custom ? custom.attentionOutput(layer, merged) : linear(merged, `${prefix}.self_attn.o_proj.weight`, heads * headDim, hidden);
     residual = graph.op('Add', [residual, attentionOutput]);
 
     const mlpInput = rmsNorm(residual, `${prefix}.post_attention_layernorm.weight`);
@@ -138,10 +139,10 @@ export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weigh
       residual = graph.op('Add', [residual, custom.mlp(layer, mlpInput)]);
       continue;
     }
-    const gate = graph.op('MatMul', [mlpInput, matrix(`${prefix}.mlp.gate_proj.weight`, hidden, intermediate)]);
-    const up = graph.op('MatMul', [mlpInput, matrix(`${prefix}.mlp.up_proj.weight`, hidden, intermediate)]);
+    const gate = linear(mlpInput, `${prefix}.mlp.gate_proj.weight`, hidden, intermediate);
+    const up = linear(mlpInput, `${prefix}.mlp.up_proj.weight`, hidden, intermediate);
     const activated = graph.op('Mul', [graph.op('Mul', [gate, graph.op('Sigmoid', [gate])]), up]);
-    const down = graph.op('MatMul', [activated, matrix(`${prefix}.mlp.down_proj.weight`, intermediate, hidden)]);
+    const down = linear(activated, `${prefix}.mlp.down_proj.weight`, intermediate, hidden);
     residual = graph.op('Add', [residual, down]);
   }
 
@@ -153,7 +154,7 @@ export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weigh
     const keepFrom = graph.op('Unsqueeze', [graph.op('Neg', [logitsToKeep]), graph.int64s([0])]);
     kept = graph.op('Slice', [finalHidden, keepFrom, graph.int64s([Number.MAX_SAFE_INTEGER]), graph.int64s([1])]);
   }
-  graph.op('MatMul', [kept, matrix('lm_head.weight', hidden, vocabularySize)], {}, 'logits');
+  linear(kept, 'lm_head.weight', hidden, vocabularySize, 'logits');
 
   graph.output('logits', floatType, ['batch_size', 'logits_length', vocabularySize]);
   for (let layer = 0; layer < layers; layer++) {

@@ -4,28 +4,28 @@
 // decoder_model_merged is the shared LLaMA decoder.
 import { buildClipVisionTower, gelu } from '../graph/clip-vision.js';
 import { buildEmbedTokens } from '../graph/embed-tokens.js';
-import { ElementType, GraphBuilder, type Precision, type WeightSource } from '../graph/graph-builder.js';
+import { GraphBuilder, type WeightSource } from '../graph/graph-builder.js';
 import { buildLlamaDecoder } from '../graph/llama-decoder.js';
 import { llamaRotaryTables } from '../graph/rotary-tables.js';
 import { CheckpointWeights } from '../checkpoint-weights.js';
 import type { Checkpoint } from '../checkpoint/checkpoint.js';
-import type { ArchitectureExport } from '../export-plan.js';
+import type { ArchitectureExport, WeightFormat } from '../export-plan.js';
 import { clipPreprocessorConfig } from './clip-preprocessor.js';
 import { detectLlavaNames } from './llava-names.js';
 import { resolveLlavaSettings, type LlavaSettings } from './llava-config.js';
 
-export async function planLlavaExport(checkpoint: Checkpoint, configFile: string, config: Record<string, unknown>, precision: Precision): Promise<ArchitectureExport> {
+export async function planLlavaExport(checkpoint: Checkpoint, configFile: string, config: Record<string, unknown>, format: WeightFormat): Promise<ArchitectureExport> {
   const settings = resolveLlavaSettings(configFile, config);
   const names = detectLlavaNames(checkpoint.tensors, checkpoint.folder, settings.text.tieWordEmbeddings);
   const weights = new CheckpointWeights(checkpoint);
   const graphs = {
-    vision_encoder: buildVisionEncoder(settings, weights.source(), names.vision, names.projector, precision),
-    embed_tokens: buildEmbedTokens(settings.text.vocabularySize, settings.text.hidden, weights.source(names.text), precision),
+    vision_encoder: buildVisionEncoder(settings, weights.source(), names.vision, names.projector, format),
+    embed_tokens: buildEmbedTokens(settings.text.vocabularySize, settings.text.hidden, weights.source(names.text), format),
     decoder_model_merged: buildLlamaDecoder(
       settings.text,
       llamaRotaryTables(settings.text.maxPositions, settings.text.headDim, settings.text.ropeTheta),
       weights.source(names.text),
-      { precision },
+      format,
     ),
   };
   weights.checkAll();
@@ -57,16 +57,16 @@ export async function planLlavaExport(checkpoint: Checkpoint, configFile: string
   };
 }
 
-function buildVisionEncoder(settings: LlavaSettings, weights: WeightSource, visionPrefix: string, projectorPrefix: string, precision: Precision): GraphBuilder {
+function buildVisionEncoder(settings: LlavaSettings, weights: WeightSource, visionPrefix: string, projectorPrefix: string, format: WeightFormat): GraphBuilder {
   const { vision, text } = settings;
-  const graph = new GraphBuilder('vision_encoder', { precision });
+  const graph = new GraphBuilder('vision_encoder', format);
   const pixels = graph.input('pixel_values', graph.floatType, ['batch_size', vision.channels, vision.imageSize, vision.imageSize]);
   const hiddenStates = buildClipVisionTower(graph, pixels, vision, settings.featureLayers, weights, visionPrefix);
   // vision_feature_select_strategy "default" drops the CLS token: image_features = hidden_states[k][:, 1:].
   const selected = settings.keepClassToken ? hiddenStates : graph.op('Slice', [hiddenStates, graph.int64s([1]), graph.int64s([Number.MAX_SAFE_INTEGER]), graph.int64s([1])]);
   const linear = (name: string, input: string, inputs: number, outputs: number) => {
     const weightName = `${projectorPrefix}${name}.weight`;
-    const product = graph.op('MatMul', [input, graph.weight(weightName, [inputs, outputs], weights(weightName, [inputs, outputs], 'linear'))]);
+    const product = graph.matmul(input, weightName, inputs, outputs, weights(weightName, [inputs, outputs], 'linear'));
     if (!settings.projectorBias) return product;
     const biasName = `${projectorPrefix}${name}.bias`;
     return graph.op('Add', [product, graph.weight(biasName, [outputs], weights(biasName, [outputs], 'tensor'))]);

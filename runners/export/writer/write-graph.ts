@@ -12,6 +12,7 @@ import {
   externalTensor,
   inlineTensor,
   isExternal,
+  bytesPerElement,
   precisionOf,
   type GraphBuilder,
   type Initializer,
@@ -21,7 +22,7 @@ import {
 export interface WrittenGraph {
   /** Paths relative to the output folder. */
   files: string[];
-  /** Elements of the streamed (checkpoint) weights. */
+  /** Elements of the streamed (checkpoint) weights; a quantized matrix counts its K·N. */
   parameters: number;
   bytes: number;
 }
@@ -50,6 +51,7 @@ export async function writeGraph(graph: GraphBuilder, options: WriteGraphOptions
     for (const initializer of graph.initializers) {
       const bytes = await initializerBytes(initializer);
       if (initializer.load) parameters += initializer.dims.reduce((product, dim) => product * dim, 1);
+      else if (initializer.encode) parameters += initializer.parameters ?? 0;
       if (!isExternal(bytes.byteLength)) {
         tensors.push(inlineTensor(initializer, bytes));
         continue;
@@ -80,13 +82,18 @@ export async function writeGraph(graph: GraphBuilder, options: WriteGraphOptions
 export function graphWeightBytes(graph: GraphBuilder): number {
   return graph.initializers.reduce((total, initializer) => {
     if (initializer.bytes) return total + (isExternal(initializer.bytes.byteLength) ? initializer.bytes.byteLength : 0);
-    const bytesPerElement = precisionOf(initializer) === 'float16' ? 2 : 4;
-    return total + initializer.dims.reduce((product, dim) => product * dim, 1) * bytesPerElement;
+    return total + initializer.dims.reduce((product, dim) => product * dim, 1) * bytesPerElement(initializer.dataType);
   }, 0);
 }
 
 async function initializerBytes(initializer: Initializer): Promise<Uint8Array> {
   if (initializer.bytes) return initializer.bytes;
+  if (initializer.encode) {
+    const bytes = await initializer.encode();
+    const expected = initializer.dims.reduce((product, dim) => product * dim, 1) * bytesPerElement(initializer.dataType);
+    if (bytes.byteLength !== expected) throw new Error(`weight ${initializer.name}: ${bytes.byteLength} bytes for dims [${initializer.dims}]`);
+    return bytes;
+  }
   const values = await initializer.load!();
   checkLength(initializer.name, initializer.dims, values);
   return encodeFloats(values, precisionOf(initializer));
