@@ -17,12 +17,6 @@ import { EMU2_TOKENS, findEmu2TokenIds } from './emu2-special-tokens.js';
 import { buildEmu2VisionEncoder } from './emu2-vision-encoder.js';
 
 export async function planEmu2Export(checkpoint: Checkpoint, configFile: string, config: Record<string, unknown>, format: WeightFormat, options: Emu2Options = {}): Promise<ArchitectureExport> {
-  // The float16 graph structure exists (float32 norm/softmax islands), but no float16 Emu2 export has been
-  // compared with a reference yet; refuse rather than ship unchecked numbers. int8/int4 exports run float32
-  // activations like fp32 and only store weights differently (MatMuls quantized, the rest float16 as in
-  // every quantized export; EVA-CLIP's LayerNorms float32), and test/runners/export/emu2-cogvlm-export-quantized.test.ts
-  // checks them against a reference over the stored weights, so they are allowed.
-  if (format.precision !== 'float32') throw new ConfigError(`${configFile}: Emu2 export supports --dtype fp32 only for now, and its int8/int4 quantizations (float32 activations); fp16 is refused`);
   const settings = resolveEmu2Settings(configFile, config, options);
   checkEmu2Layout(checkpoint.tensors, checkpoint.folder);
   const tokens = findEmu2TokenIds(checkpoint.folder);

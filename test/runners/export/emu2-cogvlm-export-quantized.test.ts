@@ -243,10 +243,6 @@ describe('Emu2 export at int4 / int8 (MatMulNBits)', () => {
       assert.ok(difference <= variant.tolerance, `max |Δ logit| ${difference} > ${variant.tolerance}`);
     });
   }
-
-  test('fp16 is still refused; int8 / int4 are not', async () => {
-    await assert.rejects(exportCheckpoint(path.join(root, 'checkpoint'), path.join(root, 'fp16'), { dtype: 'fp16' }), (error: Error) => error.name === 'ConfigError' && /fp16 is refused/.test(error.message));
-  });
 });
 
 describe('CogVLM export at int4 / int8 (MatMulNBits, both experts)', () => {

@@ -5,7 +5,8 @@ import { before, describe, test } from 'node:test';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ConfigError } from '../../../core/errors.js';
 import { exportCheckpoint } from '../../../runners/export/export-checkpoint.js';
-import { temporaryFolder } from '../../helpers/cli.js';
+import { readFloat32, toFloatData } from '../../../runners/onnx/tensors.js';
+import { runCli, temporaryFolder } from '../../helpers/cli.js';
 import { emu2ImageFeatures } from './emu2-reference.js';
 import { writeTinyEmu2, type Tensors } from './tiny-emu2-checkpoint.js';
 
@@ -113,9 +114,26 @@ describe('Emu2 export', () => {
     assert.equal(existsSync(path.join(root, 'exported')), false);
   });
 
-  test('fp16 is refused until an fp16 Emu2 export has been checked against a reference', async () => {
+  test('fp16: float16 weights and activations stay within float16 precision of the float32 reference', async () => {
     const root = temporaryFolder('emu2-export-');
     writeTinyEmu2(path.join(root, 'checkpoint'));
-    await assert.rejects(exportCheckpoint(path.join(root, 'checkpoint'), path.join(root, 'exported'), { dtype: 'fp16' }), (error: unknown) => error instanceof ConfigError && /fp32 only/.test(error.message));
+    const fp16 = path.join(root, 'exported');
+    const result = await exportCheckpoint(path.join(root, 'checkpoint'), fp16, { dtype: 'fp16' });
+    assert.ok(result.files.includes('onnx/vision_encoder_fp16.onnx_data'));
+    const size = 56;
+    const pixels = Float32Array.from({ length: 3 * size * size }, (_, index) => Math.cos(index * 0.37) * 1.5);
+    const { image_features } = await run(path.join(fp16, 'onnx', 'vision_encoder_fp16.onnx'), { pixel_values: new Tensor('float16', toFloatData('float16', pixels), [1, 3, size, size]) });
+    assert.equal(image_features.type, 'float16');
+    const expected = emu2ImageFeatures(checkpoint.tensors, checkpoint.config, pixels).flat();
+    const actual = readFloat32(image_features);
+    const scale = expected.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
+    const largest = expected.reduce((max, value, index) => Math.max(max, Math.abs(actual[index] - value)), 0);
+    // float16 keeps 11 significant bits: about 5e-4 relative per rounding, a few roundings deep.
+    assert.ok(largest < 1e-2 * Math.max(1, scale), `max abs difference ${largest} at scale ${scale}`);
+
+    const runs = await runCli(['run', 'vqav2', '--model', `onnx:${fp16}`, '--dtype', 'fp16', '--limit', '2', '--out', path.join(root, 'runs'), '--json']);
+    assert.equal(runs.code, 0, runs.stderr);
+    const { metrics } = JSON.parse(runs.stdout) as { metrics: Array<{ all: { n: number; nErrors: number } }> };
+    assert.deepEqual(metrics.map(({ all }) => [all.n, all.nErrors]), [[2, 0]]);
   });
 });
