@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../../../core/errors.js';
 import type { Eva2ClipShape } from '../graph/eva2-clip-vision.js';
-import type { LlamaShape } from '../graph/llama-decoder.js';
+import type { LlamaTextSettings } from '../graph/llama-decoder.js';
 
 const positive = z.number().int().positive();
 
@@ -49,7 +49,7 @@ export interface CogvlmSettings {
   /** The placeholder id at image positions: build_conversation_input_ids fills them with pad_token_id. */
   imageTokenId: number;
   templateVersion: 'base' | 'chat' | 'vqa';
-  text: LlamaShape & { maxPositions: number; ropeTheta: number };
+  text: LlamaTextSettings;
   /** The GLU adapter's inner width: the decoder's intermediate_size (visual.py's GLU reads config.intermediate_size). */
   adapterIntermediate: number;
 }

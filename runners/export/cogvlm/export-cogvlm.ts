@@ -11,7 +11,7 @@ import { gelu } from '../graph/clip-vision.js';
 import { buildEva2ClipTower } from '../graph/eva2-clip-vision.js';
 import { buildEmbedTokens } from '../graph/embed-tokens.js';
 import { GraphBuilder, type WeightSource } from '../graph/graph-builder.js';
-import { buildLlamaDecoder } from '../graph/llama-decoder.js';
+import { buildLlamaDecoder, runnerTextConfig } from '../graph/llama-decoder.js';
 import { llamaRotaryTables } from '../graph/rotary-tables.js';
 import { CheckpointWeights } from '../checkpoint-weights.js';
 import type { Checkpoint } from '../checkpoint/checkpoint.js';
@@ -49,20 +49,7 @@ export async function planCogvlmExport(checkpoint: Checkpoint, configFile: strin
       position_ids_for_image_tokens: 'shared',
       // build_conversation_input_ids: [BOS] + image + tokenizer.encode(text, add_special_tokens=False).
       tokenize_text_between_images: true,
-      text_config: {
-        model_type: 'llama',
-        hidden_size: text.hidden,
-        intermediate_size: text.intermediate,
-        num_hidden_layers: text.layers,
-        num_attention_heads: text.heads,
-        num_key_value_heads: text.keyValueHeads,
-        head_dim: text.headDim,
-        vocab_size: text.vocabularySize,
-        max_position_embeddings: text.maxPositions,
-        rms_norm_eps: text.rmsNormEpsilon,
-        rope_theta: text.ropeTheta,
-        tie_word_embeddings: false,
-      },
+      text_config: runnerTextConfig(text),
     },
     preprocessorConfig: {
       // build_conversation_input_ids: Resize((490, 490), BICUBIC) — no aspect ratio kept, no crop — then CLIP's mean/std.

@@ -11,6 +11,7 @@
 //   `model_version` is "base" or "chat".
 import { z } from 'zod';
 import { ConfigError } from '../../../core/errors.js';
+import type { LlamaTextSettings } from '../graph/llama-decoder.js';
 
 const positive = z.number().int().positive();
 
@@ -77,18 +78,7 @@ export interface Emu2Settings {
   videoFrameTokens?: number;
   /** "chat" for Emu2-Chat. */
   modelVersion?: string;
-  text: {
-    hidden: number;
-    intermediate: number;
-    layers: number;
-    heads: number;
-    keyValueHeads: number;
-    headDim: number;
-    vocabularySize: number;
-    maxPositions: number;
-    rmsNormEpsilon: number;
-    ropeTheta: number;
-  };
+  text: LlamaTextSettings;
 }
 
 export interface Emu2Options {

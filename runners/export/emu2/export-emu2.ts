@@ -8,7 +8,7 @@ import { CheckpointWeights } from '../checkpoint-weights.js';
 import type { Checkpoint } from '../checkpoint/checkpoint.js';
 import type { ArchitectureExport, WeightFormat } from '../export-plan.js';
 import { buildEmbedTokens } from '../graph/embed-tokens.js';
-import { buildLlamaDecoder } from '../graph/llama-decoder.js';
+import { buildLlamaDecoder, runnerTextConfig } from '../graph/llama-decoder.js';
 import { llamaRotaryTables } from '../graph/rotary-tables.js';
 import { resolveEmu2Settings, type Emu2Options } from './emu2-config.js';
 import { checkEmu2Layout, emu2TextName } from './emu2-names.js';
@@ -41,20 +41,7 @@ export async function planEmu2Export(checkpoint: Checkpoint, configFile: string,
       image_start_token: EMU2_TOKENS.imageStart,
       image_end_token: EMU2_TOKENS.imageEnd,
       n_image_tokens: settings.imageTokens,
-      text_config: {
-        model_type: 'llama',
-        hidden_size: text.hidden,
-        intermediate_size: text.intermediate,
-        num_hidden_layers: text.layers,
-        num_attention_heads: text.heads,
-        num_key_value_heads: text.keyValueHeads,
-        head_dim: text.headDim,
-        vocab_size: text.vocabularySize,
-        max_position_embeddings: text.maxPositions,
-        rms_norm_eps: text.rmsNormEpsilon,
-        rope_theta: text.ropeTheta,
-        tie_word_embeddings: false,
-      },
+      text_config: runnerTextConfig(text),
     },
     preprocessorConfig: emu2PreprocessorConfig(settings.vision.imageSize),
     notes,

@@ -21,6 +21,30 @@ export interface LlamaShape {
   rmsNormEpsilon: number;
 }
 
+/** A LLaMA decoder as an architecture's config describes it: the graph's shape plus its positions. */
+export interface LlamaTextSettings extends LlamaShape {
+  maxPositions: number;
+  ropeTheta: number;
+}
+
+/** The `text_config` the ONNX runner reads (runners/onnx/config.ts) for an exported LLaMA decoder. */
+export function runnerTextConfig(text: LlamaTextSettings, tieWordEmbeddings = false): Record<string, unknown> {
+  return {
+    model_type: 'llama',
+    hidden_size: text.hidden,
+    intermediate_size: text.intermediate,
+    num_hidden_layers: text.layers,
+    num_attention_heads: text.heads,
+    num_key_value_heads: text.keyValueHeads,
+    head_dim: text.headDim,
+    vocab_size: text.vocabularySize,
+    max_position_embeddings: text.maxPositions,
+    rms_norm_eps: text.rmsNormEpsilon,
+    rope_theta: text.ropeTheta,
+    tie_word_embeddings: tieWordEmbeddings,
+  };
+}
+
 /** Rotary cos/sin per position, [maxPositions, headDim] each, in Hugging Face's half-split layout. */
 export interface RotaryTables {
   maxPositions: number;

@@ -5,7 +5,7 @@
 import { buildClipVisionTower, gelu } from '../graph/clip-vision.js';
 import { buildEmbedTokens } from '../graph/embed-tokens.js';
 import { GraphBuilder, type WeightSource } from '../graph/graph-builder.js';
-import { buildLlamaDecoder } from '../graph/llama-decoder.js';
+import { buildLlamaDecoder, runnerTextConfig } from '../graph/llama-decoder.js';
 import { llamaRotaryTables } from '../graph/rotary-tables.js';
 import { CheckpointWeights } from '../checkpoint-weights.js';
 import type { Checkpoint } from '../checkpoint/checkpoint.js';
@@ -38,18 +38,7 @@ export async function planLlavaExport(checkpoint: Checkpoint, configFile: string
       n_image_tokens: settings.imageTokens,
       text_config: {
         ...(typeof config.text_config === 'object' && config.text_config !== null ? config.text_config : {}),
-        model_type: 'llama',
-        hidden_size: text.hidden,
-        intermediate_size: text.intermediate,
-        num_hidden_layers: text.layers,
-        num_attention_heads: text.heads,
-        num_key_value_heads: text.keyValueHeads,
-        head_dim: text.headDim,
-        vocab_size: text.vocabularySize,
-        max_position_embeddings: text.maxPositions,
-        rms_norm_eps: text.rmsNormEpsilon,
-        rope_theta: text.ropeTheta,
-        tie_word_embeddings: text.tieWordEmbeddings,
+        ...runnerTextConfig(text, text.tieWordEmbeddings),
       },
     },
     preprocessorConfig: clipPreprocessorConfig(settings.vision.imageSize),

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../../../core/errors.js';
 import type { ClipVisionShape } from '../graph/clip-vision.js';
+import type { LlamaTextSettings } from '../graph/llama-decoder.js';
 
 const positive = z.number().int().positive();
 
@@ -61,19 +62,7 @@ export interface LlavaSettings {
   imageTokens: number;
   imageTokenId: number;
   projectorBias: boolean;
-  text: {
-    hidden: number;
-    intermediate: number;
-    layers: number;
-    heads: number;
-    keyValueHeads: number;
-    headDim: number;
-    vocabularySize: number;
-    maxPositions: number;
-    rmsNormEpsilon: number;
-    ropeTheta: number;
-    tieWordEmbeddings: boolean;
-  };
+  text: LlamaTextSettings & { tieWordEmbeddings: boolean };
 }
 
 export function resolveLlavaSettings(file: string, raw: unknown): LlavaSettings {
