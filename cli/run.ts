@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { commandHeader } from './command-headers.js';
 import { ConfigError } from '../core/errors.js';
-import { parseShard } from '../evals/shard.js';
+import { parseShard, resolveAutoShard, SHARD_COUNT_ENV, type Shard } from '../evals/shard.js';
 import { joinModelSpecs } from '../runners/openai/endpoints.js';
 import { presets } from '../tasks/prompts/presets.js';
 import { taskIds } from '../tasks/registry.js';
@@ -26,7 +26,8 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .option('trials', { type: 'number', describe: 'Few-shot trials with random demonstrations (seeds 0..N-1)' })
         .option('seeds', { type: 'string', describe: 'Comma list of seeds, one trial each' })
         .option('rices-encoder', { type: 'string', describe: 'ONNX image encoder folder for RICES (default: the evaluated ONNX model\'s vision encoder)' })
-        .option('shard', { type: 'string', describe: 'i/n: evaluate shard i of n (0-based; chosen by sample id, deterministic and disjoint)' })
+        .option('shard', { type: 'string', describe: 'i/n: evaluate shard i of n (0-based; chosen by sample id, deterministic and disjoint); auto: i and n from a Slurm job array (SLURM_ARRAY_TASK_*) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards)' })
+        .option('shards', { type: 'number', describe: `With --shard auto in a Kubernetes Indexed Job: the number of completions (default: $${SHARD_COUNT_ENV})` })
         .option('batch-size', { type: 'number', describe: 'Requests per generate call' })
         .option('max-new-tokens', { type: 'number', describe: 'Override the preset\'s maximum new tokens' })
         .option('num-beams', { type: 'number', describe: 'Override the preset\'s beam count (1 = greedy)' })
@@ -39,6 +40,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .example('$0 run vqav2', 'bundled sample + tiny-emu smoke test')
         .example('$0 run vqav2 okvqa --model onnx:./emu2-chat-onnx --data vqav2=/data/vqav2 --data okvqa=/data/okvqa --protocol emu2-chat', 'a real model on real data')
         .example('$0 run vqav2 --model replay:results.json --data /data/vqav2', 'replay published predictions through the full loop')
+        .example('$0 run vqav2 --data /data/vqav2 --shard auto', 'in a Slurm array job or Kubernetes Indexed Job: this worker\'s shard')
         .example('$0 run vqav2 okvqa --shots 0,4,8,16 --protocol emu2 --demos rices', 'Emu2 Table 1 style few-shot')
         .example('$0 run --suite emu2-paper --entries table-1-few-shot --model onnx:./emu2 --data vqav2=/data/vqav2', 'a suite: the entries\' settings, this model and data'),
     handler: async (parsed: unknown) => {
@@ -56,7 +58,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
           data: parseDataOption(argv.data as string[] | undefined),
           split: argv.split as string | undefined,
           limit: parseLimit(argv.limit as number | undefined),
-          shard: typeof argv.shard === 'string' ? parseShard(argv.shard) : undefined,
+          shard: shardOption(argv),
           outDir: argv.out as string,
           runId: argv['run-id'] as string | undefined,
           protocol: argv.protocol as string,
@@ -89,6 +91,16 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
       }
     },
   };
+}
+
+/** `--shard i/n`, or `--shard auto` resolved from the scheduler's environment; `--shards` only means something with auto. */
+function shardOption(argv: CommandArguments): Shard | undefined {
+  const shards = argv.shards as number | undefined;
+  if (shards !== undefined && argv.shard !== 'auto') throw new ConfigError('--shards N goes with --shard auto (with --shard i/n, n is the count)', true);
+  if (typeof argv.shard !== 'string') return undefined;
+  if (argv.shard.trim() !== 'auto') return parseShard(argv.shard);
+  if (shards !== undefined && (!Number.isInteger(shards) || shards < 1)) throw new ConfigError(`--shards takes a whole number greater than 0, found ${shards}`, true);
+  return resolveAutoShard(process.env, shards);
 }
 
 /** The judge talks to its server with the key the model's does (`--api-key-env`), when one is named. */
