@@ -2,14 +2,14 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { commandHeader } from './command-headers.js';
 import { ConfigError } from '../core/errors.js';
-import { parseShard, resolveAutoShard, SHARD_COUNT_ENV, type Shard } from '../evals/shard.js';
+import { SHARD_COUNT_ENV } from '../evals/shard.js';
 import { joinModelSpecs } from '../runners/openai/endpoints.js';
 import { presets } from '../tasks/prompts/presets.js';
 import { taskIds } from '../tasks/registry.js';
 import { type Command, type CommandArguments, type CommandIO } from './io.js';
 import { modelRunnerOptions, withModelOptions } from './model-options.js';
 import { startRunFeedback } from './run-feedback.js';
-import { asExtraction, parseDataOption, parseLimit, parseNumberList, withRunOutput } from './shared-options.js';
+import { asExtraction, checkCountFlags, parseDataOption, parseNumberList, parseShardOption, withRunOutput } from './shared-options.js';
 
 export function runCommand(io: CommandIO, setExitCode: (code: number) => void): Command {
   return {
@@ -45,6 +45,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .example('$0 run --suite emu2-paper --entries table-1-few-shot --model onnx:./emu2 --data vqav2=/data/vqav2', 'a suite: the entries\' settings, this model and data'),
     handler: async (parsed: unknown) => {
       const argv = parsed as CommandArguments;
+      checkCountFlags(argv);
       // The engine loads here, not with the module: `run --help` stays quick.
       if (argv.suite !== undefined) return (await import('./run-suite.js')).runSuiteCommand(io, argv, setExitCode);
       if (!(argv.tasks as string[] | undefined)?.length) throw new ConfigError('name at least one task (emu-eval tasks lists them), or a --suite', true);
@@ -57,8 +58,8 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
           model: joinModelSpecs(argv.model as string | string[]),
           data: parseDataOption(argv.data as string[] | undefined),
           split: argv.split as string | undefined,
-          limit: parseLimit(argv.limit as number | undefined),
-          shard: shardOption(argv),
+          limit: argv.limit as number | undefined,
+          shard: parseShardOption(argv),
           outDir: argv.out as string,
           runId: argv['run-id'] as string | undefined,
           protocol: argv.protocol as string,
@@ -91,16 +92,6 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
       }
     },
   };
-}
-
-/** `--shard i/n`, or `--shard auto` resolved from the scheduler's environment; `--shards` only means something with auto. */
-function shardOption(argv: CommandArguments): Shard | undefined {
-  const shards = argv.shards as number | undefined;
-  if (shards !== undefined && argv.shard !== 'auto') throw new ConfigError('--shards N goes with --shard auto (with --shard i/n, n is the count)', true);
-  if (typeof argv.shard !== 'string') return undefined;
-  if (argv.shard.trim() !== 'auto') return parseShard(argv.shard);
-  if (shards !== undefined && (!Number.isInteger(shards) || shards < 1)) throw new ConfigError(`--shards takes a whole number greater than 0, found ${shards}`, true);
-  return resolveAutoShard(process.env, shards);
 }
 
 /** The judge talks to its server with the key the model's does (`--api-key-env`), when one is named. */

@@ -11,6 +11,15 @@ export const oneValue = z.string({ error: 'takes one value' }).min(1, { error: '
 /** A flag holding a number (yargs turns text that is not one into NaN, which zod refuses). */
 export const aNumber = z.number({ error: 'takes a number' });
 
+/**
+ * A flag counting something (batch size, tokens, beams, frames, trials, threads, requests in flight):
+ * zero, a fraction or a negative number would hang a run or be silently rounded somewhere downstream.
+ */
+export const aCount = z
+  .number({ error: 'takes a whole number greater than 0' })
+  .int({ error: 'takes a whole number greater than 0' })
+  .positive({ error: 'takes a whole number greater than 0' });
+
 export const aSwitch = z.boolean({ error: 'takes no value' });
 
 /** The schema's flags out of every parsed flag, or a usage ConfigError naming the first wrong one. */
