@@ -20,7 +20,13 @@ test('run refuses zero, negative and fractional counts, naming the flag and the 
 test('text that is not a number and a flag given twice are refused too', async () => {
   const text = await runCli(['run', 'vqav2', '--batch-size', 'eight', '--quiet']);
   assert.equal(text.code, 2);
-  assert.match(text.stderr, /--batch-size takes a whole number greater than 0/);
+  assert.match(text.stderr, /--batch-size takes a whole number greater than 0, found "eight"/);
+  const equals = await runCli(['run', 'vqav2', '--frames=many', '--quiet']);
+  assert.equal(equals.code, 2);
+  assert.match(equals.stderr, /--frames takes a whole number greater than 0, found "many"/);
+  const threads = await runCli(['run', 'vqav2', '--threads', 'lots', '--quiet']);
+  assert.equal(threads.code, 2);
+  assert.match(threads.stderr, /--threads takes a whole number greater than 0, found "lots"/);
   const twice = await runCli(['run', 'vqav2', '--max-new-tokens', '4', '--max-new-tokens', '8', '--quiet']);
   assert.equal(twice.code, 2);
   assert.match(twice.stderr, /--max-new-tokens takes a whole number greater than 0, found \[4,8\]/);
