@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { ConfigError, DataError, RunnerError, errorMessage } from '../core/errors.js';
+import { NUMBER_FLAG_TEXT, numberFlagTexts } from '../core/flags.js';
 import { emuEvalVersion } from '../artifact/environment.js';
 import { commandEntries } from './commands.js';
 import { EXIT } from './exit-codes.js';
@@ -26,6 +27,11 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
     .usage('$0 <command> [options]\n\nEvaluate vision-language models the way the Emu2 paper does: official-exact VQA scoring, resumable runs, confidence intervals.')
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object on stdout and nothing else there' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress bar or informational messages' })
+    // Before any handler: keep the text of number flags that were not numbers, for the usage error.
+    .middleware((parsed) => {
+      const texts = numberFlagTexts(parsed, argv);
+      if (Object.keys(texts).length > 0) Object.assign(parsed, { [NUMBER_FLAG_TEXT]: texts });
+    })
     .command(commands)
     .demandCommand(1, 'Name a command: run, score, merge, tasks, data check, report, baselines, leaderboard, compare, nightly, history, export')
     .strict()

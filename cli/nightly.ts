@@ -10,6 +10,7 @@ import { type Command, type CommandArguments, type CommandIO } from './io.js';
 import { EXIT } from './exit-codes.js';
 import { startRunFeedback } from './run-feedback.js';
 import { parseEntryNames, runnerOptionsForEntry, sharedEvaluateOptions, withSuiteModelOptions } from './run-suite.js';
+import { checkCountFlags } from './shared-options.js';
 
 export function nightlyCommand(io: CommandIO, setExitCode: (code: number) => void): Command {
   return {
@@ -29,6 +30,7 @@ export function nightlyCommand(io: CommandIO, setExitCode: (code: number) => voi
         .epilog('Exit codes: 0 no regression (or first night), 3 regression, 1 the night failed (it never becomes a baseline), 130 interrupted.'),
     handler: async (parsed: unknown) => {
       const argv = parsed as CommandArguments;
+      checkCountFlags(argv);
       const settings = regressionSettings(argv);
       const date = argv.date as string | undefined;
       if (date !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))) throw new ConfigError(`--date takes YYYY-MM-DD, found "${date}"`, true);

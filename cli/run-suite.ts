@@ -5,13 +5,12 @@ import { loadSuite, selectEntries } from '../evals/suites/load-suite.js';
 import { runSuite, type SuiteRunOptions } from '../evals/suites/run-suite.js';
 import { suiteRunFolder } from '../evals/suites/suite-run-folder.js';
 import type { SuiteEntry } from '../evals/suites/suite-schema.js';
-import { parseShard } from '../evals/shard.js';
 import { joinModelSpecs } from '../runners/openai/endpoints.js';
 import type { RunnerOptions } from '../core/contracts/runner.js';
 import { type CommandArguments, type CommandIO } from './io.js';
 import { modelRunnerOptions, withModelOptions } from './model-options.js';
 import { startRunFeedback } from './run-feedback.js';
-import { asExtraction, parseDataOption } from './shared-options.js';
+import { asExtraction, parseDataOption, parseShardOption } from './shared-options.js';
 import { formatSummaryTable } from './summary.js';
 
 // `run --suite` and `nightly`: every suite entry goes through evaluate() with the entry's tasks,
@@ -47,7 +46,7 @@ export function sharedEvaluateOptions(argv: CommandArguments, hooks: Pick<SuiteR
     ...(argv['max-new-tokens'] !== undefined ? { maxNewTokens: argv['max-new-tokens'] as number } : {}),
     ...(argv['num-beams'] !== undefined ? { numBeams: argv['num-beams'] as number } : {}),
     ...(argv['batch-size'] !== undefined ? { batchSize: argv['batch-size'] as number } : {}),
-    ...(typeof argv.shard === 'string' ? { shard: parseShard(argv.shard) } : {}),
+    ...(argv.shard !== undefined ? { shard: parseShardOption(argv) } : {}),
     ...(argv['rices-encoder'] ? { ricesEncoder: path.resolve(argv['rices-encoder'] as string) } : {}),
     ...(argv['retry-errors'] ? { retryErrors: true } : {}),
     command: ['emu-eval', ...process.argv.slice(2)],

@@ -2,14 +2,14 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { commandHeader } from './command-headers.js';
 import { ConfigError } from '../core/errors.js';
-import { parseShard } from '../evals/shard.js';
+import { SHARD_COUNT_ENV } from '../evals/shard.js';
 import { joinModelSpecs } from '../runners/openai/endpoints.js';
 import { presets } from '../tasks/prompts/presets.js';
 import { taskIds } from '../tasks/registry.js';
 import { type Command, type CommandArguments, type CommandIO } from './io.js';
 import { modelRunnerOptions, withModelOptions } from './model-options.js';
 import { startRunFeedback } from './run-feedback.js';
-import { asExtraction, parseDataOption, parseLimit, parseNumberList, withRunOutput } from './shared-options.js';
+import { asExtraction, checkCountFlags, parseDataOption, parseNumberList, parseShardOption, withRunOutput } from './shared-options.js';
 
 export function runCommand(io: CommandIO, setExitCode: (code: number) => void): Command {
   return {
@@ -26,7 +26,8 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .option('trials', { type: 'number', describe: 'Few-shot trials with random demonstrations (seeds 0..N-1)' })
         .option('seeds', { type: 'string', describe: 'Comma list of seeds, one trial each' })
         .option('rices-encoder', { type: 'string', describe: 'ONNX image encoder folder for RICES (default: the evaluated ONNX model\'s vision encoder)' })
-        .option('shard', { type: 'string', describe: 'i/n: evaluate shard i of n (0-based; chosen by sample id, deterministic and disjoint)' })
+        .option('shard', { type: 'string', describe: 'i/n: evaluate shard i of n (0-based; chosen by sample id, deterministic and disjoint); auto: i and n from a Slurm job array (SLURM_ARRAY_TASK_*) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards)' })
+        .option('shards', { type: 'number', describe: `With --shard auto in a Kubernetes Indexed Job: the number of completions (default: $${SHARD_COUNT_ENV})` })
         .option('batch-size', { type: 'number', describe: 'Requests per generate call' })
         .option('max-new-tokens', { type: 'number', describe: 'Override the preset\'s maximum new tokens' })
         .option('num-beams', { type: 'number', describe: 'Override the preset\'s beam count (1 = greedy)' })
@@ -39,10 +40,12 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .example('$0 run vqav2', 'bundled sample + tiny-emu smoke test')
         .example('$0 run vqav2 okvqa --model onnx:./emu2-chat-onnx --data vqav2=/data/vqav2 --data okvqa=/data/okvqa --protocol emu2-chat', 'a real model on real data')
         .example('$0 run vqav2 --model replay:results.json --data /data/vqav2', 'replay published predictions through the full loop')
+        .example('$0 run vqav2 --data /data/vqav2 --shard auto', 'in a Slurm array job or Kubernetes Indexed Job: this worker\'s shard')
         .example('$0 run vqav2 okvqa --shots 0,4,8,16 --protocol emu2 --demos rices', 'Emu2 Table 1 style few-shot')
         .example('$0 run --suite emu2-paper --entries table-1-few-shot --model onnx:./emu2 --data vqav2=/data/vqav2', 'a suite: the entries\' settings, this model and data'),
     handler: async (parsed: unknown) => {
       const argv = parsed as CommandArguments;
+      checkCountFlags(argv);
       // The engine loads here, not with the module: `run --help` stays quick.
       if (argv.suite !== undefined) return (await import('./run-suite.js')).runSuiteCommand(io, argv, setExitCode);
       if (!(argv.tasks as string[] | undefined)?.length) throw new ConfigError('name at least one task (emu-eval tasks lists them), or a --suite', true);
@@ -55,8 +58,8 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
           model: joinModelSpecs(argv.model as string | string[]),
           data: parseDataOption(argv.data as string[] | undefined),
           split: argv.split as string | undefined,
-          limit: parseLimit(argv.limit as number | undefined),
-          shard: typeof argv.shard === 'string' ? parseShard(argv.shard) : undefined,
+          limit: argv.limit as number | undefined,
+          shard: parseShardOption(argv),
           outDir: argv.out as string,
           runId: argv['run-id'] as string | undefined,
           protocol: argv.protocol as string,

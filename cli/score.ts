@@ -4,7 +4,8 @@ import { commandHeader } from './command-headers.js';
 import { ConfigError } from '../core/errors.js';
 import { taskIds } from '../tasks/registry.js';
 import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
-import { asExtraction, parseDataOption, withRunOutput } from './shared-options.js';
+import { presets } from '../tasks/prompts/presets.js';
+import { asExtraction, checkCountFlags, parseDataOption, withRunOutput } from './shared-options.js';
 
 export function scoreCommand(io: CommandIO): Command {
   return {
@@ -14,13 +15,21 @@ export function scoreCommand(io: CommandIO): Command {
         .positional('task', { type: 'string', describe: `Task id: ${taskIds().join(', ')}` })
         .option('predictions', { type: 'string', demandOption: true, describe: 'Predictions file' })
         .option('data', { type: 'string', describe: 'Dataset folder with the question and annotation files (default: the bundled sample)' })
-        .option('protocol', { type: 'string', default: 'emu2', hidden: true })
+        // Scoring does not prompt, but the report places results by protocol: Emu2-Chat answers scored
+        // under the default emu2 (base model, true zero-shot) would sit apart from the Table 2 rows.
+        .option('protocol', {
+          choices: Object.keys(presets),
+          default: 'emu2',
+          describe: 'Protocol the predictions were made under, recorded in run.json so `report` compares them with the right published rows: emu2 (base model, true zero-shot), emu2-chat / llava (instruction-tuned, Emu2 Table 2), flamingo (0*)',
+        })
         .example('$0 score vqav2 --predictions results.json --data /data/vqav2', 'official VQA accuracy, as vqaEval.py computes it')
+        .example('$0 score vqav2 --predictions emu2-chat-results.json --data /data/vqav2 --protocol emu2-chat', 'Emu2-Chat\'s answers: compared with the instruction-tuned rows (Table 2)')
         .example('$0 score vqav2 --predictions runs/x/samples.jsonl --normalize always --extraction short-answer', 'another normalization of an earlier run')
         .example('$0 score textvqa --predictions results.json --data /data/textvqa', 'TextVQA accuracy, as the m4c TextVQA evaluator computes it')
         .example('$0 score gqa --predictions results.json --data /data/gqa --gqa-answers llava', "GQA as LLaVA's pipeline scores it (recorded in run.json)"),
     handler: async (parsed: unknown) => {
       const argv = parsed as CommandArguments;
+      checkCountFlags(argv);
       const notify = notifier(io, argv);
       const predictions = path.resolve(argv.predictions as string);
       const task = argv.task as string;

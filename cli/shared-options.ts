@@ -1,5 +1,8 @@
 import type { Argv } from 'yargs';
+import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { aCount, parseFlags } from '../core/flags.js';
+import { parseShard, resolveAutoShard, type Shard } from '../evals/shard.js';
 import { extractionStrategies, type ExtractionStrategy } from '../scoring/extract.js';
 
 /** Options of every command that writes a run directory. */
@@ -30,10 +33,30 @@ export function parseDataOption(values: string | string[] | undefined): string |
   return perTask;
 }
 
-export function parseLimit(limit: number | undefined): number | undefined {
-  if (limit === undefined) return undefined;
-  if (!Number.isInteger(limit) || limit < 1) throw new ConfigError(`--limit takes a positive whole number, found ${limit}`, true);
-  return limit;
+// The counting flags of `run`, `run --suite` and `nightly`, checked by one schema before anything is
+// loaded: a usage error (exit 2) naming the flag and the value, the way backends check theirs
+// (--threads, --concurrency: core/flags.ts). Flags a command does not declare are simply absent.
+const countFlagsSchema = z.object({
+  'batch-size': aCount.optional(),
+  'max-new-tokens': aCount.optional(),
+  'num-beams': aCount.optional(),
+  frames: aCount.optional(),
+  trials: aCount.optional(),
+  limit: aCount.optional(),
+  shards: aCount.optional(),
+});
+
+/** Refuses a counting flag that is not a whole number greater than 0, naming it and its value. */
+export function checkCountFlags(argv: Readonly<Record<string, unknown>>): void {
+  parseFlags(countFlagsSchema, argv);
+}
+
+/** `--shard i/n`, or `--shard auto` resolved from the scheduler's environment; `--shards` only means something with auto. */
+export function parseShardOption(argv: Readonly<Record<string, unknown>>): Shard | undefined {
+  const shards = argv.shards as number | undefined;
+  if (shards !== undefined && argv.shard !== 'auto') throw new ConfigError('--shards N goes with --shard auto (with --shard i/n, n is the count)', true);
+  if (typeof argv.shard !== 'string') return undefined;
+  return argv.shard.trim() === 'auto' ? resolveAutoShard(process.env, shards) : parseShard(argv.shard);
 }
 
 export function asExtraction(value: string | undefined): ExtractionStrategy | undefined {

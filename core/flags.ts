@@ -11,7 +11,37 @@ export const oneValue = z.string({ error: 'takes one value' }).min(1, { error: '
 /** A flag holding a number (yargs turns text that is not one into NaN, which zod refuses). */
 export const aNumber = z.number({ error: 'takes a number' });
 
+/**
+ * A flag counting something (batch size, tokens, beams, frames, trials, threads, requests in flight):
+ * zero, a fraction or a negative number would hang a run or be silently rounded somewhere downstream.
+ */
+export const aCount = z
+  .number({ error: 'takes a whole number greater than 0' })
+  .int({ error: 'takes a whole number greater than 0' })
+  .positive({ error: 'takes a whole number greater than 0' });
+
 export const aSwitch = z.boolean({ error: 'takes no value' });
+
+/**
+ * Where the command line's own text of number flags that yargs turned into NaN is kept on the parsed
+ * flags (`{ 'batch-size': 'eight' }`), so the error can quote it. A symbol key: schemas ignore it and
+ * object spreads (`{ ...argv, protocol }`) carry it along.
+ */
+export const NUMBER_FLAG_TEXT = Symbol('emu-eval number flag text');
+
+/** The text given for each flag whose parsed value is NaN, from the raw words (`--name text` or `--name=text`; the last one wins). */
+export function numberFlagTexts(parsed: Readonly<Record<string, unknown>>, words: readonly string[]): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    if (!Number.isNaN(value) || typeof value !== 'number') continue;
+    for (let at = 0; at < words.length; at += 1) {
+      const word = words[at]!;
+      if (word === `--${name}` && at + 1 < words.length) texts[name] = words[at + 1]!;
+      else if (word.startsWith(`--${name}=`)) texts[name] = word.slice(name.length + 3);
+    }
+  }
+  return texts;
+}
 
 /** The schema's flags out of every parsed flag, or a usage ConfigError naming the first wrong one. */
 export function parseFlags<T>(schema: z.ZodType<T>, flags: Readonly<Record<string, unknown>>): T {
@@ -20,7 +50,8 @@ export function parseFlags<T>(schema: z.ZodType<T>, flags: Readonly<Record<strin
   const issue = parsed.error.issues[0]!;
   const name = String(issue.path[0]);
   const value = flags[name];
-  // yargs has already turned text that is not a number into NaN: there is nothing to show.
-  const found = Number.isNaN(value) ? '' : `, found ${JSON.stringify(value)}`;
+  // yargs has turned text that is not a number into NaN; the CLI kept the text it was given, when it could.
+  const text = (flags as { [NUMBER_FLAG_TEXT]?: Record<string, string> })[NUMBER_FLAG_TEXT]?.[name];
+  const found = Number.isNaN(value) ? (text === undefined ? '' : `, found ${JSON.stringify(text)}`) : `, found ${JSON.stringify(value)}`;
   throw new ConfigError(`--${name} ${issue.message}${found}`, true);
 }

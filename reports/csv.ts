@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { formatCsv } from '../core/csv-format.js';
 import type { ShotStyle } from './baselines/baseline-row.js';
 import { compareBenchmarks } from './benchmark-names.js';
 import type { ProtocolKey } from './baselines/compatibility.js';
@@ -6,8 +6,9 @@ import { publishedScoringRule } from './baselines/scoring-rules.js';
 import type { Comparison, ComparisonRow } from './compare-rows.js';
 
 // Leaderboard CSVs: RFC 4180 (CRLF line ends, fields quoted when they hold a comma, quote or line
-// break), a header row, and a column order that never depends on the data, so diffs between nightly
-// files show changed numbers, not moved columns.
+// break; cells that would start a formula neutralized by core/csv-format.ts), a header row, and a
+// column order that never depends on the data, so diffs between nightly files show changed numbers,
+// not moved columns.
 
 export const LONG_COLUMNS = [
   'model',
@@ -92,7 +93,7 @@ export function longRecords(comparison: Comparison, options: { oursOnly?: boolea
 
 /** One row per model × benchmark × shots (× protocol): the format to load into a dataframe. */
 export function formatLongCsv(records: readonly LongRecord[]): string {
-  return stringify(records as LongRecord[], { header: true, columns: [...LONG_COLUMNS], record_delimiter: 'windows' });
+  return formatCsv(records, LONG_COLUMNS);
 }
 
 const styleOrder: Record<ShotStyle, number> = { zero: 0, 'text-two-shot': 1, instruction: 2, few: 3 };
@@ -153,5 +154,5 @@ export function formatWideCsv(comparison: Comparison): { csv: string; rows: numb
   const columns = ['model', 'kind', 'params_b', 'params_basis', 'params_certainty', ...scoreColumns, 'sources', 'notes'];
   const records = [...models.values()].map(({ record }) => Object.fromEntries(columns.map((column) => [column, record[column] ?? ''])));
   records.sort((a, b) => Number(b.kind === 'ours') - Number(a.kind === 'ours') || a.model!.localeCompare(b.model!));
-  return { csv: stringify(records, { header: true, columns, record_delimiter: 'windows' }), rows: records.length, clashes };
+  return { csv: formatCsv(records, columns), rows: records.length, clashes };
 }

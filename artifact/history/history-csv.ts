@@ -1,11 +1,11 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { formatCsv } from '../../core/csv-format.js';
 import { DataError } from '../../core/errors.js';
 import type { NightRecord } from './night-record.js';
 
 // The history leaderboard: one row per night × entry × task × shots, appended as each night finishes.
-// RFC 4180 like the other leaderboard CSVs (CRLF, quoted where needed) with a fixed column order, so a
+// RFC 4180 like the other leaderboard CSVs (CRLF, quoted where needed, formula cells neutralized) with a fixed column order, so a
 // spreadsheet or dataframe reads a year of nights in one go.
 
 export const HISTORY_CSV_FILE = 'leaderboard.csv';
@@ -88,6 +88,6 @@ export function appendHistoryCsv(historyFolder: string, night: NightRecord): str
       throw new DataError(`${file}: its header (${header}) is not this version's columns (${HISTORY_COLUMNS.join(',')}); move it aside to start a new file`, file);
     }
   }
-  appendFileSync(file, stringify(historyRows(night), { header: !exists, columns: [...HISTORY_COLUMNS], record_delimiter: 'windows' }));
+  appendFileSync(file, formatCsv(historyRows(night), HISTORY_COLUMNS, { header: !exists }));
   return file;
 }

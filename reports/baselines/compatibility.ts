@@ -1,6 +1,7 @@
 import { incompatibilityReasons, withoutRules, type CompatibilityRules } from '../../core/compatibility.js';
 import { canonicalSplit } from '../benchmark-names.js';
 import type { BaselineRow, DemoSelection, ShotStyle } from './baseline-row.js';
+import { placementAdvice } from './placement-advice.js';
 import { describeScoringRule, publishedScoringRule } from './scoring-rules.js';
 
 /**
@@ -131,5 +132,6 @@ export function attachToGroup(ours: ProtocolKey, groups: readonly ProtocolGroup[
   const closest = sameBenchmark
     .map((group) => ({ group, reasons: incompatibilities(ours, group.key) }))
     .sort((a, b) => a.reasons.length - b.reasons.length)[0]!;
-  return { kind: 'none', reason: `no published ${ours.benchmark} numbers under this protocol (closest: ${closest.reasons.join('; ')})` };
+  const advice = placementAdvice(ours, closest.group.key);
+  return { kind: 'none', reason: `no published ${ours.benchmark} numbers under this protocol (closest: ${closest.reasons.join('; ')})${advice.length > 0 ? `; ${advice.join('; ')}` : ''}` };
 }

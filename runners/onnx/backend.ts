@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
-import { aNumber, oneValue, parseFlags } from '../../core/flags.js';
+import { aCount, oneValue, parseFlags } from '../../core/flags.js';
 import type { Backend, BackendFlag } from '../../core/contracts/runner.js';
 
 export type OnnxOptions = { device?: string; devices?: string[]; dtype?: string; threads?: number };
@@ -17,12 +17,11 @@ export const onnxFlags = {
   threads: { type: 'number', describe: 'ONNX: intra-op threads per worker' },
 } satisfies Record<string, BackendFlag>;
 
-const flagsSchema = z.object({ device: oneValue.optional(), devices: oneValue.optional(), dtype: oneValue.optional(), threads: aNumber.optional() });
+const flagsSchema = z.object({ device: oneValue.optional(), devices: oneValue.optional(), dtype: oneValue.optional(), threads: aCount.optional() });
 
 export function parseOnnxOptions(given: Readonly<Record<string, unknown>>): OnnxOptions {
   const { device, devices, dtype, threads } = parseFlags(flagsSchema, given);
   const deviceIds = devices?.split(',').map((id) => id.trim()).filter(Boolean);
-  // Zero threads means "the default", as onnxruntime reads it: not recorded.
   return { ...(device ? { device } : {}), ...(deviceIds ? { devices: deviceIds } : {}), ...(dtype ? { dtype } : {}), ...(threads ? { threads } : {}) };
 }
 

@@ -3,7 +3,7 @@
 // cache load only when a runner is created. Only the NAME of the API key's variable becomes an option.
 import path from 'node:path';
 import { z } from 'zod';
-import { aNumber, aSwitch, oneValue, parseFlags } from '../../core/flags.js';
+import { aCount, aNumber, aSwitch, oneValue, parseFlags } from '../../core/flags.js';
 import type { Backend, BackendFlag } from '../../core/contracts/runner.js';
 import type { OpenAIOptions } from './create-from-options.js';
 import { parseExtraBody } from './extra-body.js';
@@ -24,7 +24,7 @@ const flags = {
 const flagsSchema = z.object({
   'model-name': oneValue.optional(),
   'api-key-env': oneValue.optional(),
-  concurrency: aNumber.optional(),
+  concurrency: aCount.optional(),
   'extra-body': oneValue.optional(),
   'request-timeout': aNumber.optional(),
   'max-retries': aNumber.optional(),

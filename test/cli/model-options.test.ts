@@ -44,7 +44,7 @@ test('ONNX flags become options for both of its schemes; a wrong value names its
   const expected = { params: 9, device: 'cuda', devices: ['0', '1'], dtype: 'fp16', threads: 4 };
   assert.deepEqual(modelRunnerOptions({ ...flags, model: 'tiny-emu:large' }), expected);
   assert.deepEqual(modelRunnerOptions({ ...flags, model: 'onnx:./m' }), expected);
-  assert.throws(() => modelRunnerOptions({ model: 'onnx:./m', protocol: 'emu2', threads: Number.NaN }), /^ConfigError: --threads takes a number$/);
+  assert.throws(() => modelRunnerOptions({ model: 'onnx:./m', protocol: 'emu2', threads: Number.NaN }), /^ConfigError: --threads takes a whole number greater than 0$/);
   assert.throws(() => modelRunnerOptions({ model: 'onnx:./m', protocol: 'emu2', device: ['cpu', 'cuda'] }), /^ConfigError: --device takes one value, found \["cpu","cuda"\]$/);
   assert.throws(() => modelRunnerOptions({ model: 'openai:http://a/v1', protocol: 'emu2', 'model-name': '' }), /--model-name takes one value/);
   assert.throws(() => modelRunnerOptions({ model: 'nope:x', protocol: 'emu2' }), /unknown model "nope:x"/);
