@@ -45,3 +45,18 @@ export function reportRun(io: CommandIO, flags: GlobalFlags, result: EvaluationR
   }
   io.stdout(`run directory: ${result.runDirectory}${result.record.status === 'interrupted' ? ' (interrupted: rerun the same command to resume)' : ''}\n`);
 }
+
+/**
+ * Samples scored and samples that ended in an error, over every result of the run. A run whose samples
+ * all failed has no number to report, even when the errors differ (so fail-fast did not stop it).
+ */
+export function failedSamples(result: EvaluationResult): { samples: number; errors: number } {
+  let samples = 0;
+  let errors = 0;
+  for (const { all } of result.metrics.results) {
+    samples += all.n;
+    errors += all.nErrors;
+  }
+  return { samples, errors };
+}
+

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { commandHeader } from './command-headers.js';
+import { EXIT } from './exit-codes.js';
 import { ConfigError } from '../core/errors.js';
 import { SHARD_COUNT_ENV } from '../evals/shard.js';
 import { joinModelSpecs } from '../runners/openai/endpoints.js';
@@ -49,7 +50,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
       // The engine loads here, not with the module: `run --help` stays quick.
       if (argv.suite !== undefined) return (await import('./run-suite.js')).runSuiteCommand(io, argv, setExitCode);
       if (!(argv.tasks as string[] | undefined)?.length) throw new ConfigError('name at least one task (emu-eval tasks lists them), or a --suite', true);
-      const [{ evaluate }, { reportRun }] = await Promise.all([import('../evals/evaluate.js'), import('./report-run.js')]);
+      const [{ evaluate }, { failedSamples, reportRun }] = await Promise.all([import('../evals/evaluate.js'), import('./report-run.js')]);
       const feedback = startRunFeedback(io, argv);
       try {
         const result = await evaluate({
@@ -86,7 +87,12 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         });
         feedback.finish();
         reportRun(io, argv, result);
+        const { samples, errors } = failedSamples(result);
         if (result.record.status === 'interrupted') setExitCode(130);
+        else if (samples > 0 && errors === samples) {
+          io.stderr(`emu-eval: every one of the ${samples} samples ended in an error (their messages are in ${path.join(result.runDirectory, 'samples.jsonl')}); fix the cause and rerun with --retry-errors\n`);
+          setExitCode(EXIT.error);
+        }
       } finally {
         feedback.dispose();
       }

@@ -123,4 +123,18 @@ describe('emu-eval run against a model that fails every sample the same way', ()
       await server.close();
     }
   });
+
+  test('a run whose every sample failed, each with its own error, finishes with exit 1 and says so', async () => {
+    const server = await startOpenAITestServer({ fault: (call) => ({ kind: 'status', status: 400, message: `request ${call.index} rejected` }) });
+    try {
+      const out = temporaryFolder();
+      const { code, stdout, stderr } = await runCli(['run', 'vqav2', '--model', `openai:${server.url}`, '--model-name', 'test-model', '--out', out, '--no-cache', '--concurrency', '4', '--limit', '6', '--json']);
+      assert.equal(code, 1, stderr);
+      assert.match(stderr, /every one of the 6 samples ended in an error .*samples\.jsonl.*--retry-errors/);
+      const result = JSON.parse(stdout);
+      assert.equal(result.metrics[0].all.nErrors, 6);
+    } finally {
+      await server.close();
+    }
+  });
 });
