@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCli, writeGoldPredictions } from '../helpers/cli.js';
 import { readLines, scratchFolder } from './processes.js';
 import { writeVqaDataset } from './vqa-dataset.js';
 
@@ -87,7 +87,10 @@ describe('--shard i/n and emu-eval merge', { timeout: 150_000 }, () => {
   }
 
   it('few-shot with two trials (bundled sample): the merge of 3 shards equals the unsharded run, trial summaries included', async () => {
-    const fewShot = ['run', 'vqav2', '--model', `replay:${predictions}`, '--shots', '0,4', '--trials', '2', '--extraction', 'raw'];
+    // Answers for the bundled sample's questions, a third of them wrong, so the scores are not all equal.
+    const bundledPredictions = path.join(work, 'bundled-predictions.json');
+    await writeGoldPredictions('vqav2', bundledPredictions, { wrongEvery: 3 });
+    const fewShot = ['run', 'vqav2', '--model', `replay:${bundledPredictions}`, '--shots', '0,4', '--trials', '2', '--extraction', 'raw'];
     const whole = await cli([...fewShot, '--out', path.join(work, 'few-whole')]);
     const shards: string[] = [];
     for (let index = 0; index < 3; index += 1) shards.push((await cli([...fewShot, '--shard', `${index}/3`, '--out', path.join(work, 'few-shards'), '--run-id', `s${index}`])).runDirectory);
