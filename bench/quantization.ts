@@ -14,8 +14,9 @@ import { llamaRotaryTables } from '../runners/export/graph/rotary-tables.js';
 import { writeGraph } from '../runners/export/writer/write-graph.js';
 import { normalTensor } from '../runners/onnx/tiny-emu/random.js';
 import { readFloat32 } from '../runners/onnx/tensors.js';
-import { forwardLogits, openExport, promptEmbeds, testPixels } from '../test/runners/export/quantized-llava.js';
-import { writeTinyLlava } from '../test/runners/export/tiny-llava-checkpoint.js';
+import { testPixels } from '../test/runners/export/numeric-checks.js';
+import { forwardLogits, openExport, promptEmbeds } from '../test/runners/export/quantized-llava.js';
+import { TINY_LLAVA, writeTinyLlava } from '../test/runners/export/tiny-llava-checkpoint.js';
 import { exportedWeightBytes, FOOTPRINT_MODELS, kvBytesPerToken } from './model-footprint.js';
 import type { BenchResult } from './types.js';
 
@@ -61,7 +62,7 @@ export async function benchQuantization(): Promise<BenchResult> {
     if (variant.dtype !== 'fp16') {
       // fp16 graphs take float16 inputs; their accuracy is the llava-export test's (< 5e-2).
       const sessions = await openExport(out, SUFFIX[variant.dtype]);
-      const logits = await forwardLogits(sessions, await promptEmbeds(sessions, [1, 7, 9], testPixels(1), [12, 40, 3, 99, 5]));
+      const logits = await forwardLogits(sessions, await promptEmbeds(sessions, [1, 7, 9], testPixels(TINY_LLAVA.vision.imageSize, 1), [12, 40, 3, 99, 5]));
       await sessions.release();
       fp32Logits ??= logits;
       logitDifference = logits.reduce((largest, value, index) => Math.max(largest, Math.abs(value - fp32Logits![index])), 0).toExponential(2);

@@ -11,18 +11,9 @@ import { readFloat32 } from '../../../runners/onnx/tensors.js';
 import { temporaryFolder } from '../../helpers/cli.js';
 import { buildPositionIds, CogvlmReference } from './cogvlm-reference.js';
 import { TINY_COGVLM, writeTinyCogvlm, type TinyCogvlm, type TinyCogvlmOptions } from './tiny-cogvlm-checkpoint.js';
+import { maxAbsDifference, testPixels } from './numeric-checks.js';
 
-function maxAbsDifference(actual: ArrayLike<number>, expected: number[]): number {
-  assert.equal(actual.length, expected.length);
-  let largest = 0;
-  for (let index = 0; index < expected.length; index++) largest = Math.max(largest, Math.abs(actual[index] - expected[index]));
-  return largest;
-}
 
-function randomPixels(seed: number): Float32Array {
-  const size = TINY_COGVLM.vision.imageSize;
-  return Float32Array.from({ length: 3 * size * size }, (_, index) => Math.sin(index * 12.9898 + seed * 78.233) * 1.8);
-}
 
 async function exportTiny(options: TinyCogvlmOptions = {}): Promise<{ checkpoint: TinyCogvlm; out: string }> {
   const root = temporaryFolder();
@@ -103,7 +94,7 @@ describe('CogVLM export', () => {
   test('vision features (boi, patches without CLS, eoi) and image-prompt logits match the reference (< 1e-4)', async () => {
     const { out, checkpoint } = exported;
     const reference = new CogvlmReference(checkpoint);
-    const pixels = randomPixels(1);
+    const pixels = testPixels(TINY_COGVLM.vision.imageSize, 1);
     const features = await runVision(out, pixels);
     const visionDifference = maxAbsDifference(features, reference.imageFeatures(pixels).flat());
     assert.ok(visionDifference < 1e-4, `vision features differ by ${visionDifference}`);
@@ -140,7 +131,7 @@ describe('CogVLM visual expert routing', () => {
     [base, visionChanged, languageChanged] = await Promise.all([exportTiny(), exportTiny({ scale: { vision_expert: 1.5, vision_mlp: 0.5 } }), exportTiny({ scale: { language_expert: 1.5, language_mlp: 0.5 } })]);
     reference = new CogvlmReference(base.checkpoint);
     textEmbeds = reference.embed([1, 40, 12, 99, 7, 5, 30, 31]);
-    imageEmbeds = reference.imageFeatures(randomPixels(2)).concat(reference.embed([40, 12]));
+    imageEmbeds = reference.imageFeatures(testPixels(TINY_COGVLM.vision.imageSize, 2)).concat(reference.embed([40, 12]));
   });
 
   test('a text-only prompt ignores the vision expert entirely and depends on the language expert', async () => {

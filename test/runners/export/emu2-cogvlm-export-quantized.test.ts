@@ -21,6 +21,7 @@ import { CogvlmReference } from './cogvlm-reference.js';
 import { emu2ImageFeatures } from './emu2-reference.js';
 import { TINY_COGVLM, writeTinyCogvlm, type TinyCogvlm } from './tiny-cogvlm-checkpoint.js';
 import { writeTinyEmu2, type Tensors } from './tiny-emu2-checkpoint.js';
+import { maxAbsDifference, testPixels } from './numeric-checks.js';
 
 type Matrix = number[][];
 
@@ -39,12 +40,6 @@ const VARIANTS: Variant[] = [
 /** CogVLM's whole pipeline (quantized vision tower and adapter included): see its test. */
 const COGVLM_PIPELINE_TOLERANCE = { int8: 0.4, int4: 6 } as const;
 
-function maxAbsDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  assert.equal(actual.length, expected.length);
-  let largest = 0;
-  for (let index = 0; index < expected.length; index++) largest = Math.max(largest, Math.abs(actual[index] - expected[index]));
-  return largest;
-}
 
 /**
  * The tensors as a quantized export stores them: `matmul` names quantized and dequantized (nn.Linear's
@@ -174,9 +169,6 @@ function llamaLogits(get: (name: string) => Float32Array, config: Record<string,
   return linear(rmsNorm(state, 'model.norm.weight'), 'lm_head.weight');
 }
 
-function pixelsFor(size: number, seed: number): Float32Array {
-  return Float32Array.from({ length: 3 * size * size }, (_, index) => Math.sin(index * 12.9898 + seed * 78.233) * 1.8);
-}
 
 describe('Emu2 export at int4 / int8 (MatMulNBits)', () => {
   let root: string;
@@ -186,7 +178,7 @@ describe('Emu2 export at int4 / int8 (MatMulNBits)', () => {
   let shape: { hidden: number; heads: number; layers: number };
   let imageSize: number;
   let fp32Logits: Float32Array;
-  const pixels = () => pixelsFor(imageSize, 3);
+  const pixels = () => testPixels(imageSize, 3);
   before(async () => {
     root = temporaryFolder('emu2-quantized-');
     checkpoint = writeTinyEmu2(path.join(root, 'checkpoint'));
@@ -252,7 +244,7 @@ describe('CogVLM export at int4 / int8 (MatMulNBits, both experts)', () => {
   let fp32: { embeds: Float32Array; logits: Float32Array };
   const { text, vision, imageTokens } = TINY_COGVLM;
   const shape = { hidden: text.hidden, heads: text.heads, layers: text.layers };
-  const pixels = pixelsFor(vision.imageSize, 4);
+  const pixels = testPixels(vision.imageSize, 4);
   const imageRows = Array.from({ length: imageTokens }, (_, index) => 1 + index);
   const run = async (folder: string, suffix: string, embeds?: Float32Array) => {
     const { inputIds, tokenTypes, positions } = conversation;

@@ -13,6 +13,7 @@ import { writeGraph } from '../../../runners/export/writer/write-graph.js';
 import { temporaryFolder } from '../../helpers/cli.js';
 import { emu2ImageFeatures } from './emu2-reference.js';
 import { memoryCheckpoint, tinyEmu2Config, tinyEmu2Tensors, type TinyEmu2Options } from './tiny-emu2-checkpoint.js';
+import { testPixels } from './numeric-checks.js';
 
 async function runGraph(graph: GraphBuilder, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
   const folder = temporaryFolder('emu2-graph-');
@@ -26,9 +27,6 @@ async function runGraph(graph: GraphBuilder, feeds: Record<string, Tensor>): Pro
   }
 }
 
-function pixelsOf(seed: number, size: number): Float32Array {
-  return Float32Array.from({ length: 3 * size * size }, (_, index) => Math.sin(index * 12.9898 + seed * 78.233) * 1.8);
-}
 
 /** Builds the tiny vision encoder from an in-memory checkpoint, runs two images, compares with the reference. */
 async function compareWithReference(options: TinyEmu2Options): Promise<number> {
@@ -39,7 +37,7 @@ async function compareWithReference(options: TinyEmu2Options): Promise<number> {
   const graph = buildEmu2VisionEncoder(settings, weights.source());
   weights.checkAll();
   const size = settings.vision.imageSize;
-  const images = [pixelsOf(1, size), pixelsOf(2, size)];
+  const images = [testPixels(size, 1), testPixels(size, 2)];
   const batch = new Float32Array(2 * images[0].length);
   images.forEach((image, index) => batch.set(image, index * image.length));
   const { image_features } = await runGraph(graph, { pixel_values: new Tensor('float32', batch, [2, 3, size, size]) });

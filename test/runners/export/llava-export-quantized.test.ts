@@ -10,8 +10,9 @@ import { transpose } from '../../../runners/export/checkpoint-weights.js';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../../runners/onnx/tensors.js';
 import { runCli, temporaryFolder } from '../../helpers/cli.js';
 import { LlavaReference } from './llava-reference.js';
-import { forwardLogits, greedyTokens, openExport, promptEmbeds, testPixels, type ExportSessions } from './quantized-llava.js';
+import { forwardLogits, greedyTokens, openExport, promptEmbeds, type ExportSessions } from './quantized-llava.js';
 import { TINY_LLAVA, writeTinyLlava, type TinyLlava } from './tiny-llava-checkpoint.js';
+import { maxAbsDifference, testPixels } from './numeric-checks.js';
 
 interface Variant {
   dtype: Extract<ExportDtype, 'int8' | 'int4'>;
@@ -28,12 +29,6 @@ const SUFFIX = { int8: '_int8', int4: '_q4' } as const;
 const PROMPT = { before: [1, 7, 9], after: [12, 40, 3, 99, 5] };
 const name = (variant: Variant) => `${variant.dtype}, block ${variant.blockSize}, ${variant.quant}`;
 
-function maxAbsDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  assert.equal(actual.length, expected.length);
-  let largest = 0;
-  for (let index = 0; index < expected.length; index++) largest = Math.max(largest, Math.abs(actual[index] - expected[index]));
-  return largest;
-}
 
 /**
  * The checkpoint as the quantized export stores it: every MatMul weight quantized and dequantized, the
@@ -71,7 +66,7 @@ describe('LLaVA-1.5 export at int8 / int4 (MatMulNBits)', () => {
       exported.set(variant, out);
     }
     fp32 = await openExport(path.join(root, 'fp32'), '');
-    fp32Logits = await forwardLogits(fp32, await promptEmbeds(fp32, PROMPT.before, testPixels(1), PROMPT.after));
+    fp32Logits = await forwardLogits(fp32, await promptEmbeds(fp32, PROMPT.before, testPixels(TINY_LLAVA.vision.imageSize, 1), PROMPT.after));
   });
   after(async () => fp32?.release());
 
@@ -108,7 +103,7 @@ describe('LLaVA-1.5 export at int8 / int4 (MatMulNBits)', () => {
       const reference = new LlavaReference(asStored(checkpoint, { bits: variant.dtype === 'int8' ? 8 : 4, blockSize: variant.blockSize, symmetric: variant.quant === 'symmetric' }));
       const sessions = await openExport(out, SUFFIX[variant.dtype]);
       try {
-        const pixels = testPixels(2);
+        const pixels = testPixels(TINY_LLAVA.vision.imageSize, 2);
         const embeds = await promptEmbeds(sessions, PROMPT.before, pixels, PROMPT.after);
         const expectedEmbeds = [...reference.embed(PROMPT.before), ...reference.imageFeatures(pixels), ...reference.embed(PROMPT.after)];
         const embedDifference = maxAbsDifference(embeds, expectedEmbeds.flat());
@@ -123,11 +118,11 @@ describe('LLaVA-1.5 export at int8 / int4 (MatMulNBits)', () => {
     test(`${name(variant)}: logits within ${variant.tolerance} of the fp32 export's; greedy tokens agree while fp32's margin exceeds twice the measured error`, async () => {
       const sessions = await openExport(exported.get(variant)!, SUFFIX[variant.dtype]);
       try {
-        const embeds = await promptEmbeds(sessions, PROMPT.before, testPixels(1), PROMPT.after);
+        const embeds = await promptEmbeds(sessions, PROMPT.before, testPixels(TINY_LLAVA.vision.imageSize, 1), PROMPT.after);
         const difference = maxAbsDifference(await forwardLogits(sessions, embeds), fp32Logits);
         console.log(`# ${name(variant)}: max |Δ logit| vs fp32 ${difference.toExponential(2)}`);
         assert.ok(difference <= variant.tolerance, `max |Δ logit| ${difference} > ${variant.tolerance}`);
-        const expected = await greedyTokens(fp32, await promptEmbeds(fp32, PROMPT.before, testPixels(1), PROMPT.after), 4, checkpoint.vocabularySize);
+        const expected = await greedyTokens(fp32, await promptEmbeds(fp32, PROMPT.before, testPixels(TINY_LLAVA.vision.imageSize, 1), PROMPT.after), 4, checkpoint.vocabularySize);
         const actual = await greedyTokens(sessions, embeds, 4, checkpoint.vocabularySize);
         // A token can only differ where fp32's lead is within the two logits' combined error (the prompt's
         // measured error stands for the later positions'); after a permitted divergence the prefixes

@@ -12,18 +12,9 @@ import { TextTokenizer } from '../../../runners/onnx/tokenizer.js';
 import { referenceEncode } from './sentencepiece-bpe-reference.js';
 import { serializeModel, testPieces } from './sentencepiece-test-model.js';
 import { TINY_LLAVA, writeTinyLlava, type Generation, type TinyLlava } from './tiny-llava-checkpoint.js';
+import { maxAbsDifference, testPixels } from './numeric-checks.js';
 
-function maxAbsDifference(actual: ArrayLike<number>, expected: number[]): number {
-  assert.equal(actual.length, expected.length);
-  let largest = 0;
-  for (let index = 0; index < expected.length; index++) largest = Math.max(largest, Math.abs(actual[index] - expected[index]));
-  return largest;
-}
 
-function randomPixels(seed: number): Float32Array {
-  const size = TINY_LLAVA.vision.imageSize;
-  return Float32Array.from({ length: 3 * size * size }, (_, index) => Math.sin(index * 12.9898 + seed * 78.233) * 1.8);
-}
 
 async function runVision(folder: string, pixels: Float32Array[], type: FloatType = 'float32'): Promise<Float32Array> {
   const session = await InferenceSession.create(path.join(folder, 'onnx', `vision_encoder${type === 'float16' ? '_fp16' : ''}.onnx`));
@@ -87,7 +78,7 @@ describe('LLaVA-1.5 export', () => {
     test(`${generation} tensor names: vision features and logits match the reference forward pass (< 1e-4)`, async () => {
       const { out, checkpoint } = exported.get(generation)!;
       const reference = new LlavaReference(checkpoint);
-      const images = [randomPixels(1), randomPixels(2)];
+      const images = [testPixels(TINY_LLAVA.vision.imageSize, 1), testPixels(TINY_LLAVA.vision.imageSize, 2)];
       const features = await runVision(out, images);
       const expected = images.flatMap((image) => reference.imageFeatures(image).flat());
       const visionDifference = maxAbsDifference(features, expected);
@@ -110,7 +101,7 @@ describe('LLaVA-1.5 export', () => {
     const fp32Bytes = statSync(path.join(exported.get('classic')!.out, 'onnx', 'decoder_model_merged.onnx_data')).size;
     assert.ok(statSync(path.join(out, 'onnx', 'decoder_model_merged_fp16.onnx_data')).size < 0.6 * fp32Bytes);
     const reference = new LlavaReference(checkpoint);
-    const image = randomPixels(3);
+    const image = testPixels(TINY_LLAVA.vision.imageSize, 3);
     const expectedFeatures = reference.imageFeatures(image);
     const visionDifference = maxAbsDifference(await runVision(out, [image], 'float16'), expectedFeatures.flat());
     const embeds = [...reference.embed([1, 7, 9]), ...expectedFeatures, ...reference.embed([12, 40, 3, 99, 5])];

@@ -20,11 +20,6 @@ export async function openExport(folder: string, suffix: string): Promise<Export
   return { embed, vision, decoder, release: async () => void (await Promise.all([embed.release(), vision.release(), decoder.release()])) };
 }
 
-export function testPixels(seed: number): Float32Array {
-  const size = TINY_LLAVA.vision.imageSize;
-  return Float32Array.from({ length: 3 * size * size }, (_, index) => Math.sin(index * 12.9898 + seed * 78.233) * 1.8);
-}
-
 /** inputs_embeds rows for `before` ids, the image's features, then `after` ids. */
 export async function promptEmbeds(sessions: ExportSessions, before: number[], pixels: Float32Array, after: number[]): Promise<Float32Array> {
   const size = TINY_LLAVA.vision.imageSize;
