@@ -24,6 +24,32 @@ export interface Output {
   cached?: boolean;
 }
 
+/**
+ * A request to score given continuations of a prompt by log-likelihood instead of generating: Hateful
+ * Memes' "yes" / "no", a multiple-choice benchmark's options. Each continuation is appended where the
+ * model's answer would begin (after the chat template's assistant prefix, when the runner applies one).
+ */
+export interface LoglikRequest {
+  sampleId: string;
+  parts: Part[];
+  system?: string;
+  /** The continuations to score, in the order the output reports them. At least one. */
+  continuations: string[];
+}
+
+export interface LoglikOutput {
+  /**
+   * Per continuation, in request order: the sum over its tokens of log P(token | prompt, earlier tokens),
+   * natural log. Empty when `error` is set.
+   */
+  logprobs: number[];
+  /** Per continuation: how many tokens it spans (for length-normalized scoring). Empty when `error` is set. */
+  tokens: number[];
+  error?: string;
+  latencyMs: number;
+  cached?: boolean;
+}
+
 /** Parameter counts in units (not billions). */
 export interface ParamCount {
   total: number;
@@ -56,6 +82,11 @@ export interface Runner {
   /** Tokens the prompt occupies (images counted as their visual tokens), for fitting demonstrations. */
   promptTokens?(request: Request): Promise<number>;
   generate(batch: Request[], signal: AbortSignal): Promise<Output[]>;
+  /**
+   * Log-likelihood of given continuations (the `loglik` request kind). Absent on runners that cannot
+   * compute it; the engine then stops before the run with an error naming the runner and the task.
+   */
+  scoreContinuations?(batch: LoglikRequest[], signal: AbortSignal): Promise<LoglikOutput[]>;
   close(): Promise<void>;
 }
 
