@@ -6,6 +6,7 @@ import { DataError, errorMessage } from '../core/errors.js';
 import { Semaphore } from '../core/semaphore.js';
 import { isReadableMediaPath, linkOutsideMessage } from '../core/safe-path.js';
 import { problemFromError } from './formats/problem-sink.js';
+import { parquetAlternative, splitSource } from './formats/split-source.js';
 import type { DataProblem, MediaBytes, MediaFile, SplitInfo, TaskAdapter } from '../core/contracts/task.js';
 import { isMediaBytes } from '../core/media-ref.js';
 
@@ -74,7 +75,8 @@ export async function checkData(task: TaskAdapter, dataDir: string, options: { s
 
 async function checkSplit(task: TaskAdapter, root: string, realRoot: string | undefined, split: SplitInfo, required: boolean, problems: ProblemList): Promise<DataCheckSplit> {
   const report: DataCheckSplit = { split: split.name, found: false, questions: 0, images: 0, missingImages: 0 };
-  const present = await Promise.all(split.files.map((name) => isFile(path.join(root, name))));
+  const source = await splitSource(split, root);
+  const present = await Promise.all(source.files.map((name) => isFile(path.join(root, name))));
   report.found = present.every(Boolean);
   if (!report.found) {
     // Entirely absent optional splits are normal; half a split (questions without annotations) is not.
@@ -82,7 +84,7 @@ async function checkSplit(task: TaskAdapter, root: string, realRoot: string | un
     const shared = (name: string) => task.splits.some((other) => other !== split && other.files.includes(name));
     if (required || split.files.some((name, position) => present[position] && !shared(name))) {
       split.files.forEach((name, position) => {
-        if (!present[position]) problems.add({ file: path.join(root, name), message: `${task.id} split "${split.name}" needs this file, but it is missing` });
+        if (!present[position]) problems.add({ file: path.join(root, name), message: `${task.id} split "${split.name}" needs this file, but it is missing${parquetAlternative(split)}` });
       });
     }
     return report;
@@ -102,8 +104,8 @@ async function checkSplit(task: TaskAdapter, root: string, realRoot: string | un
     }
   } catch (error) {
     // Adapters that can't collect (or a failure past the point of collecting) still end up in the list.
-    if (error instanceof DataError) problems.add(problemFromError(error, path.join(root, split.files[0] ?? '')));
-    else problems.add({ file: path.join(root, split.files[0] ?? ''), message: `could not read the split: ${errorMessage(error)}` });
+    if (error instanceof DataError) problems.add(problemFromError(error, path.join(root, source.files[0] ?? '')));
+    else problems.add({ file: path.join(root, source.files[0] ?? ''), message: `could not read the split: ${errorMessage(error)}` });
   }
   await inlineImages.finished();
   report.images = images.size + inlineImages.distinct;
@@ -268,7 +270,7 @@ export async function countSamples(task: TaskAdapter, dataDir: string, split: st
   const info = task.splits.find((candidate) => candidate.name === split);
   if (!info) return null;
   const root = path.resolve(dataDir);
-  const present = await Promise.all(info.files.map((name) => isFile(path.join(root, name))));
+  const present = await Promise.all((await splitSource(info, root)).files.map((name) => isFile(path.join(root, name))));
   if (!present.every(Boolean)) return null;
   let count = 0;
   for await (const _sample of task.load({ dataDir: root, split, textOnly: true })) count++;

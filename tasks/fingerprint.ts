@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TaskAdapter } from '../core/contracts/task.js';
+import { splitSource } from './formats/split-source.js';
 
 /**
  * Content hash of the files a split reads (questions, annotations), so two runs on different data can
@@ -12,7 +13,9 @@ import type { TaskAdapter } from '../core/contracts/task.js';
 export async function dataFingerprint(task: TaskAdapter, dataDir: string, split: string): Promise<string> {
   const splitInfo = task.splits.find((candidate) => candidate.name === split);
   const hash = createHash('sha256');
-  for (const file of splitInfo?.files ?? []) {
+  // The files the run reads: the official ones, or the Parquet snapshot found instead.
+  const files = splitInfo ? (await splitSource(splitInfo, dataDir)).files : [];
+  for (const file of files) {
     const absolute = path.join(dataDir, file);
     hash.update(`${file}\0`);
     if (!existsSync(absolute)) {

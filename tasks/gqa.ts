@@ -5,6 +5,8 @@ import { FirstOccurrences, ProblemSink } from './formats/problem-sink.js';
 import { findSplit, locateSplitFiles } from './formats/split-files.js';
 import { streamValidated } from './formats/validated-stream.js';
 import type { LoadOptions, Sample, SplitInfo, TaskAdapter } from '../core/contracts/task.js';
+import { loadOfficialOrParquet, withParquetFiles } from './formats/parquet-task-layout.js';
+import { gqaParquet } from './parquet/gqa-parquet.js';
 
 // GQA balanced questions: one top-level object keyed by question id, images/<imageId>.jpg.
 // Scored by exact match against the single short answer.
@@ -65,6 +67,12 @@ async function* loadGqa(options: LoadOptions): AsyncGenerator<Sample> {
   }
 }
 
+// Or the lmms-lab Parquet snapshot (tasks/parquet/gqa-parquet.ts), when the official files are absent.
+const splitInfos = withParquetFiles(
+  splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: true, files: [split.file] })),
+  gqaParquet,
+);
+
 export const gqa = {
   id: 'gqa',
   // 2: scored by the GQA release's eval.py (exact string equality) instead of normalized exact match.
@@ -73,9 +81,9 @@ export const gqa = {
   metric: 'exact_match',
   evaluator: 'gqa-eval',
   description: 'GQA balanced: compositional questions about real scenes, scored by exact match on one answer',
-  splits: splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: true, files: [split.file] })),
+  splits: splitInfos,
   defaultSplit: 'testdev',
   trainSplit: 'train',
   sampleFolder: 'gqa',
-  load: loadGqa,
+  load: loadOfficialOrParquet(gqaParquet, splitInfos, loadGqa),
 } satisfies TaskAdapter;

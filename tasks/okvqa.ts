@@ -2,6 +2,8 @@ import { loadVqaFormat, vqaFormatSplitInfos, type VqaFormatLayout } from './form
 import { okVqaAnnotationSchema } from './formats/vqa-format-schemas.js';
 import type { TaskAdapter } from '../core/contracts/task.js';
 import { vqav2 } from './vqav2.js';
+import { loadOfficialOrParquet, withParquetFiles } from './formats/parquet-task-layout.js';
+import { okvqaParquet } from './parquet/vqa-format-parquet.js';
 
 // OK-VQA ships VQA-format files without the `v2_` prefix, over the same COCO 2014 images.
 const layout: VqaFormatLayout = {
@@ -13,11 +15,13 @@ const layout: VqaFormatLayout = {
   ],
 };
 
+const splits = withParquetFiles(vqaFormatSplitInfos(layout), okvqaParquet);
+
 export const okvqa = {
   ...vqav2,
   id: 'okvqa',
   description: 'OK-VQA: visual questions that need outside knowledge, on COCO images (10 human answers per question)',
-  splits: vqaFormatSplitInfos(layout),
+  splits,
   sampleFolder: 'okvqa',
-  load: (options) => loadVqaFormat(layout, options),
+  load: loadOfficialOrParquet(okvqaParquet, splits, (options) => loadVqaFormat(layout, options)),
 } satisfies TaskAdapter;

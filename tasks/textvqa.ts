@@ -5,6 +5,8 @@ import { FirstOccurrences, ProblemSink } from './formats/problem-sink.js';
 import { findSplit, locateSplitFiles } from './formats/split-files.js';
 import { streamValidated } from './formats/validated-stream.js';
 import type { LoadOptions, Sample, SplitInfo, TaskAdapter } from '../core/contracts/task.js';
+import { loadOfficialOrParquet, withParquetFiles } from './formats/parquet-task-layout.js';
+import { textvqaParquet } from './parquet/textvqa-parquet.js';
 
 // TextVQA 0.5.1: questions that need reading text in OpenImages photos. The official download keeps
 // validation images in train_images/ (train_val_images.zip), named <image_id>.jpg.
@@ -54,6 +56,12 @@ async function* loadTextVqa(options: LoadOptions): AsyncGenerator<Sample> {
   }
 }
 
+// Or the lmms-lab Parquet snapshot (tasks/parquet/textvqa-parquet.ts), when the official files are absent.
+const splitInfos = withParquetFiles(
+  splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: true, files: [split.file] })),
+  textvqaParquet,
+);
+
 export const textvqa = {
   id: 'textvqa',
   // 2: scored by the m4c TextVQA evaluator's rule instead of vqaEval.py's.
@@ -62,9 +70,9 @@ export const textvqa = {
   metric: 'vqa_accuracy',
   evaluator: 'm4c-textvqa',
   description: 'TextVQA 0.5.1: questions that need reading text in the image (10 human answers)',
-  splits: splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: true, files: [split.file] })),
+  splits: splitInfos,
   defaultSplit: 'val',
   trainSplit: 'train',
   sampleFolder: 'textvqa',
-  load: loadTextVqa,
+  load: loadOfficialOrParquet(textvqaParquet, splitInfos, loadTextVqa),
 } satisfies TaskAdapter;

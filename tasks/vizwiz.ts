@@ -5,6 +5,8 @@ import { FirstOccurrences, ProblemSink } from './formats/problem-sink.js';
 import { findSplit, locateSplitFiles } from './formats/split-files.js';
 import { streamValidated } from './formats/validated-stream.js';
 import type { LoadOptions, Sample, SplitInfo, TaskAdapter } from '../core/contracts/task.js';
+import { loadOfficialOrParquet, withParquetFiles } from './formats/parquet-task-layout.js';
+import { vizwizParquet } from './parquet/vizwiz-parquet.js';
 
 // VizWiz-VQA: photos taken by blind people, one question per image, so the image file name is the
 // question id. Annotation files are JSON lists; test.json carries no answers.
@@ -61,6 +63,12 @@ async function* loadVizWiz(options: LoadOptions): AsyncGenerator<Sample> {
   }
 }
 
+// Or the lmms-lab Parquet snapshot (tasks/parquet/vizwiz-parquet.ts), when the official files are absent.
+const splitInfos = withParquetFiles(
+  splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: split.hasAnswers, files: [split.file] })),
+  vizwizParquet,
+);
+
 export const vizwiz = {
   id: 'vizwiz',
   // 2: scored by the VizWiz API's rule instead of vqaEval.py's.
@@ -69,10 +77,10 @@ export const vizwiz = {
   metric: 'vqa_accuracy',
   evaluator: 'vizwiz-vqa-eval',
   description: 'VizWiz-VQA: questions from blind people about their own photos, some unanswerable (10 human answers)',
-  splits: splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: split.hasAnswers, files: [split.file] })),
+  splits: splitInfos,
   defaultSplit: 'val',
   trainSplit: 'train',
   sampleFolder: 'vizwiz',
   submissionKey: 'image',
-  load: loadVizWiz,
+  load: loadOfficialOrParquet(vizwizParquet, splitInfos, loadVizWiz),
 } satisfies TaskAdapter;

@@ -1,6 +1,8 @@
 import { loadVqaFormat, vqaFormatSplitInfos, type VqaFormatLayout } from './formats/vqa-format-reader.js';
 import { vqaV2AnnotationSchema } from './formats/vqa-format-schemas.js';
 import type { TaskAdapter } from '../core/contracts/task.js';
+import { loadOfficialOrParquet, withParquetFiles } from './formats/parquet-task-layout.js';
+import { vqav2Parquet } from './parquet/vqa-format-parquet.js';
 
 // VQAv2 as distributed at visualqa.org: question and annotation files side by side, COCO images in
 // val2014/, train2014/ and test2015/ (test-dev questions use test2015 images).
@@ -14,6 +16,9 @@ const layout: VqaFormatLayout = {
   ],
 };
 
+// Or the lmms-lab Parquet snapshot (tasks/parquet/vqa-format-parquet.ts), when the official files are absent.
+const splits = withParquetFiles(vqaFormatSplitInfos(layout), vqav2Parquet);
+
 export const vqav2 = {
   id: 'vqav2',
   version: 1,
@@ -21,9 +26,9 @@ export const vqav2 = {
   metric: 'vqa_accuracy',
   evaluator: 'vqa-eval',
   description: 'VQAv2 open-ended visual question answering on COCO images (10 human answers per question)',
-  splits: vqaFormatSplitInfos(layout),
+  splits,
   defaultSplit: 'val',
   trainSplit: 'train',
   sampleFolder: 'vqav2',
-  load: (options) => loadVqaFormat(layout, options),
+  load: loadOfficialOrParquet(vqav2Parquet, splits, (options) => loadVqaFormat(layout, options)),
 } satisfies TaskAdapter;

@@ -45,6 +45,12 @@ export interface SplitInfo {
   hasAnswers: boolean;
   /** Relative file names (inside the data root) this split reads; used by `data check` and fingerprints. */
   files: string[];
+  /**
+   * The split as a Parquet snapshot (the lmms-lab copies on the Hugging Face hub), read when the official
+   * `files` are absent: one pattern per group of files, relative to the data root, `*` matching within a
+   * file name (`data/validation-*.parquet`). Every pattern must match a file for the snapshot to count.
+   */
+  parquet?: string[];
 }
 
 export interface LoadOptions {

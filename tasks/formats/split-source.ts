@@ -1,0 +1,46 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { SplitInfo } from '../../core/contracts/task.js';
+
+// A split can be read from the dataset's official files or, for tasks that declare one, from the
+// Parquet snapshot the Hugging Face hub distributes. The data folder decides: the official files when
+// they are all there, else the Parquet files when every declared pattern finds some, else the official
+// files again (whose reader then names what is missing). Fingerprints and `data check` follow the same choice.
+
+export type SplitSource =
+  | { format: 'official'; files: string[] }
+  /** `groups[i]` holds the files matching `split.parquet[i]`, sorted; `files` all of them, for fingerprints. */
+  | { format: 'parquet'; files: string[]; groups: string[][] };
+
+export async function splitSource(split: SplitInfo, dataDir: string): Promise<SplitSource> {
+  const official: SplitSource = { format: 'official', files: split.files };
+  if (!split.parquet || split.files.length === 0) return official;
+  const present = await Promise.all(split.files.map((name) => isFile(path.join(dataDir, name))));
+  if (present.every(Boolean)) return official;
+  const groups = await Promise.all(split.parquet.map((pattern) => matchingFiles(dataDir, pattern)));
+  if (groups.some((group) => group.length === 0)) return official;
+  return { format: 'parquet', files: groups.flat(), groups };
+}
+
+/** What a user can put in the data folder instead of the official files, for "missing" messages. */
+export function parquetAlternative(split: SplitInfo): string {
+  return split.parquet ? ` (or the split's Parquet files: ${split.parquet.join(' and ')})` : '';
+}
+
+/** Relative names of the regular files matching a pattern whose `*` may appear in the file name only. */
+async function matchingFiles(dataDir: string, pattern: string): Promise<string[]> {
+  const folder = path.posix.dirname(pattern);
+  const name = path.posix.basename(pattern);
+  const matcher = new RegExp(`^${name.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+  const entries = await readdir(path.join(dataDir, folder)).catch(() => [] as string[]);
+  const matches = entries.filter((entry) => matcher.test(entry)).sort();
+  const regular = await Promise.all(matches.map((entry) => isFile(path.join(dataDir, folder, entry))));
+  return matches.filter((_, index) => regular[index]).map((entry) => (folder === '.' ? entry : `${folder}/${entry}`));
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return stat(file).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+}
