@@ -15,7 +15,7 @@ export function dataCommand(io: CommandIO, setExitCode: (code: number) => void):
         builder: (inner: Argv) =>
           inner
             .positional('task', { type: 'string', describe: `Task id: ${taskIds().join(', ')}` })
-            .option('data', { type: 'string', demandOption: true, describe: 'Dataset folder, as downloaded' })
+            .option('data', { type: 'string', demandOption: true, describe: 'Dataset folder, as downloaded (official files, or an lmms-lab Parquet snapshot)' })
             .option('split', { type: 'string', describe: 'Check one split only' })
             .example('$0 data check vqav2 --data /data/vqav2', ''),
         handler: async (parsed: unknown): Promise<void> => {

@@ -22,7 +22,7 @@ const SUITE_DECIDED = ['shots', 'seeds', 'trials', 'demos', 'limit', 'split', 'f
 /** The model, data and runner flags of `nightly` (`run` has its own, a superset). */
 export function withSuiteModelOptions<T>(yargs: Argv<T>) {
   return withModelOptions(yargs)
-    .option('data', { type: 'string', array: true, describe: 'Dataset folder (as downloaded); task=DIR for one task. Default: the bundled synthetic sample' })
+    .option('data', { type: 'string', array: true, describe: 'Dataset folder (as downloaded: the official files, or the lmms-lab Parquet snapshot from the Hugging Face hub, detected by its files); task=DIR for one task. Default: the bundled synthetic sample' })
     .option('entries', { type: 'string', describe: 'Comma list of suite entries to run (default: all)' })
     .option('normalize', { choices: ['official', 'always'] as const, default: 'official' as const, describe: 'VQA answer normalization' })
     .option('batch-size', { type: 'number', describe: 'Requests per generate call' })

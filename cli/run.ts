@@ -20,7 +20,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .positional('tasks', { type: 'string', array: true, describe: `Task ids: ${taskIds().join(', ')}` })
         .option('suite', { type: 'string', describe: 'Run a suite instead of tasks: a built-in name (nightly, emu2-paper) or a YAML file; one run directory per entry under --out/<suite run id>/' })
         .option('entries', { type: 'string', describe: 'With --suite: comma list of the entries to run (default: all)' })
-        .option('data', { type: 'string', array: true, describe: 'Dataset folder (as downloaded); task=DIR for one task. Default: the bundled synthetic sample' })
+        .option('data', { type: 'string', array: true, describe: 'Dataset folder (as downloaded: the official files, or the lmms-lab Parquet snapshot from the Hugging Face hub, detected by its files); task=DIR for one task. Default: the bundled synthetic sample' })
         .option('protocol', { choices: Object.keys(presets), default: 'emu2', describe: 'Prompt protocol preset (docs/protocols.md#presets)' })
         .option('shots', { type: 'string', describe: 'Comma list of shot counts, e.g. 0,4,8,16 (demonstrations from the train split)' })
         .option('demos', { choices: ['random', 'rices'] as const, describe: 'Demonstration selection: random (open_flamingo, per-sample draw from a 2048-example query set) or rices (most similar training images)' })

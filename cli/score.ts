@@ -14,7 +14,7 @@ export function scoreCommand(io: CommandIO): Command {
       withRunOutput(yargs)
         .positional('task', { type: 'string', describe: `Task id: ${taskIds().join(', ')}` })
         .option('predictions', { type: 'string', demandOption: true, describe: 'Predictions file' })
-        .option('data', { type: 'string', describe: 'Dataset folder with the question and annotation files (default: the bundled sample)' })
+        .option('data', { type: 'string', describe: 'Dataset folder with the question and annotation files, or their lmms-lab Parquet snapshot (default: the bundled sample)' })
         // Scoring does not prompt, but the report places results by protocol: Emu2-Chat answers scored
         // under the default emu2 (base model, true zero-shot) would sit apart from the Table 2 rows.
         .option('protocol', {
