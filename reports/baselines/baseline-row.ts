@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ourMetricId } from './published-metrics.js';
 
 /**
  * How "k shots" was run. `zero` is true zero-shot (the bare question); `text-two-shot` is Flamingo's
@@ -104,7 +105,7 @@ export function baselineFromFileRow(row: BaselineFileRow, origin: string): Basel
     },
     benchmark: row.benchmark,
     split: row.split,
-    metric: row.metric,
+    metric: ourMetricId(row.benchmark, row.metric),
     shots: row.shots,
     shotStyle: row.shot_style,
     demoSelection: row.demo_selection,

@@ -1,7 +1,10 @@
-import type { BaselineRow, DemoSelection, ParameterCount, ShotStyle } from './baseline-row.js';
+import type { BaselineRow, ParameterCount } from './baseline-row.js';
+import { instructionBenchmarkCells, type PublishedCells } from './published-instruction-benchmarks.js';
+import { ourMetricId } from './published-metrics.js';
 
 // A transcription of the published-numbers CSV (docs/protocols.md#published-baselines): the Emu2
-// paper's Tables 1 and 2, Flamingo's video few-shot numbers (its Table 1) and CogVLM's own Table 2.
+// paper's Tables 1 and 2, Flamingo's video few-shot numbers (its Table 1) and CogVLM's own Table 2;
+// the instruction-following benchmarks' rows are in published-instruction-benchmarks.ts.
 // The project never reads that file at run time; test/reports/published.test.ts compares every row
 // with a copy of it (test/fixtures/published.csv).
 
@@ -27,6 +30,7 @@ export const publishedParameterCounts: Record<string, ParameterCount> = {
   'Emu-14B': emu,
   'Emu-I': emu,
   'Kosmos-1': { total: 1.6, certainty: 'published', note: 'Kosmos-1 paper: 1.6B' },
+  'Kosmos-2': { total: 1.6, certainty: 'uncertain', note: 'uncertain: Kosmos-1 is 1.6B and Kosmos-2 keeps its architecture' },
   CogVLM: cogvlm,
   'CogVLM-Chat-v2paper': cogvlm,
   'LLaVA-1.5-13B': {
@@ -54,9 +58,6 @@ export const publishedParameterCounts: Record<string, ParameterCount> = {
   'BLIP-2-13B': { total: 12.1, certainty: 'uncertain', note: 'uncertain: Emu2 labels it 13B; BLIP-2 FlanT5-XXL is 12.1B' },
   'Shikra-13B': { total: 13.4, language: 13, certainty: 'derived', note: 'derived: Vicuna-13B + CLIP ViT-L/14; no published total' },
 };
-
-/** model, benchmark, split, metric, shots, shot style, demo selection, trained on train split, score, source */
-type PublishedCells = readonly [string, string, string, string, number, ShotStyle, DemoSelection, 'yes' | 'no', number, string];
 
 const cells: readonly PublishedCells[] = [
   ['Emu2', 'VQAv2', 'test-dev', 'vqa_accuracy', 0, 'zero', '-', 'no', 33.5, EMU2_TABLE_1],
@@ -237,7 +238,8 @@ const cells: readonly PublishedCells[] = [
 function toRow([model, benchmark, split, metric, shots, shotStyle, demoSelection, trained, score, source]: PublishedCells): BaselineRow {
   const params = publishedParameterCounts[model];
   if (!params) throw new Error(`published.ts: no parameter count for ${model}`);
-  return { model, params, benchmark, split, metric, shots, shotStyle, demoSelection, trainedOnTrainSplit: trained === 'yes', score, source, origin: 'built-in' };
+  return { model, params, benchmark, split, metric: ourMetricId(benchmark, metric), shots, shotStyle, demoSelection, trainedOnTrainSplit: trained === 'yes', score, source, origin: 'built-in' };
 }
 
-export const publishedBaselines: readonly BaselineRow[] = cells.map(toRow);
+/** The first CSV's rows, then the instruction-following benchmarks' (SEED-Bench, MMMU, MM-Vet, MMBench, TouchStone). */
+export const publishedBaselines: readonly BaselineRow[] = [...cells, ...instructionBenchmarkCells].map(toRow);
