@@ -1,19 +1,30 @@
 // Loads the three ONNX sessions and reads their interface from the sessions' own metadata — input and
 // output names, dtypes, layer count, KV heads — then checks it against config.json, so files from
 // different models (or a config that lies) fail at load time with the files named.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import onnxProto from 'onnx-proto';
 import { InferenceSession } from 'onnxruntime-node';
 import { ConfigError } from '../../core/errors.js';
 import type { ModelSettings } from './config.js';
+import { buildDecodeLoopModel } from './decode-loop/loop-model.js';
+import { graphMetadata, type SessionMetadata } from './decode-loop/proto-metadata.js';
 import type { ModelComponent } from './model-folder.js';
 import { asFloatType, asIntegerType, type FloatType, type IntegerType } from './tensors.js';
 
 type TensorMetadata = InferenceSession.TensorValueMetadata;
 
+/**
+ * `step`: JavaScript runs the decoder once per token and the KV cache crosses into JavaScript between
+ * steps. `graph`: one session runs prefill and the whole search inside an ONNX Loop (./decode-loop/).
+ */
+export type DecodeLoop = 'step' | 'graph';
+
 export interface SessionSettings {
   executionProviders: InferenceSession.ExecutionProviderConfig[];
   intraOpThreads?: number;
   interOpThreads?: number;
+  decodeLoop?: DecodeLoop;
 }
 
 export interface DecoderSignature {
@@ -50,7 +61,10 @@ export interface ModelSignature {
 export interface ModelSessions {
   vision: InferenceSession;
   embed: InferenceSession;
-  decoder: InferenceSession;
+  /** The decoder, for the step loop; absent with the graph decode loop. */
+  decoder?: InferenceSession;
+  /** The decode-loop graph (prefill + search in one run), with `decodeLoop: 'graph'`. */
+  decodeLoop?: InferenceSession;
   signature: ModelSignature;
   release(): Promise<void>;
 }
@@ -80,6 +94,7 @@ export async function createModelSessions(
       throw new ConfigError(`cannot load ${relativeName(model, component)}: ${(error as Error).message}`);
     }
   };
+  if (sessionSettings.decodeLoop === 'graph') return createLoopSessions(model, settings, options, open, tokenizerVocabularySize);
   const [vision, embed, decoder] = await Promise.all([open('vision_encoder'), open('embed_tokens'), open('decoder_model_merged')]);
   const release = async () => {
     await Promise.all([vision.release(), embed.release(), decoder.release()]);
@@ -87,6 +102,56 @@ export async function createModelSessions(
   try {
     const signature = readSignature(model, { vision, embed, decoder }, settings, tokenizerVocabularySize);
     return { vision, embed, decoder, signature, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/**
+ * Opens the vision encoder and embed_tokens as usual and, instead of the decoder, the decode-loop graph
+ * built from the decoder and embed_tokens files. The decoder's interface is read from its graph; its
+ * weights stay in their external-data files, which the loop graph (loaded from memory) finds through
+ * onnxruntime's external-initializers folder setting.
+ */
+async function createLoopSessions(
+  model: SessionFiles,
+  settings: ModelSettings,
+  options: InferenceSession.SessionOptions,
+  open: (component: ModelComponent) => Promise<InferenceSession>,
+  tokenizerVocabularySize: number | undefined,
+): Promise<ModelSessions> {
+  const decoderFile = model.files.decoder_model_merged;
+  const embedFile = model.files.embed_tokens;
+  if (path.dirname(decoderFile) !== path.dirname(embedFile)) {
+    throw new ConfigError(`--decode-loop graph needs ${relativeName(model, 'decoder_model_merged')} and ${relativeName(model, 'embed_tokens')} in one folder (their external data is looked up there)`);
+  }
+  const decode = async (component: ModelComponent) => {
+    try {
+      return onnxProto.onnx.ModelProto.decode(await readFile(model.files[component]));
+    } catch (error) {
+      throw new ConfigError(`cannot read ${relativeName(model, component)} for the decode loop: ${(error as Error).message}`);
+    }
+  };
+  const [vision, embed, decoderModel, embedModel] = await Promise.all([open('vision_encoder'), open('embed_tokens'), decode('decoder_model_merged'), decode('embed_tokens')]);
+  let decodeLoop: InferenceSession | undefined;
+  const release = async () => {
+    await Promise.all([vision.release(), embed.release(), decodeLoop?.release()]);
+  };
+  try {
+    const signature = readSignature(model, { vision, embed, decoder: graphMetadata(decoderModel.graph ?? {}) }, settings, tokenizerVocabularySize);
+    let bytes: Uint8Array;
+    try {
+      bytes = buildDecodeLoopModel({ decoder: decoderModel, embed: embedModel, decoderFile: relativeName(model, 'decoder_model_merged'), embedFile: relativeName(model, 'embed_tokens') }, signature);
+    } catch (error) {
+      throw new ConfigError(`cannot build the decode loop from ${relativeName(model, 'decoder_model_merged')}: ${(error as Error).message}`);
+    }
+    try {
+      decodeLoop = await InferenceSession.create(bytes, { ...options, extra: { session: { model_external_initializers_file_folder_path: path.dirname(decoderFile) } } });
+    } catch (error) {
+      throw new ConfigError(`cannot load the decode loop built from ${relativeName(model, 'decoder_model_merged')}: ${(error as Error).message}`);
+    }
+    return { vision, embed, decodeLoop, signature, release };
   } catch (error) {
     await release();
     throw error;
@@ -108,7 +173,7 @@ function numericDim(metadata: TensorMetadata | undefined, index: number): number
 
 export function readSignature(
   model: SessionFiles,
-  sessions: { vision: InferenceSession; embed: InferenceSession; decoder: InferenceSession },
+  sessions: { vision: SessionMetadata; embed: SessionMetadata; decoder: SessionMetadata },
   settings: ModelSettings,
   tokenizerVocabularySize?: number,
 ): ModelSignature {
