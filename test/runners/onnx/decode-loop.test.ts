@@ -46,3 +46,58 @@ describe('decode loop: step loop and in-graph loop agree on CPU', () => {
     assert.deepEqual(looped, stepped);
   });
 });
+
+describe('decode loop: stopping rules', () => {
+  test('EOS ids, per-row max_new_tokens (1 included) and a stop string give the same rows', async () => {
+    const batch = await rows();
+    const { stepped: plain } = await both(batch);
+    // EOS ids the model really produces mid-answer: row 0's 3rd token and row 2's 5th.
+    const eosTokenIds = new Set([plain[0].tokenIds[2], plain[2].tokenIds[4]]);
+    const text = plain[1].text;
+    const stop = text.slice(Math.floor(text.length / 2), Math.floor(text.length / 2) + 2);
+    assert.ok(stop.length === 2, `row 1's answer is long enough to hold a stop string: ${JSON.stringify(text)}`);
+    const limited = batch.map((row, index) => ({ ...row, maxNewTokens: [12, 9, 1][index], stop: index === 1 ? [stop] : [] }));
+    const { stepped, looped } = await both(limited, { eosTokenIds });
+    assert.deepEqual(looped, stepped);
+    assert.deepEqual(
+      stepped.map((row) => row.finishReason),
+      ['stop', 'stop', 'length'],
+    );
+  });
+
+  test('every row at max_new_tokens 1: the Loop runs no iteration', async () => {
+    const { stepped, looped } = await both((await rows()).map((row) => ({ ...row, maxNewTokens: 1 })));
+    assert.deepEqual(looped, stepped);
+    assert.ok(looped.every((row) => row.tokenIds.length === 1));
+  });
+
+  test('beam search: EOS hypotheses, length penalty and each early_stopping mode', async () => {
+    const batch = await rows({ numBeams: 3, maxNewTokens: 8 });
+    const { stepped: plain } = await both(batch);
+    const eosTokenIds = new Set([plain[0].tokenIds[1], plain[1].tokenIds[2]]);
+    const lengths = new Set<number>();
+    const reasons = new Set<string>();
+    for (const earlyStopping of [false, true, 'never'] as const) {
+      for (const lengthPenalty of [1, 0, 2]) {
+        const { stepped, looped } = await both(batch, { eosTokenIds, earlyStopping, lengthPenalty });
+        assert.deepEqual(looped, stepped, `early_stopping ${earlyStopping}, length_penalty ${lengthPenalty}`);
+        for (const row of stepped) {
+          lengths.add(row.tokenIds.length);
+          reasons.add(row.finishReason);
+        }
+      }
+    }
+    assert.ok(lengths.size > 2, `answers of several lengths: ${[...lengths].join(', ')}`);
+    assert.deepEqual([...reasons].sort(), ['length', 'stop']);
+  });
+
+  test('beam search with a stop string: cut from the chosen hypothesis after decoding', async () => {
+    const batch = await rows({ numBeams: 3, maxNewTokens: 8 });
+    const { looped: plain } = await both(batch);
+    const stop = plain[0].text.slice(2, 4);
+    const { looped } = await both(batch.map((row) => ({ ...row, stop: [stop] })));
+    assert.equal(looped[0].finishReason, 'stop');
+    assert.equal(looped[0].text, plain[0].text.slice(0, plain[0].text.indexOf(stop)));
+    assert.ok(looped[0].tokenIds.length < plain[0].tokenIds.length);
+  });
+});
