@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ConfigError } from '../../../core/errors.js';
+import { parseOnnxOptions } from '../../../runners/onnx/backend.js';
 import { generateRows } from '../../../runners/onnx/generate.js';
+import { createOnnxRunner } from '../../../runners/onnx/onnx-runner.js';
+import { ensureTinyEmu } from '../../../runners/onnx/tiny-emu/ensure-tiny-emu.js';
 import type { GeneratedRow, GenerationContext, GenerationRow } from '../../../runners/onnx/generation-types.js';
 import type { MediaRef } from '../../../core/contracts/task.js';
 import { imageRequest, loadInProcess, temporaryFolder, writeImages, type InProcessModel } from './helpers.js';
@@ -99,5 +103,28 @@ describe('decode loop: stopping rules', () => {
     assert.equal(looped[0].finishReason, 'stop');
     assert.equal(looped[0].text, plain[0].text.slice(0, plain[0].text.indexOf(stop)));
     assert.ok(looped[0].tokenIds.length < plain[0].tokenIds.length);
+  });
+});
+
+describe('--decode-loop', () => {
+  test('parses step | graph; only graph is recorded (it can change beam answers with stop strings)', () => {
+    assert.deepEqual(parseOnnxOptions({ 'decode-loop': 'graph' }), { decodeLoop: 'graph' });
+    assert.deepEqual(parseOnnxOptions({ 'decode-loop': 'step' }), {});
+    assert.throws(() => parseOnnxOptions({ 'decode-loop': 'loop' }), (error: Error) => error instanceof ConfigError && /--decode-loop/.test(error.message));
+  });
+
+  test('the runner (worker thread) answers the same with either loop', async () => {
+    const requests = questions.map((question, index) => imageRequest(images[index], question, { maxNewTokens: 6, numBeams: index === 2 ? 2 : 1 }));
+    const answers = [];
+    for (const decodeLoop of ['step', 'graph'] as const) {
+      const runner = await createOnnxRunner(await ensureTinyEmu(), { decodeLoop, batchSize: 3 });
+      try {
+        const outputs = await runner.generate(requests, new AbortController().signal);
+        answers.push(outputs.map(({ latencyMs: _latency, ...output }) => output));
+      } finally {
+        await runner.close();
+      }
+    }
+    assert.deepEqual(answers[1], answers[0]);
   });
 });
