@@ -10,7 +10,8 @@ import type { ModelSettings } from './config.js';
 import { buildDecodeLoopModel } from './decode-loop/loop-model.js';
 import { graphMetadata, type SessionMetadata } from './decode-loop/proto-metadata.js';
 import type { ModelComponent } from './model-folder.js';
-import { asFloatType, asIntegerType, type FloatType, type IntegerType } from './tensors.js';
+import type { DecoderSignature, ModelSignature } from './model-signature.js';
+import { asFloatType, asIntegerType } from './tensors.js';
 
 type TensorMetadata = InferenceSession.TensorValueMetadata;
 
@@ -27,36 +28,7 @@ export interface SessionSettings {
   decodeLoop?: DecodeLoop;
 }
 
-export interface DecoderSignature {
-  embedsName: string;
-  embedsType: FloatType;
-  maskName: string;
-  maskType: IntegerType;
-  positionName?: string;
-  positionType: IntegerType;
-  layers: Array<{ pastKey: string; pastValue: string; presentKey: string; presentValue: string }>;
-  pastType: FloatType;
-  keyValueHeads: number;
-  headDim: number;
-  logitsName: string;
-  logitsToKeepName?: string;
-  logitsToKeepType: IntegerType;
-  useCacheBranchName?: string;
-  /** CogVLM's token_type_ids [B, S] (1 = image token), fed when the graph declares it. */
-  tokenTypeName?: string;
-  tokenTypeType: IntegerType;
-  /** From config.json (position_ids_for_image_tokens): how image tokens advance position_ids. */
-  imagePositions: 'sequential' | 'shared';
-}
-
-export interface ModelSignature {
-  vision: { input: string; inputType: FloatType; output: string; outputType: FloatType; imageTokenCount?: number };
-  embed: { input: string; inputType: IntegerType; output: string; outputType: FloatType };
-  decoder: DecoderSignature;
-  hiddenSize?: number;
-  /** Width of the logits, when the graph declares it. */
-  vocabularySize?: number;
-}
+export type { DecoderSignature, ModelSignature } from './model-signature.js';
 
 export interface ModelSessions {
   vision: InferenceSession;

@@ -15,7 +15,7 @@
 // hypothesis bookkeeping are replayed from these in JavaScript (./graph-search.ts) with the code the
 // step loop uses, so both routes pick the same tokens; the graph only has to run long enough.
 import onnxProto from 'onnx-proto';
-import type { DecoderSignature, ModelSignature } from '../sessions.js';
+import type { DecoderSignature, ModelSignature } from '../model-signature.js';
 import type { FloatType, IntegerType } from '../tensors.js';
 import { DataType, GraphOps, NameSource, valueInfo, type GraphProto } from './graph-ops.js';
 import { inlineModel, prepareInlinedModel, type InlinedModel } from './inline-model.js';
