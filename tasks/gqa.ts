@@ -75,6 +75,7 @@ const splitInfos = withParquetFiles(
 
 export const gqa = {
   id: 'gqa',
+  benchmark: 'GQA',
   // 2: scored by the GQA release's eval.py (exact string equality) instead of normalized exact match.
   version: 2,
   modality: 'image',
@@ -85,5 +86,7 @@ export const gqa = {
   defaultSplit: 'testdev',
   trainSplit: 'train',
   sampleFolder: 'gqa',
+  recordMeta: ['questionType'],
+  breakdowns: ['questionType'],
   load: loadOfficialOrParquet(gqaParquet, splitInfos, loadGqa),
 } satisfies TaskAdapter;

@@ -20,6 +20,7 @@ const splits = withParquetFiles(vqaFormatSplitInfos(layout), okvqaParquet);
 export const okvqa = {
   ...vqav2,
   id: 'okvqa',
+  benchmark: 'OKVQA',
   description: 'OK-VQA: visual questions that need outside knowledge, on COCO images (10 human answers per question)',
   splits,
   sampleFolder: 'okvqa',

@@ -64,6 +64,7 @@ const splitInfos = withParquetFiles(
 
 export const textvqa = {
   id: 'textvqa',
+  benchmark: 'TextVQA',
   // 2: scored by the m4c TextVQA evaluator's rule instead of vqaEval.py's.
   version: 2,
   modality: 'image',
@@ -74,5 +75,7 @@ export const textvqa = {
   defaultSplit: 'val',
   trainSplit: 'train',
   sampleFolder: 'textvqa',
+  recordMeta: [],
+  breakdowns: [],
   load: loadOfficialOrParquet(textvqaParquet, splitInfos, loadTextVqa),
 } satisfies TaskAdapter;

@@ -71,6 +71,7 @@ const splitInfos = withParquetFiles(
 
 export const vizwiz = {
   id: 'vizwiz',
+  benchmark: 'VizWiz',
   // 2: scored by the VizWiz API's rule instead of vqaEval.py's.
   version: 2,
   modality: 'image',
@@ -81,6 +82,8 @@ export const vizwiz = {
   defaultSplit: 'val',
   trainSplit: 'train',
   sampleFolder: 'vizwiz',
+  recordMeta: ['answerType', 'answerable'],
+  breakdowns: ['answerType'],
   submissionKey: 'image',
   load: loadOfficialOrParquet(vizwizParquet, splitInfos, loadVizWiz),
 } satisfies TaskAdapter;

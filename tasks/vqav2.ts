@@ -21,6 +21,7 @@ const splits = withParquetFiles(vqaFormatSplitInfos(layout), vqav2Parquet);
 
 export const vqav2 = {
   id: 'vqav2',
+  benchmark: 'VQAv2',
   version: 1,
   modality: 'image',
   metric: 'vqa_accuracy',
@@ -30,5 +31,7 @@ export const vqav2 = {
   defaultSplit: 'val',
   trainSplit: 'train',
   sampleFolder: 'vqav2',
+  recordMeta: ['answerType', 'questionType'],
+  breakdowns: ['answerType', 'questionType'],
   load: loadOfficialOrParquet(vqav2Parquet, splits, (options) => loadVqaFormat(layout, options)),
 } satisfies TaskAdapter;
