@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { runCli, temporaryFolder } from '../helpers/cli.js';
 import { editRun, replayRun } from './helpers.js';
 
-// A run of the instruction-following benchmarks (task ids, metric ids and splits as their tasks record
+// A run of the instruction-following benchmarks (task ids, benchmark names, metric ids and splits as their tasks record
 // them), made from a replayed VQAv2 run by rewriting its records: the report places each result beside
 // the published Emu2-Chat, CogVLM, LLaVA-1.5 and Qwen-VL-Chat rows, normalized by parameters.
 
@@ -27,7 +27,7 @@ test('report places MMMU, MM-Vet, MMBench and SEED-Bench results beside the publ
   editRun(run, {
     run: (record) => {
       const [template] = record.tasks;
-      record.tasks = results.map(({ task, metric, split }) => ({ ...template!, id: task, metric, split, bundledSample: false, scoringRule: undefined }));
+      record.tasks = results.map(({ task, benchmark, metric, split }) => ({ ...template!, id: task, benchmark, metric, split, bundledSample: false, scoringRule: undefined }));
     },
     metrics: (record) => {
       const [template] = record.results;
