@@ -18,6 +18,8 @@ export interface SelectionOptions {
   limit?: number;
   shard?: Shard;
   textOnly?: boolean;
+  /** Only counting (the preflight): readers may leave out costly media (LoadOptions.countOnly). */
+  countOnly?: boolean;
 }
 
 function dataDirFor(task: TaskAdapter, data: string | Record<string, string> | undefined): { dataDir: string; bundledSample: boolean } {
@@ -55,7 +57,7 @@ export async function planTask(id: string, split: string | undefined, data: stri
 /** Samples of one task after --limit (the first N of the split) and --shard (by sample id). */
 export async function* selectSamples(task: PlannedTask, options: SelectionOptions): AsyncGenerator<Sample> {
   let seen = 0;
-  for await (const sample of task.adapter.load({ dataDir: task.record.dataDir, split: task.record.split, textOnly: options.textOnly })) {
+  for await (const sample of task.adapter.load({ dataDir: task.record.dataDir, split: task.record.split, textOnly: options.textOnly, countOnly: options.countOnly })) {
     if (options.limit !== undefined && seen >= options.limit) return;
     seen += 1;
     if (inShard(sample.id, options.shard)) yield sample;

@@ -23,7 +23,7 @@ export async function preflightTasks(planned: readonly PlannedTask[], selection:
 export async function preflightTask(task: PlannedTask, selection: SelectionOptions): Promise<number> {
   let count = 0;
   try {
-    for await (const _sample of selectSamples(task, { ...selection, textOnly: true })) count += 1;
+    for await (const _sample of selectSamples(task, { ...selection, textOnly: true, countOnly: true })) count += 1;
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
     throw new DataError(`${error.message}\n${preflightHint(task)}`, error.file, error.field);

@@ -273,6 +273,6 @@ export async function countSamples(task: TaskAdapter, dataDir: string, split: st
   const present = await Promise.all((await splitSource(info, root)).files.map((name) => isFile(path.join(root, name))));
   if (!present.every(Boolean)) return null;
   let count = 0;
-  for await (const _sample of task.load({ dataDir: root, split, textOnly: true })) count++;
+  for await (const _sample of task.load({ dataDir: root, split, textOnly: true, countOnly: true })) count++;
   return count;
 }

@@ -60,6 +60,11 @@ export interface LoadOptions {
   /** Skip image existence checks (rescoring predictions needs only questions and annotations). */
   textOnly?: boolean;
   /**
+   * The caller only counts samples: a reader whose media are costly to read (image bytes inside a
+   * Parquet snapshot) may yield samples with empty `media` instead. File references are cheap and stay.
+   */
+  countOnly?: boolean;
+  /**
    * When set, schema and consistency problems are reported here and the offending element is skipped,
    * instead of throwing a DataError at the first one: `data check` lists every problem in one pass.
    */

@@ -60,7 +60,9 @@ export class ParquetFile {
     const present = topLevelColumns(metadata);
     const missing = columns.filter((column) => !present.includes(column));
     if (missing.length > 0) {
-      throw new DataError(`${file}: no column ${missing.map((column) => JSON.stringify(column)).join(', ')}; the file has ${present.map((column) => JSON.stringify(column)).join(', ')}`, file, missing[0]);
+      const also = missing.length > 1 ? ` (and ${missing.slice(1).join(', ')})` : '';
+      const field = `column ${missing[0]}`;
+      throw new DataError(`${file}: ${field}: missing${also}; the file has ${present.map((column) => JSON.stringify(column)).join(', ')}`, file, field);
     }
     const starts = [0];
     for (const group of metadata.row_groups) starts.push(starts.at(-1)! + Number(group.num_rows));

@@ -21,6 +21,7 @@ export interface ParquetTaskLayout<Row> {
   columns: readonly string[];
   /** Columns read when the file has them (breakdown keys some snapshots leave out). */
   optionalColumns?: readonly string[];
+  /** The columns above, checked per row; the image column is checked apart (and left unread when only counting). */
   rowSchema: z.ZodType<Row>;
   image: { column: string } | { idOf: (row: Row) => string };
   /** The sample without its media; `hasAnswers` is the split's. Undefined (after reporting to the sink) skips the row. */
@@ -57,8 +58,10 @@ async function* loadParquetSplit<Row>(layout: ParquetTaskLayout<Row>, split: Spl
   const sink = new ProblemSink(options.onProblem);
   const [rowFiles, imageFiles] = groups.map((group) => group.map((name) => path.join(dataDir, name)));
   if (!rowFiles) throw new ConfigError(`${layout.taskId}: split ${split.name} declares no Parquet files`);
-  const imageColumn = 'column' in layout.image ? [layout.image.column] : [];
-  const join = 'idOf' in layout.image ? await ImageJoin.open(imageFiles ?? [], sink) : undefined;
+  // Counting needs no pictures: the image column (and GQA's image files) stay unread.
+  const withMedia = !options.countOnly;
+  const imageColumn = withMedia && 'column' in layout.image ? [layout.image.column] : [];
+  const join = withMedia && 'idOf' in layout.image ? await ImageJoin.open(imageFiles ?? [], sink) : undefined;
   const seen = new FirstOccurrences<string>();
   try {
     for (const file of rowFiles) {
@@ -69,6 +72,10 @@ async function* loadParquetSplit<Row>(layout: ParquetTaskLayout<Row>, split: Spl
         const earlier = seen.claim(sample.id, at.row);
         if (earlier !== undefined) {
           sink.report({ file: at.file, field: at.place, message: `duplicate question id ${JSON.stringify(sample.id)}, already used by an earlier row (${earlier} of its file)` });
+          continue;
+        }
+        if (!withMedia) {
+          yield { ...sample, media: [] };
           continue;
         }
         const image = join ? await join.image((layout.image as { idOf: (row: Row) => string }).idOf(at.value), at) : inlineImage(at, imageColumn[0]!, sink);
@@ -82,7 +89,7 @@ async function* loadParquetSplit<Row>(layout: ParquetTaskLayout<Row>, split: Spl
 }
 
 function inlineImage(at: ValidatedRow<unknown>, column: string, sink: ProblemSink): MediaBytes | undefined {
-  const cell = parquetImageSchema.safeParse((at.value as Record<string, unknown>)[column]);
+  const cell = parquetImageSchema.safeParse(at.cells[column]);
   if (!cell.success) {
     sink.report({ file: at.file, field: `${at.place}, column ${column}`, message: 'expected an image ({bytes, path})' });
     return undefined;

@@ -12,6 +12,8 @@ export interface ValidatedRow<T> {
   row: number;
   /** `row 12 (row group 0)`: the start of every problem's field for this row. */
   place: string;
+  /** The row's cells as read, the ones the schema leaves out (an image column) included. */
+  cells: Record<string, unknown>;
 }
 
 /** The `datasets` Image feature as Parquet stores it: the encoded file, and the name it had. */
@@ -47,7 +49,7 @@ export async function* streamParquetValidated<T>(files: readonly string[], colum
           sink.reportAll(checked.problems.map((problem) => inRow(problem, place)));
           continue;
         }
-        yield { value: checked.value, file, row: next.value.row, place };
+        yield { value: checked.value, file, row: next.value.row, place, cells: next.value.values };
       }
     } finally {
       await rows.return(undefined);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parquetImageSchema } from '../formats/parquet-validated.js';
 import type { ParquetTaskLayout } from '../formats/parquet-task-layout.js';
 
 // TextVQA as lmms-lab publishes it (lmms-lab/textvqa): the fields of TextVQA_0.5.1_*.json, one row per
@@ -11,7 +10,6 @@ const textVqaRowSchema = z.object({
   image_id: z.string().min(1),
   answers: z.array(z.string()).length(10),
   image_classes: z.array(z.string()).nullable().optional(),
-  image: parquetImageSchema,
 });
 
 export const textvqaParquet: ParquetTaskLayout<z.infer<typeof textVqaRowSchema>> = {

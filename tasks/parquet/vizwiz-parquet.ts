@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parquetImageSchema } from '../formats/parquet-validated.js';
 import type { ParquetTaskLayout } from '../formats/parquet-task-layout.js';
 
 // VizWiz-VQA as lmms-lab publishes it (lmms-lab/VizWiz-VQA): one row per question, `question_id` the
@@ -11,7 +10,6 @@ const vizWizRowSchema = z.object({
   answers: z.array(z.string()).nullable().optional(),
   answer_type: z.string().nullable().optional(),
   answerable: z.int().nullable().optional(),
-  image: parquetImageSchema,
 });
 
 export const vizwizParquet: ParquetTaskLayout<z.infer<typeof vizWizRowSchema>> = {

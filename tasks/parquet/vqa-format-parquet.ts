@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parquetImageSchema } from '../formats/parquet-validated.js';
 import type { ParquetTaskLayout } from '../formats/parquet-task-layout.js';
 
 // VQAv2 and OK-VQA as lmms-lab publishes them (lmms-lab/VQAv2, lmms-lab/OK-VQA on the Hugging Face hub):
@@ -17,7 +16,6 @@ const vqaRowSchema = z.object({
   multiple_choice_answer: z.string().nullable().optional(),
   // VQAv2 keeps the annotation's {answer, answer_confidence, answer_id}; OK-VQA's copy keeps the answer strings.
   answers: z.array(z.union([z.string(), answerEntry])).nullable().optional(),
-  image: parquetImageSchema,
 });
 type VqaRow = z.infer<typeof vqaRowSchema>;
 

@@ -8,7 +8,8 @@ import { readParquetRows } from '../../../tasks/formats/parquet-rows.js';
 import { dataFingerprint } from '../../../tasks/fingerprint.js';
 import { bundledDataDir, getTask } from '../../../tasks/registry.js';
 import { temporaryFolder } from '../../helpers/cli.js';
-import { writeVqav2ParquetSnapshot } from '../../helpers/parquet-snapshots.js';
+import { writeParquetTable, writeVqav2ParquetSnapshot } from '../../helpers/parquet-snapshots.js';
+import { countSamples } from '../../../tasks/data-check.js';
 
 const vqav2 = getTask('vqav2');
 
@@ -39,7 +40,8 @@ test('a file without a needed column, or that is no Parquet file, fails naming t
   const file = writeVqav2ParquetSnapshot(folder);
   await assert.rejects(readParquetRows(file, ['question_id', 'caption']).next(), (error: DataError) => {
     assert.ok(error instanceof DataError);
-    assert.match(error.message, /validation-00000-of-00001\.parquet: no column "caption"; the file has "question_type", "multiple_choice_answer", "answers", .*"image"$/);
+    assert.match(error.message, /validation-00000-of-00001\.parquet: column caption: missing; the file has "question_type", "multiple_choice_answer", "answers", .*"image"$/);
+    assert.equal(error.field, 'column caption');
     return true;
   });
   writeFileSync(file, 'PAR1 but truncated');
@@ -78,6 +80,23 @@ test('bad rows are named by file, row, row group and column; data check lists th
   assert.deepEqual(check.splits, [{ split: 'val', found: true, questions: 37, images: 16, missingImages: 1 }]);
   const broken = check.problems.find((problem) => problem.field === 'row 20 (row group 2), column image');
   assert.match(broken?.message ?? '', /^cannot decode image: Input buffer contains unsupported image format/);
+});
+
+test('counting reads no image column: a snapshot without one is counted, and refused when run', async () => {
+  const folder = temporaryFolder();
+  const rows = [0, 1, 2].map((index) => ({ question_id: 7000 + index, image_id: 7, question: `question ${index}?`, answers: Array(10).fill('yes') }));
+  writeParquetTable(
+    path.join(folder, 'data', 'validation-00000-of-00001.parquet'),
+    [
+      { name: 'question_id', type: 'int64' },
+      { name: 'image_id', type: 'int64' },
+      { name: 'question', type: 'string' },
+      { name: 'answers', type: 'string-list' },
+    ],
+    rows,
+  );
+  assert.equal(await countSamples(vqav2, folder, 'val'), 3);
+  await assert.rejects(load(folder), /validation-00000-of-00001\.parquet: column image: missing; the file has "question_id", "image_id", "question", "answers"$/);
 });
 
 test('the official files win when both are there; the fingerprint follows the files read', async () => {
