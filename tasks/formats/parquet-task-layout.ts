@@ -10,7 +10,8 @@ import { ImageJoin } from './parquet-image-join.js';
 
 /**
  * How a task's Parquet snapshot is laid out (the lmms-lab copies on the Hugging Face hub) and how a row
- * becomes a Sample. Rows hold their image in `imageColumn`, or (GQA) name it by id in a second group
+ * becomes a Sample. Rows hold their images in columns (an image each, or a list of images; MMMU-style
+ * `image_1` … `image_7` columns with empty ones skipped), or (GQA) name the image by id in a second group
  * of files holding `{id, image}` rows.
  */
 export interface ParquetTaskLayout<Row> {
@@ -23,7 +24,7 @@ export interface ParquetTaskLayout<Row> {
   optionalColumns?: readonly string[];
   /** The columns above, checked per row; the image column is checked apart (and left unread when only counting). */
   rowSchema: z.ZodType<Row>;
-  image: { column: string } | { idOf: (row: Row) => string };
+  image: { columns: readonly string[] } | { idOf: (row: Row) => string };
   /** The sample without its media; `hasAnswers` is the split's. Undefined (after reporting to the sink) skips the row. */
   toSample(row: Row, context: { hasAnswers: boolean; at: ValidatedRow<Row>; sink: ProblemSink }): Omit<Sample, 'media'> | undefined;
 }
@@ -60,13 +61,13 @@ async function* loadParquetSplit<Row>(layout: ParquetTaskLayout<Row>, split: Spl
   if (!rowFiles) throw new ConfigError(`${layout.taskId}: split ${split.name} declares no Parquet files`);
   // Counting needs no pictures: the image column (and GQA's image files) stay unread.
   const withMedia = !options.countOnly;
-  const imageColumn = withMedia && 'column' in layout.image ? [layout.image.column] : [];
+  const imageColumns = withMedia && 'columns' in layout.image ? layout.image.columns : [];
   const join = withMedia && 'idOf' in layout.image ? await ImageJoin.open(imageFiles ?? [], sink) : undefined;
   const seen = new FirstOccurrences<string>();
   try {
     for (const file of rowFiles) {
       const optional = await presentColumns(file, layout.optionalColumns ?? []);
-      for await (const at of streamParquetValidated([file], [...layout.columns, ...optional, ...imageColumn], layout.rowSchema, sink)) {
+      for await (const at of streamParquetValidated([file], [...layout.columns, ...optional, ...imageColumns], layout.rowSchema, sink)) {
         const sample = layout.toSample(at.value, { hasAnswers: split.hasAnswers, at, sink });
         if (!sample) continue;
         const earlier = seen.claim(sample.id, at.row);
@@ -78,9 +79,9 @@ async function* loadParquetSplit<Row>(layout: ParquetTaskLayout<Row>, split: Spl
           yield { ...sample, media: [] };
           continue;
         }
-        const image = join ? await join.image((layout.image as { idOf: (row: Row) => string }).idOf(at.value), at) : inlineImage(at, imageColumn[0]!, sink);
-        if (!image) continue;
-        yield { ...sample, media: [image] };
+        const media = join ? [await join.image((layout.image as { idOf: (row: Row) => string }).idOf(at.value), at)] : inlineImages(at, imageColumns, sink);
+        if (!media || media.length === 0 || media.some((image) => image === undefined)) continue;
+        yield { ...sample, media: media as MediaBytes[] };
       }
     }
   } finally {
@@ -88,13 +89,28 @@ async function* loadParquetSplit<Row>(layout: ParquetTaskLayout<Row>, split: Spl
   }
 }
 
-function inlineImage(at: ValidatedRow<unknown>, column: string, sink: ProblemSink): MediaBytes | undefined {
-  const cell = parquetImageSchema.safeParse(at.cells[column]);
-  if (!cell.success) {
-    sink.report({ file: at.file, field: `${at.place}, column ${column}`, message: 'expected an image ({bytes, path})' });
-    return undefined;
+/**
+ * The row's images in column order: a cell holds one image or a list of them; an empty cell (null) adds
+ * none. Undefined when a cell is not an image (reported); an empty list when the row has no image at all
+ * (reported too: every sample of an image task shows one).
+ */
+function inlineImages(at: ValidatedRow<unknown>, columns: readonly string[], sink: ProblemSink): Array<MediaBytes | undefined> | undefined {
+  const images: Array<MediaBytes | undefined> = [];
+  for (const column of columns) {
+    const cell = at.cells[column];
+    if (cell === null || cell === undefined) continue;
+    const entries = Array.isArray(cell) ? cell.map((entry, index) => ({ entry, name: `${column}[${index}]` })) : [{ entry: cell, name: column }];
+    for (const { entry, name } of entries) {
+      const image = parquetImageSchema.safeParse(entry);
+      if (!image.success) {
+        sink.report({ file: at.file, field: `${at.place}, column ${name}`, message: 'expected an image ({bytes, path})' });
+        return undefined;
+      }
+      images.push(imageOfCell(image.data, at.file, at.place, name, sink));
+    }
   }
-  return imageOfCell(cell.data, at.file, at.place, column, sink);
+  if (images.length === 0) sink.report({ file: at.file, field: at.place, message: `no image in ${columns.join(', ')}` });
+  return images;
 }
 
 async function presentColumns(file: string, wanted: readonly string[]): Promise<string[]> {

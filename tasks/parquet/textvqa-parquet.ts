@@ -21,7 +21,7 @@ export const textvqaParquet: ParquetTaskLayout<z.infer<typeof textVqaRowSchema>>
   columns: ['question_id', 'question', 'image_id', 'answers'],
   optionalColumns: ['image_classes'],
   rowSchema: textVqaRowSchema,
-  image: { column: 'image' },
+  image: { columns: ['image'] },
   toSample: (row) => ({
     id: String(row.question_id),
     question: row.question,

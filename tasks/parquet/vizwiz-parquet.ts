@@ -21,7 +21,7 @@ export const vizwizParquet: ParquetTaskLayout<z.infer<typeof vizWizRowSchema>> =
   columns: ['question_id', 'question'],
   optionalColumns: ['answers', 'answer_type', 'answerable'],
   rowSchema: vizWizRowSchema,
-  image: { column: 'image' },
+  image: { columns: ['image'] },
   toSample(row, { hasAnswers, at, sink }) {
     // The official files name a question by its image file: the same ids, so submissions and comparisons match.
     const id = row.question_id.endsWith('.jpg') ? row.question_id : `${row.question_id}.jpg`;

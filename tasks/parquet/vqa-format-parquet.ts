@@ -26,7 +26,7 @@ function vqaLayout(taskId: string, splits: ParquetTaskLayout<VqaRow>['splits']):
     columns: ['question_id', 'question'],
     optionalColumns: ['image_id', 'question_type', 'answer_type', 'multiple_choice_answer', 'answers'],
     rowSchema: vqaRowSchema,
-    image: { column: 'image' },
+    image: { columns: ['image'] },
     toSample(row, { hasAnswers, at, sink }) {
       const meta: Record<string, unknown> = { imageId: row.image_id ?? undefined };
       if (!hasAnswers) return { id: String(row.question_id), question: row.question, answers: [], meta };

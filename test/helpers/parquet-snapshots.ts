@@ -123,7 +123,7 @@ export function writeImageRows(count: number, imageBytes: number, rowGroupSize: 
   });
 }
 
-export type ParquetColumnType = 'string' | 'int64' | 'boolean' | 'image' | 'string-list' | { struct: readonly string[] };
+export type ParquetColumnType = 'string' | 'int64' | 'boolean' | 'image' | 'image-list' | 'string-list' | { struct: readonly string[] };
 
 /** A Parquet file of flat columns (plus image structs and lists of strings), laid out as pyarrow writes them. */
 export function writeParquetTable(file: string, columns: ReadonlyArray<{ name: string; type: ParquetColumnType }>, rows: Array<Record<string, unknown>>, rowGroupSize = 5): void {
@@ -133,7 +133,10 @@ export function writeParquetTable(file: string, columns: ReadonlyArray<{ name: s
     else if (type === 'int64') schema.push(int64(name));
     else if (type === 'boolean') schema.push({ name, type: 'BOOLEAN', repetition_type: 'OPTIONAL' });
     else if (type === 'image') schema.push({ ...imageStruct[0]!, name }, imageStruct[1]!, imageStruct[2]!);
-    else if (typeof type === 'object') schema.push({ name, repetition_type: 'OPTIONAL', num_children: type.struct.length }, ...type.struct.map(text));
+    else if (type === 'image-list') {
+      schema.push({ name, repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 }, { name: 'list', repetition_type: 'REPEATED', num_children: 1 });
+      schema.push({ ...imageStruct[0]!, name: 'element' }, imageStruct[1]!, imageStruct[2]!);
+    } else if (typeof type === 'object') schema.push({ name, repetition_type: 'OPTIONAL', num_children: type.struct.length }, ...type.struct.map(text));
     else schema.push({ name, repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 }, { name: 'list', repetition_type: 'REPEATED', num_children: 1 }, text('element'));
   }
   const value = (type: ParquetColumnType, cell: unknown) => (type === 'int64' && typeof cell === 'number' ? BigInt(cell) : cell);
