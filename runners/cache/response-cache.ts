@@ -4,9 +4,9 @@
 // stored, so a request that failed is always attempted again.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Output, Request, Runner } from '../../core/contracts/runner.js';
+import type { LoglikOutput, LoglikRequest, Output, Request, Runner } from '../../core/contracts/runner.js';
 import { RequestKeyer } from './request-key.js';
-import { ResponseStore } from './response-store.js';
+import { ResponseStore, type StoredEntry, type StoredOutput, type StoredScores } from './response-store.js';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -52,6 +52,7 @@ export function withResponseCache(runner: Runner, options: ResponseCacheOptions 
       ...describedAs(runner),
       warnings: [...(runner.warnings ?? []), 'responses are not cached: this model configuration does not decode deterministically'],
       generate: (batch, signal) => runner.generate(batch, signal),
+      ...(runner.scoreContinuations ? { scoreContinuations: (batch: LoglikRequest[], signal: AbortSignal) => runner.scoreContinuations!(batch, signal) } : {}),
       close: () => runner.close(),
     };
   }
@@ -64,7 +65,7 @@ export function withResponseCache(runner: Runner, options: ResponseCacheOptions 
     // A request whose key cannot be computed (an unreadable image) goes to the runner, which reports
     // the problem as that sample's error.
     const keys = await Promise.all(batch.map((request) => keyer.keyOf(request, identity!).catch(() => undefined)));
-    const stored = await Promise.all(keys.map((key) => (key ? store.get(key) : undefined)));
+    const stored = await Promise.all(keys.map(async (key) => (key ? generatedOnly(await store.get(key)) : undefined)));
     const outputs: Array<Output | undefined> = stored.map((hit) => (hit ? { ...hit, latencyMs: performance.now() - started, cached: true } : undefined));
     const missing = outputs.flatMap((output, index) => (output ? [] : [index]));
     stats.hits += batch.length - missing.length;
@@ -93,5 +94,51 @@ export function withResponseCache(runner: Runner, options: ResponseCacheOptions 
     return outputs as Output[];
   }
 
-  return { ...describedAs(runner), generate, cacheStats: () => ({ ...stats }), close: () => runner.close() };
+  /** The same for scores: a loglik output is stored only when none of its continuations failed. */
+  async function scoreContinuations(batch: LoglikRequest[], signal: AbortSignal): Promise<LoglikOutput[]> {
+    const started = performance.now();
+    const keys = await Promise.all(batch.map((request) => keyer.loglikKeyOf(request, identity!).catch(() => undefined)));
+    const stored = await Promise.all(keys.map(async (key) => (key ? scoresOnly(await store.get(key)) : undefined)));
+    const outputs: Array<LoglikOutput | undefined> = stored.map((hit) => (hit ? { ...hit, latencyMs: performance.now() - started, cached: true } : undefined));
+    const missing = outputs.flatMap((output, index) => (output ? [] : [index]));
+    stats.hits += batch.length - missing.length;
+    stats.misses += missing.length;
+    if (missing.length > 0) {
+      const fresh = await runner.scoreContinuations!(
+        missing.map((index) => batch[index]!),
+        signal,
+      );
+      await Promise.all(
+        missing.map(async (index, position) => {
+          const output = fresh[position]!;
+          outputs[index] = output;
+          const key = keys[index];
+          if (!key || output.error !== undefined) return;
+          try {
+            await store.put(key, { logprobs: output.logprobs, tokens: output.tokens, latencyMs: output.latencyMs });
+            stats.writes += 1;
+          } catch {
+            stats.writeFailures += 1;
+          }
+        }),
+      );
+    }
+    return outputs as LoglikOutput[];
+  }
+
+  return {
+    ...describedAs(runner),
+    generate,
+    ...(runner.scoreContinuations ? { scoreContinuations } : {}),
+    cacheStats: () => ({ ...stats }),
+    close: () => runner.close(),
+  };
+}
+
+function generatedOnly(entry: StoredEntry | undefined): StoredOutput | undefined {
+  return entry && 'text' in entry ? entry : undefined;
+}
+
+function scoresOnly(entry: StoredEntry | undefined): StoredScores | undefined {
+  return entry && 'logprobs' in entry ? entry : undefined;
 }
