@@ -11,14 +11,14 @@ import type { MediaRef } from '../../core/contracts/task.js';
 import type { LoglikOutput, Output, Request, Runner } from '../../core/contracts/runner.js';
 import { ChatTemplate } from './chat-template.js';
 import { mapLimited, Semaphore } from './concurrency.js';
-import type { GeneratedRow, GenerationRow } from './generation-types.js';
+import type { GenerationRow } from './generation-types.js';
 import { preprocessImage, resolvePreprocessing, type ImagePreprocessing } from './image-preprocess.js';
 import { openModelFolder, type ModelFolder } from './model-folder.js';
 import { countParameters, declaredParameters } from './param-count.js';
 import type { PromptRow } from './prompt-embedding.js';
 import { PromptEncoder } from './prompt-encoding.js';
 import { loglikRow } from './loglik-row.js';
-import type { LoglikRow, ScoredRow } from './score-continuations.js';
+
 import { assertProvidersInstalled, defaultThreads, executionProviders, resolveDevices } from './providers.js';
 import { resolveImageTokens, TextTokenizer } from './tokenizer.js';
 import { WorkerPool } from './worker-pool.js';
@@ -81,6 +81,37 @@ export async function createOnnxRunner(modelDir: string, options: OnnxRunnerOpti
   const decodeConcurrency = Math.max(1, Math.min(8, availableParallelism() - cpuThreads));
   const batchesAlive = new Semaphore(maxInFlight);
 
+  /**
+   * One batch of either request kind: prepared on this thread (bounded to maxInFlight batches alive),
+   * computed by the next idle worker, each request's result or error turned into its output.
+   */
+  function runBatch<Row extends PromptRow, Result, Out>(
+    count: number,
+    encodeRow: (index: number) => { row: Omit<Row, 'pixelValues'>; images: MediaRef[] },
+    compute: (rows: Row[], transfer: ArrayBuffer[]) => Promise<{ results: Result[]; computeMs: number }>,
+    toOutput: (result: Result, latencyMs: number) => Out,
+    toError: (message: string | undefined, latencyMs: number) => Out,
+    signal: AbortSignal,
+  ): Promise<Out[]> {
+    return batchesAlive.use(async () => {
+      signal.throwIfAborted();
+      const started = performance.now();
+      const prepared = await prepareBatch<Row>(count, encodeRow, preprocessing, decodeConcurrency);
+      const preparationMs = performance.now() - started;
+      signal.throwIfAborted();
+      const runnable = prepared.flatMap((entry) => (entry.row ? [entry.row] : []));
+      let results: Result[] = [];
+      let computeMs = 0;
+      if (runnable.length > 0) {
+        const transfer = runnable.flatMap((row) => (row.pixelValues ? [row.pixelValues.buffer as ArrayBuffer] : []));
+        ({ results, computeMs } = await compute(runnable, transfer));
+      }
+      const latencyMs = preparationMs + computeMs;
+      let next = 0;
+      return prepared.map((entry) => (entry.row ? toOutput(results[next++], latencyMs) : toError(entry.error, latencyMs)));
+    });
+  }
+
   return {
     id: 'onnx',
     modelId: modelIdentity(folder),
@@ -93,51 +124,23 @@ export async function createOnnxRunner(modelDir: string, options: OnnxRunnerOpti
     // Lets the engine drop few-shot demonstrations that would overflow the context (fit-to-context.ts).
     promptTokens: async (request) => encoder.countTokens(request),
     generate: (batch, signal) =>
-      batchesAlive.use(async () => {
-        signal.throwIfAborted();
-        const started = performance.now();
-        const prepared = await prepareBatch<GenerationRow>(batch.length, (index) => generationRow(batch[index], encoder, folder, options), preprocessing, decodeConcurrency);
-        const preparationMs = performance.now() - started;
-        signal.throwIfAborted();
-        const runnable = prepared.flatMap((entry) => (entry.row ? [entry.row] : []));
-        let results: GeneratedRow[] = [];
-        let computeMs = 0;
-        if (runnable.length > 0) {
-          const transfer = runnable.flatMap((row) => (row.pixelValues ? [row.pixelValues.buffer as ArrayBuffer] : []));
-          ({ results, computeMs } = await pool.run(runnable, transfer, signal));
-        }
-        const latencyMs = preparationMs + computeMs;
-        let next = 0;
-        return prepared.map((entry): Output => {
-          if (!entry.row) return { text: '', finishReason: 'error', error: entry.error, latencyMs };
-          const result = results[next++];
-          const output: Output = { text: result.text, finishReason: result.finishReason, latencyMs, tokens: result.tokenIds.length };
-          if (result.error !== undefined) output.error = result.error;
-          return output;
-        });
-      }),
+      runBatch(
+        batch.length,
+        (index) => generationRow(batch[index], encoder, folder, options),
+        (rows, transfer) => pool.run(rows, transfer, signal),
+        (result, latencyMs): Output => ({ text: result.text, finishReason: result.finishReason, latencyMs, tokens: result.tokenIds.length, ...(result.error !== undefined ? { error: result.error } : {}) }),
+        (error, latencyMs): Output => ({ text: '', finishReason: 'error', error, latencyMs }),
+        signal,
+      ),
     scoreContinuations: (batch, signal) =>
-      batchesAlive.use(async () => {
-        signal.throwIfAborted();
-        const started = performance.now();
-        const prepared = await prepareBatch<LoglikRow>(batch.length, (index) => loglikRow(batch[index], encoder, tokenizer, folder), preprocessing, decodeConcurrency);
-        const preparationMs = performance.now() - started;
-        signal.throwIfAborted();
-        const runnable = prepared.flatMap((entry) => (entry.row ? [entry.row] : []));
-        let results: ScoredRow[] = [];
-        let computeMs = 0;
-        if (runnable.length > 0) {
-          const transfer = runnable.flatMap((row) => (row.pixelValues ? [row.pixelValues.buffer as ArrayBuffer] : []));
-          ({ results, computeMs } = await pool.score(runnable, transfer, signal));
-        }
-        const latencyMs = preparationMs + computeMs;
-        let next = 0;
-        return prepared.map((entry): LoglikOutput => {
-          if (!entry.row) return { logprobs: [], tokens: [], error: entry.error, latencyMs };
-          const result = results[next++];
-          return { logprobs: result.logprobs, tokens: result.tokens, ...(result.error !== undefined ? { error: result.error } : {}), latencyMs };
-        });
-      }),
+      runBatch(
+        batch.length,
+        (index) => loglikRow(batch[index], encoder, tokenizer, folder),
+        (rows, transfer) => pool.score(rows, transfer, signal),
+        (result, latencyMs): LoglikOutput => ({ logprobs: result.logprobs, tokens: result.tokens, ...(result.error !== undefined ? { error: result.error } : {}), latencyMs }),
+        (error, latencyMs): LoglikOutput => ({ logprobs: [], tokens: [], error, latencyMs }),
+        signal,
+      ),
     close: () => pool.close(),
   };
 }
