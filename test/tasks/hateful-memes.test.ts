@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { DataProblem, Sample } from '../../core/contracts/task.js';
+import type { DataProblem, MediaFile, Sample } from '../../core/contracts/task.js';
 import { loadHatefulMemes } from '../../tasks/formats/hateful-memes-reader.js';
 import { HATEFUL_MEMES_CONTINUATIONS, hatefulMemesParts } from '../../tasks/hateful-memes-prompt.js';
 
@@ -23,8 +23,9 @@ test('reads the bundled sample as distributed: ids, meme text, yes/no answer, th
   assert.equal(first.question, 'cooks make me smile');
   assert.deepEqual(first.answers, ['no']);
   assert.deepEqual(first.meta, { label: 0, image: '60270.png' });
-  assert.equal(first.media[0]!.path, path.join(bundled, 'img', '60270.png'));
-  assert.ok(existsSync(first.media[0]!.path));
+  const image = first.media[0] as MediaFile;
+  assert.equal(image.path, path.join(bundled, 'img', '60270.png'));
+  assert.ok(existsSync(image.path));
   assert.deepEqual(dev[1]!.answers, ['yes']);
   assert.equal((await collect(loadHatefulMemes({ dataDir: bundled, split: 'test_seen' }))).length, 12);
   await assert.rejects(collect(loadHatefulMemes({ dataDir: bundled, split: 'val' })), /hateful-memes has no split "val" \(splits: test_seen, dev, dev_unseen, test_unseen, train\)/);

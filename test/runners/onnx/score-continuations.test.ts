@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LoglikRequest, Runner } from '../../../core/contracts/runner.js';
-import type { MediaRef } from '../../../core/contracts/task.js';
+import type { MediaFile, MediaRef } from '../../../core/contracts/task.js';
 import { DecodingState } from '../../../runners/onnx/decoding-state.js';
 import { logSoftmax } from '../../../runners/onnx/logits-math.js';
 import { createOnnxRunner } from '../../../runners/onnx/onnx-runner.js';
@@ -88,7 +88,7 @@ describe('scoring continuations on tiny-emu', () => {
       [
         loglikRequest(images[0], 'fine?', ['yes']),
         loglikRequest(images[0], 'empty?', ['']),
-        loglikRequest({ kind: 'image', path: images[0].path + '.missing', root: images[0].root }, 'missing?', ['yes']),
+        loglikRequest({ ...(images[0] as MediaFile), path: (images[0] as MediaFile).path + '.missing' }, 'missing?', ['yes']),
         loglikRequest(images[0], 'none?', []),
       ],
       signal(),
