@@ -3,9 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { DataProblem, MediaFile, Sample } from '../../core/contracts/task.js';
+import type { BinaryClassification, DataProblem, MediaFile, Sample, TaskRequestKind } from '../../core/contracts/task.js';
 import { loadHatefulMemes } from '../../tasks/formats/hateful-memes-reader.js';
-import { HATEFUL_MEMES_CONTINUATIONS, hatefulMemesParts } from '../../tasks/hateful-memes-prompt.js';
+import type { Part } from '../../core/contracts/runner.js';
+import { hatefulMemes } from '../../tasks/hateful-memes.js';
+import { buildRequest } from '../../tasks/prompts/build-request.js';
+import { demosNeeded, getPreset, presetForTask, presets } from '../../tasks/prompts/presets.js';
 
 const bundled = path.resolve(import.meta.dirname, '../../tasks/samples/data/hateful-memes');
 
@@ -55,19 +58,59 @@ test('bad lines are named by file, line and field; data check collects them all'
   await assert.rejects(collect(loadHatefulMemes({ dataDir: folder, split: 'test_seen' })), /test_seen\.jsonl: cannot read the split file \(ENOENT\); hateful-memes expects the folder as distributed/);
 });
 
-test("OpenFlamingo's prompt: demos with answers and <|endofchunk|>, nothing between them, the query ending at Answer:", async () => {
+const generation = { maxNewTokens: 5, numBeams: 1 };
+/** The task's request as the engine sees it (the declaration's own types are narrower). */
+const loglik: Extract<TaskRequestKind, { kind: 'loglik' }> & { binary: BinaryClassification } = hatefulMemes.request;
+const shapeOf = (parts: Part[]) => parts.map((part) => (part.type === 'text' ? part.text : part.type));
+const question = (text: string, answer = '') => `is an image with: '${text}' written on it. Is it hateful? Answer:${answer}`;
+
+test("OpenFlamingo's prompt under flamingo: demos with answers and <|endofchunk|>, nothing between them, the query ending at Answer:", async () => {
   const [query, ...demos] = await collect(loadHatefulMemes({ dataDir: bundled, split: 'dev' }));
-  const parts = hatefulMemesParts(query!, demos.slice(0, 2));
-  const question = (text: string, answer = '') => `is an image with: '${text}' written on it. Is it hateful? Answer:${answer}`;
-  assert.deepEqual(
-    parts.map((part) => (part.type === 'text' ? part.text : part.type)),
-    ['image', `${question(demos[0]!.question, 'yes')}<|endofchunk|>`, 'image', `${question(demos[1]!.question, 'no')}<|endofchunk|>`, 'image', question('cooks make me smile')],
-  );
+  const flamingo = presetForTask(getPreset('flamingo'), hatefulMemes);
+  const parts = buildRequest(query!, flamingo, generation, demos.slice(0, 2)).parts;
+  assert.deepEqual(shapeOf(parts), [
+    'image',
+    `${question(demos[0]!.question, 'yes')}<|endofchunk|>`,
+    'image',
+    `${question(demos[1]!.question, 'no')}<|endofchunk|>`,
+    'image',
+    question('cooks make me smile'),
+  ]);
   // Flamingo's 0 shots: two demonstrations without their images, then the query with its image.
-  const zeroShot = hatefulMemesParts(query!, demos.slice(0, 2), { textOnlyDemos: true });
-  assert.deepEqual(
-    zeroShot.map((part) => (part.type === 'text' ? part.text : part.type)),
-    [`${question(demos[0]!.question, 'yes')}<|endofchunk|>${question(demos[1]!.question, 'no')}<|endofchunk|>`, 'image', question('cooks make me smile')],
-  );
-  assert.deepEqual([...HATEFUL_MEMES_CONTINUATIONS], ['no', 'yes']);
+  assert.equal(demosNeeded(flamingo, 0), 2);
+  const zeroShot = buildRequest(query!, flamingo, generation, demos.slice(0, 2), { textOnlyDemos: true }).parts;
+  assert.deepEqual(shapeOf(zeroShot), [`${question(demos[0]!.question, 'yes')}<|endofchunk|>${question(demos[1]!.question, 'no')}<|endofchunk|>`, 'image', question('cooks make me smile')]);
+  assert.deepEqual(loglik.continuations(query!), ['no', 'yes']);
+});
+
+test('the other presets: emu2 asks the same question (true zero-shot, ". " between demos); chat presets ask for yes or no', async () => {
+  const [query, demo] = await collect(loadHatefulMemes({ dataDir: bundled, split: 'dev' }));
+  const emu2 = presetForTask(getPreset('emu2'), hatefulMemes);
+  assert.equal(demosNeeded(emu2, 0), 0);
+  assert.deepEqual(shapeOf(buildRequest(query!, emu2, generation).parts), ['image', question('cooks make me smile')]);
+  assert.deepEqual(shapeOf(buildRequest(query!, emu2, generation, [demo!]).parts), ['image', `${question(demo!.question, 'yes')}. `, 'image', question('cooks make me smile')]);
+  for (const id of ['emu2-chat', 'llava']) {
+    const request = buildRequest(query!, presetForTask(getPreset(id), hatefulMemes), generation);
+    assert.deepEqual(shapeOf(request.parts), ['image', "The image has the text 'cooks make me smile' written on it. Is it hateful?\nAnswer yes or no."]);
+  }
+  assert.deepEqual(shapeOf(buildRequest(query!, presetForTask(getPreset('cogvlm'), hatefulMemes), generation).parts), [
+    'image',
+    "Question: The image has the text 'cooks make me smile' written on it. Is it hateful? Short answer:",
+  ]);
+  // No preset falls back to a VQA template around the meme's text.
+  for (const id of Object.keys(presets)) assert.ok(hatefulMemes.prompts[id], `${id} has Hateful Memes prompt pieces`);
+});
+
+test("predict and the binary record follow OpenFlamingo: mean log-prob per token, 'no' on a tie, P(yes) by softmax", async () => {
+  const [query, hateful] = await collect(loadHatefulMemes({ dataDir: bundled, split: 'dev', textOnly: true }));
+  const request = loglik;
+  const scores = (logprobs: number[], tokens: number[]) => ({ continuations: ['no', 'yes'], logprobs, tokens });
+  // "yes" spans two tokens: its mean -0.5 beats "no"'s -0.8 although its sum -1.0 does not.
+  assert.equal(request.predict(scores([-0.8, -1.0], [1, 2]), query!), 'yes');
+  assert.equal(request.predict(scores([-0.7, -0.7], [1, 1]), query!), 'no');
+  const pYes = request.binary.score(scores([-0.8, -1.0], [1, 2]), query!);
+  assert.ok(Math.abs(pYes - Math.exp(-0.5) / (Math.exp(-0.5) + Math.exp(-0.8))) < 1e-15);
+  assert.equal(request.binary.label(query!), 0);
+  assert.equal(request.binary.label(hateful!), 1);
+  assert.equal(request.binary.label({ ...query!, answers: [] }), undefined);
 });
