@@ -71,8 +71,9 @@ export async function* loadHatefulMemes(options: LoadOptions): AsyncIterable<Sam
       continue;
     }
     // OpenFlamingo joins the image folder with the file name alone; the distributed files say "img/<id>.png".
-    const media = options.textOnly ? undefined : imageInside(sink, options.dataDir, 'img', path.basename(img), { file, field: `${field}.img` });
-    if (!options.textOnly && !media) continue;
-    yield { id: key, question: parsed.data.text, answers: [HATEFUL_MEMES_ANSWERS[label]], media: media ? [media] : [], meta: { label, image: path.basename(img) } };
+    // Text-only reads (the few-shot pool, rescoring) keep the reference: demonstrations show their images.
+    const media = imageInside(sink, options.dataDir, 'img', path.basename(img), { file, field: `${field}.img` });
+    if (!media) continue;
+    yield { id: key, question: parsed.data.text, answers: [HATEFUL_MEMES_ANSWERS[label]], media: [media], meta: { label, image: path.basename(img) } };
   }
 }

@@ -31,6 +31,9 @@ test('reads the bundled sample as distributed: ids, meme text, yes/no answer, th
   assert.ok(existsSync(image.path));
   assert.deepEqual(dev[1]!.answers, ['yes']);
   assert.equal((await collect(loadHatefulMemes({ dataDir: bundled, split: 'test_seen' }))).length, 12);
+  // A text-only read (the few-shot pool) keeps the image reference: demonstrations show their images.
+  const [textOnly] = await collect(loadHatefulMemes({ dataDir: bundled, split: 'dev', textOnly: true }));
+  assert.deepEqual(textOnly!.media, first.media);
   await assert.rejects(collect(loadHatefulMemes({ dataDir: bundled, split: 'val' })), /hateful-memes has no split "val" \(splits: test_seen, dev, dev_unseen, test_unseen, train\)/);
 });
 
