@@ -7,6 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { metricsRecordSchema, sampleRecordSchema, type MetricsRecord, type SampleRecord } from '../../artifact/schema.js';
+import { canonicalSplit } from '../../reports/benchmark-names.js';
+import { publishedScoringRule } from '../../reports/baselines/scoring-rules.js';
 import { compareRuns } from '../../scoring/compare/compare-runs.js';
 import { classScores } from '../../scoring/metrics/class-probability.js';
 import { rocAuc } from '../../scoring/metrics/roc-auc.js';
@@ -36,8 +38,8 @@ async function run(args: string[]): Promise<RunOutcome> {
 }
 
 /** metrics.json recomputed from the records' log-likelihoods alone, as OpenFlamingo computes it (emu2: no demos at 0 shots; flamingo's 0*: two). */
-function checkScoredAsOpenFlamingo({ records, metrics }: RunOutcome, zeroShotDemos: number): void {
-  assert.equal(records.length, 24, '12 test_seen samples × 2 shot counts');
+function checkScoredAsOpenFlamingo({ records, metrics }: RunOutcome, zeroShotDemos: number, samples: number): void {
+  assert.equal(records.length, 2 * samples, 'test_seen samples × 2 shot counts');
   for (const shots of [0, 4]) {
     const unit = records.filter((record) => record.shots === shots);
     const labels: number[] = [];
@@ -55,20 +57,24 @@ function checkScoredAsOpenFlamingo({ records, metrics }: RunOutcome, zeroShotDem
       pYes.push(record.binary!.score!);
     }
     const result = metrics.results.find((entry) => entry.shots === shots)!;
-    assert.deepEqual([result.metric, result.split, result.rule, result.all.n], ['roc_auc', 'test_seen', 'openflamingo-classification', 12]);
+    assert.deepEqual([result.metric, result.split, result.rule, result.all.n], ['roc_auc', 'test_seen', 'openflamingo-classification', samples]);
     assert.equal(result.all.value, 100 * rocAuc(labels, pYes));
     assert.ok(result.all.ci95![0] <= result.all.value! && result.all.value! <= result.all.ci95![1]);
-    assert.equal(result.accuracy!.all.value, (100 * unit.filter((record) => record.score === 1).length) / 12);
+    assert.equal(result.accuracy!.all.value, (100 * unit.filter((record) => record.score === 1).length) / samples);
   }
 }
 
 describe('hateful-memes end to end', () => {
   it('through tiny-emu: every sample scored by log-likelihood, ROC AUC recomputed from the records; compare refuses to pair AUCs', async () => {
-    const outcome = await run([]);
-    checkScoredAsOpenFlamingo(outcome, 0);
+    // 12 of the 20 samples (both classes among them) keep the CPU model's share of the suite small.
+    const outcome = await run(['--limit', '12']);
+    checkScoredAsOpenFlamingo(outcome, 0, 12);
     const comparison = await compareRuns(outcome.runDirectory, outcome.runDirectory);
     assert.ok(comparison.units.every((unit) => unit.status === 'not-compared' && unit.paired === undefined));
     assert.match(comparison.units[0]!.reasons.join(' '), /roc_auc is computed over all samples at once, not a mean of per-sample scores/);
+    // Published rows (the Emu2 paper's "seen-test", ROC AUC × 100) meet this run's split and rule.
+    assert.equal(canonicalSplit(outcome.metrics.results[0]!.split), 'seen-test');
+    assert.equal(publishedScoringRule(task.benchmark), outcome.metrics.results[0]!.rule);
   });
 
   it("through an OpenAI-compatible server under --protocol flamingo: OpenFlamingo's prompt (0* = two text-only demos), AUC and accuracy by hand", async () => {
@@ -83,15 +89,15 @@ describe('hateful-memes end to end', () => {
     });
     try {
       const outcome = await run(['--model', `openai:${server.url}`, '--model-name', 'test-model', '--protocol', 'flamingo', '--no-cache', '--quiet']);
-      checkScoredAsOpenFlamingo(outcome, 2);
+      checkScoredAsOpenFlamingo(outcome, 2, 20);
       assert.deepEqual(outcome.metrics.results.map((result) => [result.all.value, result.accuracy!.all.value]), [[100, 100], [100, 100]]);
       const hateful = outcome.records.find((record) => record.binary!.label === 1)!;
       assert.equal(hateful.binary!.score, Math.exp(-0.1) / (Math.exp(-0.1) + Math.exp(-1)));
       // Two requests per sample (one per continuation); 0 shots: two text-only demonstrations and the query's image.
-      assert.equal(server.calls.length, 48);
+      assert.equal(server.calls.length, 80);
       const zeroShot = server.calls.filter((call) => call.images.length === 1);
       const fourShot = server.calls.filter((call) => call.images.length === 5);
-      assert.deepEqual([zeroShot.length, fourShot.length], [24, 24]);
+      assert.deepEqual([zeroShot.length, fourShot.length], [40, 40]);
       const demo = /is an image with: '[^']*' written on it\. Is it hateful\? Answer:(yes|no)<\|endofchunk\|>/g;
       assert.equal([...zeroShot[0]!.text.matchAll(demo)].length, 2);
       assert.equal([...fourShot[0]!.text.matchAll(demo)].length, 4);

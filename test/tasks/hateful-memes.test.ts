@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import type { BinaryClassification, DataProblem, MediaFile, Sample, TaskRequestKind } from '../../core/contracts/task.js';
 import { loadHatefulMemes } from '../../tasks/formats/hateful-memes-reader.js';
 import type { Part } from '../../core/contracts/runner.js';
+import { countSamples } from '../../tasks/data-check.js';
 import { hatefulMemes } from '../../tasks/hateful-memes.js';
 import { buildRequest } from '../../tasks/prompts/build-request.js';
 import { demosNeeded, getPreset, presetForTask, presets } from '../../tasks/prompts/presets.js';
@@ -30,11 +31,24 @@ test('reads the bundled sample as distributed: ids, meme text, yes/no answer, th
   assert.equal(image.path, path.join(bundled, 'img', '60270.png'));
   assert.ok(existsSync(image.path));
   assert.deepEqual(dev[1]!.answers, ['yes']);
-  assert.equal((await collect(loadHatefulMemes({ dataDir: bundled, split: 'test_seen' }))).length, 12);
+  assert.equal((await collect(loadHatefulMemes({ dataDir: bundled, split: 'test_seen' }))).length, 20);
   // A text-only read (the few-shot pool) keeps the image reference: demonstrations show their images.
   const [textOnly] = await collect(loadHatefulMemes({ dataDir: bundled, split: 'dev', textOnly: true }));
   assert.deepEqual(textOnly!.media, first.media);
   await assert.rejects(collect(loadHatefulMemes({ dataDir: bundled, split: 'val' })), /hateful-memes has no split "val" \(splits: test_seen, dev, dev_unseen, test_unseen, train\)/);
+});
+
+test('every split of the bundled sample: unique ids, one answer, both classes, the image present; data check counts the same', async () => {
+  for (const split of hatefulMemes.splits) {
+    const samples = await collect(hatefulMemes.load({ dataDir: bundled, split: split.name }));
+    assert.equal(new Set(samples.map((sample) => sample.id)).size, samples.length, split.name);
+    assert.deepEqual(new Set(samples.map((sample) => sample.answers.join())), new Set(['no', 'yes']), split.name);
+    for (const sample of samples) assert.ok(existsSync((sample.media[0] as MediaFile).path), `${split.name} ${sample.id}`);
+    assert.equal(await countSamples(hatefulMemes, bundled, split.name), samples.length);
+  }
+  assert.equal(hatefulMemes.defaultSplit, 'test_seen');
+  assert.equal(hatefulMemes.trainSplit, 'train');
+  assert.deepEqual(hatefulMemes.splits.find((split) => split.name === 'dev')!.files, ['dev_seen.jsonl']);
 });
 
 test('bad lines are named by file, line and field; data check collects them all', async () => {

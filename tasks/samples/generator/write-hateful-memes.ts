@@ -17,7 +17,7 @@ const PANEL_COLORS = ['red', 'blue', 'green', 'purple'] as const;
 const plans = [
   { file: 'train.jsonl', count: 24 },
   { file: 'dev_seen.jsonl', count: 8 },
-  { file: 'test_seen.jsonl', count: 12 },
+  { file: 'test_seen.jsonl', count: 20 },
   { file: 'dev_unseen.jsonl', count: 4 },
   { file: 'test_unseen.jsonl', count: 4 },
 ];
