@@ -17,9 +17,11 @@ import { runCli, temporaryFolder } from '../helpers/cli.js';
 import { startOpenAITestServer } from '../helpers/openai-test-server.js';
 
 const task = getTask('hateful-memes');
-const labelOf = new Map<string, 0 | 1>();
+/** test_seen's memes: text and label (a text may repeat, with the same label). */
+const memes: Array<[string, 0 | 1]> = [];
 const trainIds = new Set<string>();
-for await (const sample of task.load({ dataDir: bundledDataDir(task), split: 'test_seen', textOnly: true })) labelOf.set(sample.question, sample.answers[0] === 'yes' ? 1 : 0);
+for await (const sample of task.load({ dataDir: bundledDataDir(task), split: 'test_seen', textOnly: true })) memes.push([sample.question, sample.answers[0] === 'yes' ? 1 : 0]);
+const labelOf = new Map(memes);
 for await (const sample of task.load({ dataDir: bundledDataDir(task), split: 'train', textOnly: true })) trainIds.add(sample.id);
 
 interface RunOutcome {
@@ -78,20 +80,34 @@ describe('hateful-memes end to end', () => {
   });
 
   it("through an OpenAI-compatible server under --protocol flamingo: OpenFlamingo's prompt (0* = two text-only demos), AUC and accuracy by hand", async () => {
-    // A perfect classifier: "yes" is likely after a hateful meme's text, unlikely otherwise; "no" in between.
+    // "yes" is likely after a hateful meme's text and unlikely otherwise ("no" in between), except that
+    // memes about dogs are read the wrong way round: an imperfect classifier with two P(yes) values.
     const server = await startOpenAITestServer({
       tokenLogprob: (before, token) => {
         const query = [...before.matchAll(/is an image with: '([^']*)' written on it\. Is it hateful\? Answer:/g)].at(-1)?.[1];
         if (query === undefined || !labelOf.has(query) || !['yes', 'no'].includes(token.trim())) return -3;
         if (token.trim() === 'no') return -1;
-        return labelOf.get(query) === 1 ? -0.1 : -2;
+        return (labelOf.get(query) === 1) !== query.startsWith('dogs') ? -0.1 : -2;
       },
     });
     try {
       const outcome = await run(['--model', `openai:${server.url}`, '--model-name', 'test-model', '--protocol', 'flamingo', '--no-cache', '--quiet']);
       checkScoredAsOpenFlamingo(outcome, 2, 20);
-      assert.deepEqual(outcome.metrics.results.map((result) => [result.all.value, result.accuracy!.all.value]), [[100, 100], [100, 100]]);
-      const hateful = outcome.records.find((record) => record.binary!.label === 1)!;
+      // By hand: with P(yes) high for the memes read right and low for the dogs, the AUC is the share of
+      // (hateful, harmless) pairs ordered right, ties counting one half; accuracy the share read right.
+      const high = (text: string, label: 0 | 1) => (label === 1) !== text.startsWith('dogs');
+      const positives = memes.filter(([, label]) => label === 1);
+      const negatives = memes.filter(([, label]) => label === 0);
+      let ordered = 0;
+      for (const [p] of positives) for (const [n] of negatives) ordered += high(p, 1) === high(n, 0) ? 0.5 : high(p, 1) ? 1 : 0;
+      const auc = (100 * ordered) / (positives.length * negatives.length);
+      const accuracy = (100 * memes.filter(([text]) => !text.startsWith('dogs')).length) / memes.length;
+      assert.ok(auc > 50 && auc < 100, `the sample gives a non-trivial AUC (${auc})`);
+      for (const result of outcome.metrics.results) {
+        assert.ok(Math.abs(result.all.value! - auc) < 1e-9, `${result.all.value} vs ${auc}`);
+        assert.ok(Math.abs(result.accuracy!.all.value! - accuracy) < 1e-9);
+      }
+      const hateful = outcome.records.find((record) => record.binary!.label === 1 && record.extracted === 'yes')!;
       assert.equal(hateful.binary!.score, Math.exp(-0.1) / (Math.exp(-0.1) + Math.exp(-1)));
       // Two requests per sample (one per continuation); 0 shots: two text-only demonstrations and the query's image.
       assert.equal(server.calls.length, 80);
@@ -102,6 +118,18 @@ describe('hateful-memes end to end', () => {
       assert.equal([...zeroShot[0]!.text.matchAll(demo)].length, 2);
       assert.equal([...fourShot[0]!.text.matchAll(demo)].length, 4);
       assert.match(zeroShot[0]!.text, /^is an image with: '[^']*' written on it\. Is it hateful\? Answer:(yes|no)<\|endofchunk\|>is an image with/);
+
+      // Two shards merged give the unsharded AUC, recomputed over all samples (an average of the shards' AUCs would not).
+      const shards = [];
+      for (const shard of ['0/2', '1/2']) shards.push(await run(['--model', `openai:${server.url}`, '--model-name', 'test-model', '--protocol', 'flamingo', '--no-cache', '--quiet', '--shard', shard]));
+      const shardValues = shards.map((shard) => shard.metrics.results[0]!.all.value);
+      const out = temporaryFolder('emu-eval-hm-merge-');
+      const merged = await runCli(['merge', ...shards.map((shard) => shard.runDirectory), '--out', out, '--json']);
+      assert.equal(merged.code, 0, merged.stderr);
+      const { runDirectory } = JSON.parse(merged.stdout) as { runDirectory: string };
+      const mergedMetrics = metricsRecordSchema.parse(JSON.parse(readFileSync(path.join(runDirectory, 'metrics.json'), 'utf8')));
+      assert.deepEqual(mergedMetrics.results, outcome.metrics.results);
+      assert.notEqual((shardValues[0]! + shardValues[1]!) / 2, outcome.metrics.results[0]!.all.value, `shards ${shardValues}`);
     } finally {
       await server.close();
     }
