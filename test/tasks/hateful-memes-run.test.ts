@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { metricsRecordSchema, sampleRecordSchema, type MetricsRecord, type SampleRecord } from '../../artifact/schema.js';
+import { formatSummaryTable } from '../../cli/summary.js';
 import { canonicalSplit } from '../../reports/benchmark-names.js';
 import { publishedScoringRule } from '../../reports/baselines/scoring-rules.js';
 import { compareRuns } from '../../scoring/compare/compare-runs.js';
@@ -74,6 +75,10 @@ describe('hateful-memes end to end', () => {
     const comparison = await compareRuns(outcome.runDirectory, outcome.runDirectory);
     assert.ok(comparison.units.every((unit) => unit.status === 'not-compared' && unit.paired === undefined));
     assert.match(comparison.units[0]!.reasons.join(' '), /roc_auc is computed over all samples at once, not a mean of per-sample scores/);
+    // The summary table: the AUC rows, then accuracy beside them.
+    const table = formatSummaryTable(outcome.metrics).split('\n').filter((line) => line.includes('hateful-memes'));
+    assert.deepEqual(table.map((line) => line.split('│')[4]!.trim()), ['roc_auc', 'roc_auc', 'accuracy', 'accuracy']);
+    assert.equal(table[2]!.split('│')[5]!.trim(), outcome.metrics.results[0]!.accuracy!.all.value!.toFixed(2));
     // Published rows (the Emu2 paper's "seen-test", ROC AUC × 100) meet this run's split and rule.
     assert.equal(canonicalSplit(outcome.metrics.results[0]!.split), 'seen-test');
     assert.equal(publishedScoringRule(task.benchmark), outcome.metrics.results[0]!.rule);
