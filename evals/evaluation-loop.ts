@@ -95,11 +95,15 @@ function loglikFields(sample: Sample, output: LoglikOutput, continuations: strin
   const timing = { latencyMs: Math.round(output.latencyMs * 1000) / 1000, ...(output.cached ? { cached: true } : {}) };
   // A binary classification keeps its gold label even on errors: ROC AUC's ALL view ranks them as wrong.
   const label = kind.binary?.label(sample);
+  const failed = (error: string) => ({ output: '', finishReason: 'error' as const, extracted: '', score: null, error, ...timing, ...(label !== undefined ? { binary: { label } } : {}) });
   if (output.error !== undefined || output.logprobs.length !== continuations.length) {
-    const error = output.error ?? `the runner returned ${output.logprobs.length} log-probabilities for ${continuations.length} continuations`;
-    return { output: '', finishReason: 'error' as const, extracted: '', score: null, error, ...timing, ...(label !== undefined ? { binary: { label } } : {}) };
+    return failed(output.error ?? `the runner returned ${output.logprobs.length} log-probabilities for ${continuations.length} continuations`);
   }
+  // JSON has no -Infinity or NaN: such a value would not survive samples.jsonl, and no metric can rank it.
+  if (!output.logprobs.every(Number.isFinite)) return failed(`the runner returned a log-probability that is not a finite number (${output.logprobs.join(', ')})`);
   const scores = { continuations, logprobs: output.logprobs, tokens: output.tokens };
+  const positiveScore = kind.binary?.score(scores, sample);
+  if (positiveScore !== undefined && !Number.isFinite(positiveScore)) return failed(`the task's positive-class score is not a finite number (${positiveScore})`);
   const prediction = kind.predict(scores, sample);
   return {
     output: prediction,
@@ -108,7 +112,7 @@ function loglikFields(sample: Sample, output: LoglikOutput, continuations: strin
     score: scoreAnswer(sample, prediction, settings.rule),
     ...timing,
     loglik: { continuations, logprobs: [...output.logprobs], tokens: [...output.tokens] },
-    ...(label !== undefined ? { binary: { label, score: kind.binary!.score(scores, sample) } } : {}),
+    ...(label !== undefined && positiveScore !== undefined ? { binary: { label, score: positiveScore } } : {}),
   };
 }
 
