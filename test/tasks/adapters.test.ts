@@ -11,14 +11,14 @@ import { asFile } from '../helpers/media-refs.js';
 const vqaStyle = new Set(['vqav2', 'okvqa', 'vizwiz', 'textvqa']);
 
 describe('registry', () => {
-  it('lists the five image tasks, then the video tasks', () => {
-    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa']);
+  it('lists the five VQA-style image tasks, Hateful Memes, then the video tasks', () => {
+    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'hateful-memes', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa']);
   });
 
   it('rejects an unknown task id as a usage error that lists the known ones', () => {
     assert.throws(
       () => getTask('vqa3'),
-      (error: unknown) => error instanceof ConfigError && error.usage && /vqav2, okvqa, vizwiz, textvqa, gqa, msvd-qa/.test(error.message),
+      (error: unknown) => error instanceof ConfigError && error.usage && /vqav2, okvqa, vizwiz, textvqa, gqa, hateful-memes, msvd-qa/.test(error.message),
     );
     assert.throws(() => getTask('toString'), ConfigError);
   });
@@ -32,8 +32,9 @@ describe('registry', () => {
   });
 });
 
-// Video tasks have their own adapter tests (video-adapters.test.ts).
-for (const task of Object.values(tasks).filter((candidate) => candidate.modality === 'image')) {
+// Video tasks and Hateful Memes (a yes/no classification scored by log-likelihood) have their own
+// adapter tests (video-adapters.test.ts, hateful-memes.test.ts).
+for (const task of Object.values(tasks).filter((candidate) => candidate.modality === 'image' && candidate.id !== 'hateful-memes')) {
   describe(`${task.id} adapter on its bundled sample`, () => {
     it('declares a consistent shape', () => {
       // Version 2: scored by their own official evaluators' rules instead of vqaEval.py's.
