@@ -1,5 +1,4 @@
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema, type FileMetaData } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { DataError, errorMessage } from '../../core/errors.js';
 
 // Parquet files as the Hugging Face hub distributes datasets (written by pyarrow through `datasets`:
@@ -20,44 +19,55 @@ export function rowPlace(row: ParquetRow): string {
   return `row ${row.row} (row group ${row.rowGroup})`;
 }
 
-async function openParquet(file: string): Promise<{ buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>; metadata: FileMetaData }> {
+// Loaded on first use: every command loads the task registry, few read Parquet (~100 ms of start-up saved).
+type ParquetLibrary = typeof import('hyparquet') & { compressors: typeof import('hyparquet-compressors').compressors };
+let library: Promise<ParquetLibrary> | undefined;
+
+function parquetLibrary(): Promise<ParquetLibrary> {
+  library ??= Promise.all([import('hyparquet'), import('hyparquet-compressors')]).then(([hyparquet, { compressors }]) => ({ ...hyparquet, compressors }));
+  return library;
+}
+
+async function openParquet(file: string): Promise<{ buffer: AsyncBuffer; metadata: FileMetaData; parquet: ParquetLibrary }> {
+  const parquet = await parquetLibrary();
   let buffer;
   try {
-    buffer = await asyncBufferFromFile(file);
+    buffer = await parquet.asyncBufferFromFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new DataError(`${file}: ${code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? errorMessage(error)})`}`, file);
   }
   try {
-    return { buffer, metadata: await parquetMetadataAsync(buffer) };
+    return { buffer, metadata: await parquet.parquetMetadataAsync(buffer), parquet };
   } catch (error) {
     throw new DataError(`${file}: not a readable Parquet file (${errorMessage(error)})`, file);
   }
 }
 
-/** The file's top-level column names, in schema order. */
-export function topLevelColumns(metadata: FileMetaData): string[] {
-  return parquetSchema(metadata).children.map((child) => child.element.name);
+function topLevelColumns(parquet: ParquetLibrary, metadata: FileMetaData): string[] {
+  return parquet.parquetSchema(metadata).children.map((child) => child.element.name);
 }
 
-/** The top-level column names of a file, from its footer. */
+/** The top-level column names of a file, in schema order, from its footer. */
 export async function topLevelColumnsOf(file: string): Promise<string[]> {
-  return topLevelColumns((await openParquet(file)).metadata);
+  const { parquet, metadata } = await openParquet(file);
+  return topLevelColumns(parquet, metadata);
 }
 
 /** An open file: its footer read, each row group readable on its own. */
 export class ParquetFile {
   private constructor(
     readonly file: string,
-    private readonly buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>,
+    private readonly parquet: ParquetLibrary,
+    private readonly buffer: AsyncBuffer,
     readonly metadata: FileMetaData,
     /** First row of each row group, and the total row count at the end. */
     readonly groupStarts: number[],
   ) {}
 
   static async open(file: string, columns: readonly string[]): Promise<ParquetFile> {
-    const { buffer, metadata } = await openParquet(file);
-    const present = topLevelColumns(metadata);
+    const { buffer, metadata, parquet } = await openParquet(file);
+    const present = topLevelColumns(parquet, metadata);
     const missing = columns.filter((column) => !present.includes(column));
     if (missing.length > 0) {
       const also = missing.length > 1 ? ` (and ${missing.slice(1).join(', ')})` : '';
@@ -66,7 +76,7 @@ export class ParquetFile {
     }
     const starts = [0];
     for (const group of metadata.row_groups) starts.push(starts.at(-1)! + Number(group.num_rows));
-    return new ParquetFile(file, buffer, metadata, starts);
+    return new ParquetFile(file, parquet, buffer, metadata, starts);
   }
 
   get rowGroups(): number {
@@ -80,7 +90,7 @@ export class ParquetFile {
     let rows: Array<Record<string, unknown>>;
     try {
       // utf8: false keeps unannotated BYTE_ARRAY columns (image bytes) as bytes; pyarrow marks text columns as strings.
-      rows = await parquetReadObjects({ file: this.buffer, metadata: this.metadata, columns: [...columns], rowStart, rowEnd, utf8: false, compressors });
+      rows = await this.parquet.parquetReadObjects({ file: this.buffer, metadata: this.metadata, columns: [...columns], rowStart, rowEnd, utf8: false, compressors: this.parquet.compressors });
     } catch (error) {
       throw new DataError(`${this.file}: row group ${rowGroup} (rows ${rowStart}–${rowEnd - 1}) cannot be decoded: ${errorMessage(error)}`, this.file, `row group ${rowGroup}`);
     }
@@ -95,12 +105,6 @@ export class ParquetFile {
 export async function* readParquetRows(file: string, columns: readonly string[]): AsyncGenerator<ParquetRow> {
   const parquet = await ParquetFile.open(file, columns);
   for (let rowGroup = 0; rowGroup < parquet.rowGroups; rowGroup += 1) yield* await parquet.readRowGroup(rowGroup, columns);
-}
-
-/** The number of rows a file declares in its footer, without reading a row group. */
-export async function parquetRowCount(file: string): Promise<number> {
-  const { metadata } = await openParquet(file);
-  return Number(metadata.num_rows);
 }
 
 /**
