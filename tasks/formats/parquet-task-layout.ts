@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
@@ -5,7 +6,7 @@ import type { LoadOptions, MediaBytes, Sample, SplitInfo } from '../../core/cont
 import { topLevelColumnsOf } from './parquet-rows.js';
 import { imageOfCell, parquetImageSchema, streamParquetValidated, type ValidatedRow } from './parquet-validated.js';
 import { FirstOccurrences, ProblemSink } from './problem-sink.js';
-import { splitSource } from './split-source.js';
+import { parquetAlternative, splitSource } from './split-source.js';
 import { ImageJoin } from './parquet-image-join.js';
 
 /**
@@ -44,9 +45,16 @@ export function loadOfficialOrParquet<Row>(
   official: (options: LoadOptions) => AsyncIterable<Sample>,
 ): (options: LoadOptions) => AsyncIterable<Sample> {
   return async function* load(options) {
+    const dataDir = path.resolve(options.dataDir);
     const split = splits.find((candidate) => candidate.name === options.split);
-    const source = split ? await splitSource(split, path.resolve(options.dataDir)) : undefined;
+    const source = split ? await splitSource(split, dataDir) : undefined;
     if (source?.format !== 'parquet') {
+      // Neither form complete: name the official file that is missing, and the snapshot that would do instead.
+      const missing = split ? await firstMissing(dataDir, split.files) : undefined;
+      if (split && missing) {
+        new ProblemSink(options.onProblem).report({ file: path.join(dataDir, missing), message: `${layout.taskId} split "${split.name}" needs this file, but it is missing${parquetAlternative(split)}` });
+        return;
+      }
       yield* official(options);
       return;
     }
@@ -111,6 +119,17 @@ function inlineImages(at: ValidatedRow<unknown>, columns: readonly string[], sin
   }
   if (images.length === 0) sink.report({ file: at.file, field: at.place, message: `no image in ${columns.join(', ')}` });
   return images;
+}
+
+async function firstMissing(dataDir: string, files: readonly string[]): Promise<string | undefined> {
+  for (const name of files) {
+    const present = await stat(path.join(dataDir, name)).then(
+      (info) => info.isFile(),
+      () => false,
+    );
+    if (!present) return name;
+  }
+  return undefined;
 }
 
 async function presentColumns(file: string, wanted: readonly string[]): Promise<string[]> {

@@ -99,6 +99,10 @@ test('counting reads no image column: a snapshot without one is counted, and ref
   await assert.rejects(load(folder), /validation-00000-of-00001\.parquet: column image: missing; the file has "question_id", "image_id", "question", "answers"$/);
 });
 
+test('a folder with neither form names the official file missing and the Parquet files that would do', async () => {
+  await assert.rejects(load(temporaryFolder()), /v2_OpenEnded_mscoco_val2014_questions\.json: vqav2 split "val" needs this file, but it is missing \(or the split's Parquet files: data\/validation-\*\.parquet\)$/);
+});
+
 test('the official files win when both are there; the fingerprint follows the files read', async () => {
   const folder = temporaryFolder();
   writeVqav2ParquetSnapshot(folder);
