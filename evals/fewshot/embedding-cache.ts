@@ -15,38 +15,72 @@ export interface EmbeddingFile {
 }
 
 /**
+ * The images to embed: their portable identities (the cache key), and the images themselves in the same
+ * order, produced only on a cache miss: a list at hand, or a second pass over a split whose images are
+ * bytes inside its files, so they are never all held at once.
+ */
+export interface EmbeddingInput {
+  identities: string[];
+  images: () => AsyncIterable<MediaRef>;
+}
+
+/** The input for images already held (files are only references). */
+export function embeddingInputOf(images: readonly MediaRef[]): EmbeddingInput {
+  return {
+    identities: images.map(portableMediaIdentity),
+    images: async function* () {
+      yield* images;
+    },
+  };
+}
+
+/**
  * Embeddings of a list of images, computed once per (encoder, data) and kept on disk: a support set of
  * 80k training images is embedded on the first few-shot run only. Rows are written as they are
  * computed (memory stays one batch) to a temp file renamed into place when complete.
  */
-export async function cachedEmbeddings(embedder: ImageEmbedder, images: MediaRef[], dataKey: string, onProgress?: (done: number) => void): Promise<EmbeddingFile> {
-  const key = hashOf({ dataKey, images: images.map(portableMediaIdentity) }, 24);
+export async function cachedEmbeddings(embedder: ImageEmbedder, input: EmbeddingInput, dataKey: string, onProgress?: (done: number) => void): Promise<EmbeddingFile> {
+  const rowCount = input.identities.length;
+  const key = hashOf({ dataKey, images: input.identities }, 24);
   const folder = path.join(cacheDirectory('rices'), embedder.id);
   const file = path.join(folder, `${key}.f32`);
   const header = `${file}.json`;
   if (existsSync(file) && existsSync(header)) {
     const { rows, dimension } = JSON.parse(readFileSync(header, 'utf8')) as { rows: number; dimension: number };
-    if (rows === images.length) return { file, rows, dimension };
+    if (rows === rowCount) return { file, rows, dimension };
   }
   mkdirSync(folder, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   const descriptor = openSync(temporary, 'w');
   let dimension = 0;
+  let done = 0;
   try {
     const chunk = 256;
-    for (let first = 0; first < images.length; first += chunk) {
-      const rows = await embedder.embed(images.slice(first, first + chunk));
+    let batch: MediaRef[] = [];
+    const embedBatch = async () => {
+      const rows = await embedder.embed(batch);
       dimension = embedder.dimension;
       writeSync(descriptor, new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
-      onProgress?.(Math.min(images.length, first + chunk));
+      done += batch.length;
+      batch = [];
+      onProgress?.(done);
+    };
+    for await (const image of input.images()) {
+      if (done + batch.length >= rowCount || portableMediaIdentity(image) !== input.identities[done + batch.length]) {
+        throw new Error(`embedding cache: image ${done + batch.length} is not the one listed (${portableMediaIdentity(image)}); the data changed while it was read`);
+      }
+      batch.push(image);
+      if (batch.length === chunk) await embedBatch();
     }
+    if (batch.length > 0) await embedBatch();
+    if (done !== rowCount) throw new Error(`embedding cache: ${done} images read of the ${rowCount} listed; the data changed while it was read`);
     fsyncSync(descriptor);
   } finally {
     closeSync(descriptor);
   }
   renameSync(temporary, file);
-  writeJsonAtomic(header, { rows: images.length, dimension, encoder: embedder.id });
-  return { file, rows: images.length, dimension };
+  writeJsonAtomic(header, { rows: rowCount, dimension, encoder: embedder.id });
+  return { file, rows: rowCount, dimension };
 }
 
 /** Streams an embedding file in blocks of `blockRows`, so retrieval never holds the whole support set. */

@@ -1,13 +1,13 @@
 import { ConfigError } from '../../core/errors.js';
 import type { RunConfig } from '../../artifact/schema.js';
-import { cachedEmbeddings, readAllEmbeddings, readEmbeddingBlocks } from './embedding-cache.js';
+import { cachedEmbeddings, embeddingInputOf, readAllEmbeddings, readEmbeddingBlocks, type EmbeddingInput } from './embedding-cache.js';
 import { createImageEmbedder } from './image-embedder.js';
 import { retrieveNeighbours } from './rices-retrieval.js';
 import { randomFor } from './seeded-draw.js';
 import { dataFingerprint } from '../../tasks/fingerprint.js';
 import { demosNeeded, getPreset } from '../../tasks/prompts/presets.js';
 import type { MediaRef, Sample } from '../../core/contracts/task.js';
-import { mediaIdentity } from '../../core/media-ref.js';
+import { isMediaBytes, mediaIdentity, portableMediaIdentity } from '../../core/media-ref.js';
 import { parseModelSpec } from '../../runners/registry.js';
 import { demoPool, type DemoSelector, type SelectorContext } from './demo-selector.js';
 import { selectSamples, type PlannedTask } from '../plan.js';
@@ -35,9 +35,38 @@ async function supportImages(task: PlannedTask): Promise<{ images: MediaRef[]; e
       images.push(image);
       examples.push([]);
     }
-    examples[index]!.push({ ...sample, answers: sample.answers.slice(0, 1), meta: {} });
+    // The image's one ref: a Parquet row's bytes are its own copy, and an image asked about five times is kept once.
+    examples[index]!.push({ ...sample, media: [images[index]!, ...sample.media.slice(1)], answers: sample.answers.slice(0, 1), meta: {} });
   }
   return { images, examples };
+}
+
+/**
+ * The distinct images of the evaluated samples, by identity. Files are kept as references; images that
+ * are bytes inside the split's files (a Parquet snapshot) are not held: on a cache miss a second pass
+ * reads them again, in the same order.
+ */
+async function queryImages(task: PlannedTask, context: SelectorContext): Promise<{ index: Map<string, number>; input: EmbeddingInput }> {
+  const index = new Map<string, number>();
+  const identities: string[] = [];
+  const files: MediaRef[] = [];
+  let anyBytes = false;
+  const distinct = async function* (): AsyncGenerator<MediaRef> {
+    const seen = new Set<string>();
+    for await (const sample of selectSamples(task, context.selection)) {
+      const image = sample.media[0];
+      if (!image || seen.has(mediaIdentity(image))) continue;
+      seen.add(mediaIdentity(image));
+      yield image;
+    }
+  };
+  for await (const image of distinct()) {
+    index.set(mediaIdentity(image), identities.length);
+    identities.push(portableMediaIdentity(image));
+    if (isMediaBytes(image)) anyBytes = true;
+    else files.push(image);
+  }
+  return { index, input: anyBytes ? { identities, images: distinct } : embeddingInputOf(files) };
 }
 
 /**
@@ -58,18 +87,11 @@ export async function createRicesSelector(task: PlannedTask, config: RunConfig, 
     if (support.images.length === 0) throw new ConfigError(`${task.record.id}: the training split has no images to retrieve demonstrations from`);
     const trainFingerprint = await dataFingerprint(task.adapter, task.record.dataDir, task.adapter.trainSplit!);
     context.emit({ type: 'notice', level: 'info', message: `RICES: embedding ${support.images.length} training images with ${embedder.id} (cached after the first run)` });
-    const supportFile = await cachedEmbeddings(embedder, support.images, `${task.record.id}:${task.adapter.trainSplit}:${trainFingerprint}`);
+    const supportFile = await cachedEmbeddings(embedder, embeddingInputOf(support.images), `${task.record.id}:${task.adapter.trainSplit}:${trainFingerprint}`);
 
-    const queryIndex = new Map<string, number>();
-    const queryImages: MediaRef[] = [];
-    for await (const sample of selectSamples(task, context.selection)) {
-      const image = sample.media[0];
-      if (image && !queryIndex.has(mediaIdentity(image))) {
-        queryIndex.set(mediaIdentity(image), queryImages.length);
-        queryImages.push(image);
-      }
-    }
-    const queryFile = await cachedEmbeddings(embedder, queryImages, `${task.record.id}:${task.record.split}:${task.record.fingerprint}`);
+    const query = await queryImages(task, context);
+    const queryIndex = query.index;
+    const queryFile = await cachedEmbeddings(embedder, query.input, `${task.record.id}:${task.record.split}:${task.record.fingerprint}`);
     const neighbours = await retrieveNeighbours(await readAllEmbeddings(queryFile), supportFile.dimension, readEmbeddingBlocks(supportFile), { k: maxDemos, threads });
     return {
       kind: 'rices',

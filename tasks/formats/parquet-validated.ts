@@ -69,5 +69,7 @@ export function imageOfCell(image: ParquetImage, file: string, place: string, co
     sink.report({ file, field, message: `the image has no bytes${named}` });
     return undefined;
   }
-  return imageFromBytes(image.bytes, { file, field });
+  // A copy: the decoded bytes are a view into their page's buffer, which a sample kept past its row
+  // group (a few-shot pool, a batch in flight) would otherwise keep alive whole.
+  return imageFromBytes(image.bytes.slice(), { file, field });
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { imageFromBytes } from '../../../core/media-ref.js';
+import { imageFromBytes, portableMediaIdentity } from '../../../core/media-ref.js';
+import { cachedEmbeddings } from '../../../evals/fewshot/embedding-cache.js';
 import type { Sample, TaskAdapter } from '../../../core/contracts/task.js';
 import type { RunConfig } from '../../../artifact/schema.js';
 import type { EngineEvent } from '../../../evals/events.js';
@@ -71,4 +72,37 @@ test('RICES over images carried as bytes: one support image per content, the que
   const picks = [0, 1, 2, 3, 4, 5, 6, 7].map((seed) => selector.select(queries[0]!, 3, seed).map((demo) => demo.id));
   for (const ids of picks) assert.equal(ids[2], 't1');
   assert.deepEqual([...new Set(picks.flat().filter((id) => id.startsWith('t0')))].sort(), ['t0', 't0b']);
+});
+
+test('the embedding cache reads images a second time only on a miss, and refuses images that are not the ones listed', async () => {
+  const images = [0, 1, 2].map((index) => imageFromBytes(Buffer.from(`image ${index}`), { file: 'val.parquet', field: `row ${index}, column image` }));
+  let passes = 0;
+  let embedded = 0;
+  const embedder = {
+    id: 'fake-encoder',
+    dimension: 2,
+    async embed(batch: unknown[]) {
+      embedded += batch.length;
+      return new Float32Array(batch.length * 2).fill(0.5);
+    },
+    async close() {},
+  };
+  const input = {
+    identities: images.map(portableMediaIdentity),
+    images: async function* () {
+      passes += 1;
+      yield* images;
+    },
+  };
+  const first = await cachedEmbeddings(embedder, input, 'inline:val:f1');
+  assert.deepEqual([first.rows, first.dimension, passes, embedded], [3, 2, 1, 3]);
+  const again = await cachedEmbeddings(embedder, input, 'inline:val:f1');
+  assert.deepEqual([again.file, passes, embedded], [first.file, 1, 3]);
+  const changed = {
+    identities: input.identities,
+    images: async function* () {
+      yield images[1]!;
+    },
+  };
+  await assert.rejects(cachedEmbeddings(embedder, changed, 'inline:val:f2'), /image 0 is not the one listed .*the data changed while it was read/);
 });
