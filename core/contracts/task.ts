@@ -14,6 +14,12 @@ export interface Sample {
   /** Gold answers: ten human answers for VQA-style tasks, one for exact-match tasks, none for test splits. */
   answers: string[];
   media: MediaRef[];
+  /**
+   * Where each media item belongs in the question: `mediaPlaceholders[i]` is the text marking
+   * `media[i]`'s place (MMMU's `<image 1>`); the prompt puts the item there instead of before the text.
+   * Absent: every item comes before the text.
+   */
+  mediaPlaceholders?: string[];
   /** Breakdown keys (answerType, questionType, ...) and source ids (imageId, videoId ...). */
   meta: Record<string, unknown>;
 }
