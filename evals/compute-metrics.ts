@@ -6,6 +6,7 @@ import { readSampleRecords } from '../artifact/samples-log.js';
 import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type SampleJudgement, type TaskMetrics, type TrialSummary } from '../artifact/schema.js';
 import { summarizeJudgements } from '../scoring/judge/judge-summary.js';
 import type { EvaluationUnit } from './evaluation-loop.js';
+import type { TaskAdapter } from '../core/contracts/task.js';
 import { effectiveNormalize, scoringRuleOf } from './plan.js';
 import { writeSubmission } from './submission.js';
 
@@ -41,7 +42,7 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
       metric: task.record.metric,
       normalize: effectiveNormalize(task, config),
       rule: scoringRuleOf(task, config),
-      extraction: config.extraction,
+      extraction: extractionOf(task.adapter, config),
       shots,
       trial,
       hasAnswers: task.record.hasAnswers,
@@ -68,6 +69,11 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
     results,
     ...(trialSummaries.length > 0 ? { trialSummaries } : {}),
   };
+}
+
+/** The extraction a task's answers went through: the run's strategy, or `task:<id>` for a task that parses answers itself (MMMU). */
+export function extractionOf(task: Pick<TaskAdapter, 'id' | 'parseAnswer'>, config: Pick<RunConfig, 'extraction'>): string {
+  return task.parseAnswer ? `task:${task.id}` : config.extraction;
 }
 
 /** Several trials of the same task × shots: each value, the mean and the population std (docs/protocols.md#trials). */

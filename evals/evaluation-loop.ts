@@ -156,7 +156,11 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
       async function* pending(): AsyncGenerator<Sample> {
         for await (const sample of selectSamples(task, context.selection)) if (!done.has(keyOf(sample))) yield sample;
       }
-      const settings = { rule: scoringRuleOf(task, config), extraction: config.extraction as ExtractionStrategy };
+      const settings: ScoringSettings = {
+        rule: scoringRuleOf(task, config),
+        extraction: config.extraction as ExtractionStrategy,
+        ...(task.adapter.parseAnswer ? { parseAnswer: task.adapter.parseAnswer } : {}),
+      };
       const requestKind: TaskRequestKind = task.adapter.request ?? { kind: 'generate' };
       const taskPreset = presetForTask(preset, task.adapter);
       const generation = { maxNewTokens: maxNewTokensFor(task, config, preset, maxNewTokensOverride), numBeams: config.numBeams };

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import { activitynetQa } from './activitynet-qa.js';
 import { gqa } from './gqa.js';
+import { mmmu } from './mmmu.js';
 import { msrvttQa } from './msrvtt-qa.js';
 import { msvdQa } from './msvd-qa.js';
 import { okvqa } from './okvqa.js';
@@ -20,6 +21,7 @@ export const tasks = {
   'msvd-qa': msvdQa,
   'msrvtt-qa': msrvttQa,
   'activitynet-qa': activitynetQa,
+  mmmu,
 } satisfies Record<string, TaskAdapter>;
 
 export function taskIds(): string[] {

@@ -136,7 +136,18 @@ export interface TaskAdapter {
   request?: TaskRequestKind;
   /** Prompt pieces per protocol preset id, replacing the preset's own where given. */
   prompts?: Readonly<Record<string, TaskPromptPieces>>;
+  /**
+   * The benchmark's own answer parsing of a generated output (MMMU's parse_multi_choice_response):
+   * it replaces the run's extraction strategy for this task; its result is recorded as `extracted`,
+   * scored by the rule and written to submission files. Pure.
+   */
+  parseAnswer?(output: string, sample: Sample): string;
   /** How a submission file (splits without answers) names a question; EvalAI's default is question_id. */
   submissionKey?: 'question_id' | 'image';
+  /**
+   * The submission file's shape: `list` (default), EvalAI's `[{<submissionKey>, answer}]`; `id-to-answer`,
+   * one object mapping each sample id to its answer (MMMU's leaderboard file).
+   */
+  submissionFormat?: 'list' | 'id-to-answer';
   load(options: LoadOptions): AsyncIterable<Sample>;
 }

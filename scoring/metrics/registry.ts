@@ -4,11 +4,15 @@
 import { ConfigError } from '../../core/errors.js';
 import { exactMatchMetric } from './exact-match-metric.js';
 import type { MetricDefinition } from './metric-definition.js';
+import { mmVetScoreMetric } from './mm-vet-score-metric.js';
+import { mmmuAccuracyMetric } from './mmmu-accuracy-metric.js';
 import { vqaAccuracyMetric } from './vqa-accuracy-metric.js';
 
 export const metrics: Readonly<Record<string, MetricDefinition>> = {
   vqa_accuracy: vqaAccuracyMetric,
   exact_match: exactMatchMetric,
+  mmmu_accuracy: mmmuAccuracyMetric,
+  mm_vet_score: mmVetScoreMetric,
 };
 
 /** A registered metric; a ConfigError names an unknown one (a task or an artifact naming a metric this version lacks). */

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { writeGqa } from './generator/write-gqa.js';
+import { writeMmmu } from './generator/write-mmmu.js';
 import { writeOkVqa } from './generator/write-okvqa.js';
 import { writeTextVqa } from './generator/write-textvqa.js';
 import { writeVizWiz } from './generator/write-vizwiz.js';
@@ -19,6 +20,7 @@ const writers = {
   vizwiz: writeVizWiz,
   textvqa: writeTextVqa,
   gqa: writeGqa,
+  mmmu: writeMmmu,
 };
 
 for (const [folder, write] of Object.entries(writers)) {

@@ -5,14 +5,15 @@ import { describe, it } from 'node:test';
 import { ConfigError } from '../../core/errors.js';
 import { countSamples } from '../../tasks/data-check.js';
 import { bundledDataDir, getTask, taskIds, tasks } from '../../tasks/registry.js';
+import type { TaskAdapter } from '../../core/contracts/task.js';
 import { loadAll, temporaryFolder } from './dataset-folders.js';
 import { asFile } from '../helpers/media-refs.js';
 
 const vqaStyle = new Set(['vqav2', 'okvqa', 'vizwiz', 'textvqa']);
 
 describe('registry', () => {
-  it('lists the five image tasks, then the video tasks', () => {
-    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa']);
+  it('lists the five VQA tasks, the video tasks, then the rest', () => {
+    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa', 'mmmu', 'mm-vet']);
   });
 
   it('rejects an unknown task id as a usage error that lists the known ones', () => {
@@ -32,8 +33,8 @@ describe('registry', () => {
   });
 });
 
-// Video tasks have their own adapter tests (video-adapters.test.ts).
-for (const task of Object.values(tasks).filter((candidate) => candidate.modality === 'image')) {
+// Video tasks have their own adapter tests (video-adapters.test.ts), as do MMMU and MM-Vet.
+for (const task of (Object.values(tasks) as TaskAdapter[]).filter((candidate) => vqaStyle.has(candidate.id) || candidate.id === 'gqa')) {
   describe(`${task.id} adapter on its bundled sample`, () => {
     it('declares a consistent shape', () => {
       // Version 2: scored by their own official evaluators' rules instead of vqaEval.py's.

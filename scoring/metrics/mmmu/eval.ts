@@ -38,3 +38,23 @@ export function scoreMmmuResponse(response: string, question: { type: MmmuQuesti
   const predictions = parseOpenResponse(response);
   return { correct: evalOpen(question.answers, predictions), parsed: JSON.stringify(predictions), randomFallback: false };
 }
+
+/**
+ * The scoring rule on what the answer parsing produced (the MMMU task's parseAnswer: the letter of a
+ * multiple-choice question, an open question's whole response), as main_eval_only.py scores its
+ * `{id: prediction}` file: letters compared as they are, open responses parsed by parse_open_response.
+ */
+export function mmmuRuleScore(prediction: string, answers: readonly string[], sample?: { meta: Record<string, unknown> }): number {
+  const type = sample?.meta.questionType;
+  if (type === 'multiple-choice') return evalMultiChoice(answers, prediction) ? 1 : 0;
+  if (type === 'open') return evalOpen(answers, parseOpenResponse(prediction)) ? 1 : 0;
+  throw new Error(`MMMU scoring needs the sample's questionType ('multiple-choice' or 'open'), found ${JSON.stringify(type)}`);
+}
+
+/** What the MMMU task records as the answer: the letter the official parsing picks, or an open question's response as given. */
+export function mmmuParseAnswer(output: string, sample: { meta: Record<string, unknown> }): string {
+  if (sample.meta.questionType !== 'multiple-choice') return output;
+  const options = sample.meta.options;
+  if (!Array.isArray(options) || !options.every((option) => typeof option === 'string')) throw new Error("an MMMU multiple-choice sample needs meta.options, a list of strings");
+  return parseMultiChoiceResponse(output, options).letter;
+}
