@@ -34,13 +34,15 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .option('num-beams', { type: 'number', describe: 'Override the preset\'s beam count (1 = greedy)' })
         .option('frames', { type: 'number', describe: 'Video tasks: frames sampled per video (default: 16 for emu2-chat, 8 otherwise)' })
         .option('frame-sampler', { choices: ['uniform', 'interior', 'midpoint'] as const, describe: 'Video tasks: uniform (lmms-eval), interior (VLMEvalKit), midpoint (Video-ChatGPT); default uniform' })
-        .option('judge', { type: 'string', describe: 'Video QA: also score with Video-ChatGPT\'s LLM judge on an OpenAI-compatible server (openai:URL)' })
-        .option('judge-model', { type: 'string', describe: 'The judge\'s served model name (required with --judge; pinned in run.json)' })
+        .option('judge', { type: 'string', describe: 'LLM judge on an OpenAI-compatible server (openai:URL): video QA is also scored with Video-ChatGPT\'s judge; mm-vet needs it, its grader gives the score' })
+        .option('judge-model', { type: 'string', describe: 'The judge\'s served model name (required with --judge; pinned in run.json; MM-Vet\'s paper grades with gpt-4-0613)' })
+        .option('judge-runs', { type: 'number', describe: 'mm-vet: independent grading runs per answer, averaged (default 5, as the MM-Vet paper and Emu2 report)' })
         .option('retry-errors', { type: 'boolean', default: false, describe: 'Attempt again the samples of this run that ended in an error (e.g. after a server outage)' })
         .option('params', { type: 'number', describe: 'Declared total parameter count (overrides the count read from the graph)' })
         .example('$0 run vqav2', 'bundled sample + tiny-emu smoke test')
         .example('$0 run vqav2 okvqa --model onnx:./emu2-chat-onnx --data vqav2=/data/vqav2 --data okvqa=/data/okvqa --protocol emu2-chat', 'a real model on real data')
         .example('$0 run vqav2 --model replay:results.json --data /data/vqav2', 'replay published predictions through the full loop')
+        .example('$0 run mmmu mm-vet --model openai:http://gpu:8000/v1 --data mmmu=/data/mmmu --data mm-vet=/data/mm-vet --judge openai:https://api.openai.com/v1 --judge-model gpt-4-0613', 'MMMU and MM-Vet, MM-Vet graded by GPT-4 five times')
         .example('$0 run vqav2 --data /data/vqav2 --shard auto', 'in a Slurm array job or Kubernetes Indexed Job: this worker\'s shard')
         .example('$0 run vqav2 okvqa --shots 0,4,8,16 --protocol emu2 --demos rices', 'Emu2 Table 1 style few-shot')
         .example('$0 run --suite emu2-paper --entries table-1-few-shot --model onnx:./emu2 --data vqav2=/data/vqav2', 'a suite: the entries\' settings, this model and data'),
@@ -74,6 +76,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
           command: ['emu-eval', ...process.argv.slice(2)],
           retryErrors: argv['retry-errors'] as boolean,
           ...(argv.judge ? { judge: judgeOptions(argv) } : {}),
+          ...(argv['judge-runs'] !== undefined ? { judgeRuns: argv['judge-runs'] as number } : {}),
           shots: parseNumberList(argv.shots as string | undefined, '--shots'),
           seeds: parseNumberList(argv.seeds as string | undefined, '--seeds'),
           trials: argv.trials as number | undefined,

@@ -44,6 +44,7 @@ const countFlagsSchema = z.object({
   trials: aCount.optional(),
   limit: aCount.optional(),
   shards: aCount.optional(),
+  'judge-runs': aCount.optional(),
 });
 
 /** Refuses a counting flag that is not a whole number greater than 0, naming it and its value. */

@@ -3,6 +3,7 @@ import { ConfigError } from '../core/errors.js';
 import { activitynetQa } from './activitynet-qa.js';
 import { gqa } from './gqa.js';
 import { mmmu } from './mmmu.js';
+import { mmVet } from './mm-vet.js';
 import { msrvttQa } from './msrvtt-qa.js';
 import { msvdQa } from './msvd-qa.js';
 import { okvqa } from './okvqa.js';
@@ -22,6 +23,7 @@ export const tasks = {
   'msrvtt-qa': msrvttQa,
   'activitynet-qa': activitynetQa,
   mmmu,
+  'mm-vet': mmVet,
 } satisfies Record<string, TaskAdapter>;
 
 export function taskIds(): string[] {

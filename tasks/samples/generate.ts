@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { writeGqa } from './generator/write-gqa.js';
+import { writeMmVet } from './generator/write-mm-vet.js';
 import { writeMmmu } from './generator/write-mmmu.js';
 import { writeOkVqa } from './generator/write-okvqa.js';
 import { writeTextVqa } from './generator/write-textvqa.js';
@@ -21,6 +22,7 @@ const writers = {
   textvqa: writeTextVqa,
   gqa: writeGqa,
   mmmu: writeMmmu,
+  'mm-vet': writeMmVet,
 };
 
 for (const [folder, write] of Object.entries(writers)) {

@@ -28,7 +28,7 @@ export interface MmVetItem {
 }
 
 /** One grading run's outcome: a score, or why there is none. `attempts` counts grader replies read. */
-export type MmVetGrading = { run: number; score: number; attempts: number; cached: boolean } | { run: number; error: string; attempts: number };
+export type MmVetGrading = { run: number; score: number; attempts: number; cached?: boolean } | { run: number; error: string; attempts: number };
 
 export function mmVetGraderRequest(item: MmVetItem, run: number, attempt: number): Request {
   return {
@@ -67,7 +67,7 @@ export async function gradeMmVet(runner: Runner, items: readonly MmVetItem[], ru
       }
       const parsed = parseMmVetGrade(output.text);
       if (parsed.ok) {
-        outcomes[index]!.push({ run, score: parsed.score, attempts: attempt + 1, cached: output.cached === true });
+        outcomes[index]!.push({ run, score: parsed.score, attempts: attempt + 1, ...(output.cached ? { cached: true } : {}) });
         return;
       }
       lastError.set(key, parsed.reason);

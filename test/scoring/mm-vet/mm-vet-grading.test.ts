@@ -65,7 +65,7 @@ describe('MM-Vet grading loop', () => {
       return text('Correctness:');
     });
     const outcomes = await gradeMmVet(runner, [item('good'), item('late'), item('never'), item('down')], 2, new AbortController().signal);
-    assert.deepEqual(outcomes[0], [{ run: 0, score: 0.4, attempts: 1, cached: false }, { run: 1, score: 0.6, attempts: 1, cached: false }]);
+    assert.deepEqual(outcomes[0], [{ run: 0, score: 0.4, attempts: 1 }, { run: 1, score: 0.6, attempts: 1 }]);
     assert.deepEqual(outcomes[1]!.map((grading) => ('score' in grading ? grading.score : grading.error)), [1, 1]);
     assert.equal(outcomes[1]![0]!.attempts, 4);
     assert.equal(outcomes[2]!.length, 2);
