@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { integrationKey } from '../scoring/judge/mm-vet/summary.js';
 import { imageInside } from './formats/image-path.js';
-import { ProblemSink } from './formats/problem-sink.js';
+import { FirstOccurrences, ProblemSink } from './formats/problem-sink.js';
 import { findSplit, locateSplitFiles } from './formats/split-files.js';
 import { streamValidated } from './formats/validated-stream.js';
 import type { LoadOptions, Sample, SplitInfo, TaskAdapter, TaskPromptPieces } from '../core/contracts/task.js';
@@ -31,8 +31,15 @@ async function* loadMmVet(options: LoadOptions): AsyncGenerator<Sample> {
   const files = await locateSplitFiles('mm-vet', { name: split.name, hasAnswers: true, files: [split.file] }, dataDir, sink);
   if (!files) return;
   const [file] = files as [string];
-  for await (const { value: entry, key, path: entryPath } of streamValidated(file, { kind: 'object-entries' }, entrySchema, sink)) {
+  const occurrences = new FirstOccurrences<string>();
+  for await (const { value: entry, index, key, path: entryPath } of streamValidated(file, { kind: 'object-entries' }, entrySchema, sink)) {
     const id = key!;
+    // JSON.parse would silently keep the last of two equal keys; the stream sees both.
+    const earlier = occurrences.claim(id, index);
+    if (earlier !== undefined) {
+      sink.report({ file, field: entryPath, message: `duplicate sample id ${JSON.stringify(id)}: entries ${earlier} and ${index} of the top-level object use the same key` });
+      continue;
+    }
     const origin = { file, field: `${entryPath}.imagename` };
     const image = options.textOnly ? { kind: 'image' as const, path: path.join(dataDir, 'images', entry.imagename), root: dataDir } : imageInside(sink, dataDir, 'images', entry.imagename, origin);
     if (!image) continue;

@@ -85,7 +85,26 @@ const lateDuplicates: Record<string, (folder: string) => Injected> = {
   'msvd-qa': videoList('id', 'test_qa.json', false),
   'msrvtt-qa': videoList('id', 'test_qa.json', false),
   'activitynet-qa': videoList('question_id', 'test_q.json', true),
+  mmmu(folder) {
+    const file = path.join(folder, 'validation.json');
+    const list = readJson(file);
+    const last = repeatFirstId(list, 'id');
+    writeJson(file, list);
+    return { file, field: `[${last}].id`, message: `duplicate id ${JSON.stringify(list[0].id)}, already used by [0]` };
+  },
+  'mm-vet'(folder) {
+    const file = path.join(folder, 'mm-vet.json');
+    const text = readFileSync(file, 'utf8').trimEnd();
+    const content = readJson(file) as Record<string, unknown>;
+    const [firstKey, firstEntry] = Object.entries(content)[0]!;
+    const count = Object.keys(content).length;
+    writeFileSync(file, `${text.slice(0, -1)}, ${JSON.stringify(firstKey)}: ${JSON.stringify(firstEntry)}}`);
+    return { file, field: firstKey, message: `duplicate sample id ${JSON.stringify(firstKey)}: entries 0 and ${count} of the top-level object use the same key` };
+  },
 };
+
+/** LLM-graded tasks need a grader to start at all; the judge server is the test's model server (never called). */
+const graderFlags = (taskId: string, url: string): string[] => (taskId === 'mm-vet' ? ['--judge', `openai:${url}`, '--judge-model', 'grader'] : []);
 
 /** Annotations are read in step with the questions, so a surplus duplicate at the end surfaced only after the whole run. */
 function appendedVqaAnnotation(folder: string): Injected {
@@ -127,7 +146,7 @@ describe('a duplicate id late in a dataset file', () => {
       const injected = inject(folder);
       const out = temporaryFolder('emu-eval-preflight-out-');
       const callsBefore = server.calls.length;
-      const { code, stdout, stderr } = await runCli(['run', taskId, '--model', `openai:${server.url}`, '--model-name', 'test-model', '--no-cache', '--data', folder, '--out', out, '--batch-size', '2']);
+      const { code, stdout, stderr } = await runCli(['run', taskId, '--model', `openai:${server.url}`, '--model-name', 'test-model', '--no-cache', '--data', folder, '--out', out, '--batch-size', '2', ...graderFlags(taskId, server.url)]);
       assert.equal(server.calls.length - callsBefore, 0, 'the runner was never called');
       assert.equal(code, 1, stdout + stderr);
       const [first, hint] = stderr.trimEnd().split('\n');
