@@ -214,8 +214,9 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
         const records: SampleRecord[] = [];
         batch.forEach((sample, index) => {
           const result = results[index];
-          // An output cut short by Ctrl-C is not a result: leave it for the resumed run.
-          if (!result || (signal.aborted && result.finishReason === 'error')) return;
+          // An output or a grading cut short by Ctrl-C is not a result: leave it for the resumed run.
+          const gradingCut = signal.aborted && grades.get(sample.id)?.grades.some((grade) => 'error' in grade) === true;
+          if (!result || (signal.aborted && result.finishReason === 'error') || gradingCut) return;
           const prompt = prompts[index]!;
           const { loglik, ...fields } = 'loglik' in result ? result : { ...result, loglik: undefined };
           const record: SampleRecord = {
