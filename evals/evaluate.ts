@@ -169,6 +169,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   if (options.judge && !hasVideo && !graderProtocol) {
     throw new ConfigError("--judge grades video QA (Video-ChatGPT's protocol) and LLM-graded tasks (mm-vet); none of the tasks is one", true);
   }
+  if (options.judgeRuns !== undefined && !graderProtocol) {
+    throw new ConfigError('--judge-runs sets the grading runs of LLM-graded tasks (mm-vet); none of the tasks is one', true);
+  }
   if (graderProtocol && !options.judge) {
     const graded = planned.filter((task) => scoringRules[task.adapter.evaluator]?.grader !== undefined).map((task) => task.record.id);
     throw new ConfigError(`${graded.join(', ')}: scored by an LLM grader; give --judge openai:<URL> --judge-model <NAME> (the paper's grader is ${MM_VET_GRADER_MODEL})`, true);

@@ -54,8 +54,11 @@ async function* loadMmVet(options: LoadOptions): AsyncGenerator<Sample> {
   }
 }
 
-// MM-Vet asks the question as it is and grades long answers: no short-answer instruction, room to write.
+// MM-Vet asks the question as it is and grades long answers: no short-answer instruction, room to
+// write (512 tokens, as MM-Vet's own Emu2 inference script generates). Under emu2-chat, that script's
+// system message, which asks for comprehensive answers instead of the VQA preset's concise ones.
 const asAsked: TaskPromptPieces = { zeroShotTemplate: '{question}', maxNewTokens: 512 };
+export const MM_VET_EMU2_CHAT_SYSTEM = 'You are a helpful assistant, dedicated to delivering comprehensive and meticulous responses.';
 
 export const mmVet = {
   id: 'mm-vet',
@@ -70,6 +73,6 @@ export const mmVet = {
   sampleFolder: 'mm-vet',
   recordMeta: ['capabilities'],
   breakdowns: ['capabilities'],
-  prompts: { emu2: asAsked, 'emu2-chat': asAsked, flamingo: asAsked, llava: asAsked, cogvlm: asAsked },
+  prompts: { emu2: asAsked, 'emu2-chat': { ...asAsked, system: MM_VET_EMU2_CHAT_SYSTEM }, flamingo: asAsked, llava: asAsked, cogvlm: asAsked },
   load: loadMmVet,
 } satisfies TaskAdapter;

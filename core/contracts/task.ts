@@ -85,6 +85,8 @@ export interface TaskPromptPieces {
   queryTemplate?: string;
   /** Tokens to generate under this protocol, unless --max-new-tokens is given. */
   maxNewTokens?: number;
+  /** The system message under this protocol, replacing the preset's (Emu2-Chat's MM-Vet runs ask for long answers). */
+  system?: string;
 }
 
 /** Per-continuation log-likelihoods of one sample, in the order `continuations` gave them. */
