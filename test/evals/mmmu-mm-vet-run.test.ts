@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, temporaryFolder } from '../helpers/cli.js';
@@ -117,6 +117,18 @@ describe('emu-eval run mmmu mm-vet', () => {
     const expected = samples.map((sample) => sample.score);
     assert.ok(expected.includes(1) && expected.includes(0));
     checkMmVet(mmmu);
+  });
+
+  it("replays predictions in MMMU's own {id: answer} format (main_eval_only.py's input): gold answers score 100", async () => {
+    const rows = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../tasks/samples/data/mmmu/validation.json'), 'utf8')) as Array<{ id: string; answer: string; question_type: string }>;
+    const predictions = Object.fromEntries(rows.map((row) => [row.id, row.question_type === 'open' ? `The answer is ${row.answer.replace(/^\['([^']*)'.*$/, '$1')}.` : row.answer]));
+    const file = path.join(temporaryFolder(), 'total_val_output.json');
+    writeFileSync(file, JSON.stringify(predictions));
+    const { code, stdout, stderr } = await runCli(['run', 'mmmu', '--model', `replay:${file}`, '--out', temporaryFolder(), '--json', '--quiet']);
+    assert.equal(code, 0, stderr);
+    const { metrics } = readRun((JSON.parse(stdout) as { runDirectory: string }).runDirectory);
+    assert.equal(metrics.results[0]!.all.value, 100);
+    assert.equal(metrics.results[0]!.all.n, 24);
   });
 
   it('refuses mm-vet without a judge, saying what to give', async () => {
