@@ -131,6 +131,16 @@ describe('emu-eval run mmmu mm-vet', () => {
     assert.equal(metrics.results[0]!.all.n, 24);
   });
 
+  it("score mm-vet grades MM-Vet's own results file ({id: answer}) with the same grader and counting", async () => {
+    const entries = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../tasks/samples/data/mm-vet/mm-vet.json'), 'utf8')) as Record<string, unknown>;
+    const file = path.join(temporaryFolder(), 'llava_results.json');
+    writeFileSync(file, JSON.stringify(Object.fromEntries(Object.keys(entries).map((id) => [id, `answer to ${id}`]))));
+    const args = ['score', 'mm-vet', '--predictions', file, '--limit', '6', '--judge', `openai:${judge.url}`, '--judge-model', 'gpt-4-0613', '--judge-runs', '2'];
+    const { code, stdout, stderr } = await runCli([...args, '--out', temporaryFolder(), '--json', '--quiet']);
+    assert.equal(code, 0, stderr);
+    checkMmVet(readRun((JSON.parse(stdout) as { runDirectory: string }).runDirectory));
+  });
+
   it('refuses mm-vet without a judge, saying what to give', async () => {
     const { code, stderr } = await runCli(['run', 'mm-vet', '--limit', '1', '--out', temporaryFolder()]);
     assert.equal(code, 2);
