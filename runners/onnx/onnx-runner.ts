@@ -17,6 +17,7 @@ import { openModelFolder, type ModelFolder } from './model-folder.js';
 import { countParameters, declaredParameters } from './param-count.js';
 import { PromptEncoder } from './prompt-encoding.js';
 import { assertProvidersInstalled, defaultThreads, executionProviders, resolveDevices } from './providers.js';
+import type { DecodeLoop } from './sessions.js';
 import { resolveImageTokens, TextTokenizer } from './tokenizer.js';
 import { WorkerPool } from './worker-pool.js';
 import type { WorkerInit } from './worker-protocol.js';
@@ -35,6 +36,8 @@ export interface OnnxRunnerOptions {
   dtype?: string;
   /** Intra-op threads per worker. */
   threads?: number;
+  /** `step` (default) or `graph`: see DecodeLoop in ./sessions.ts. */
+  decodeLoop?: DecodeLoop;
   /** Declared total parameter count, over the one counted from the graph. */
   params?: number;
   batchSize?: number;
@@ -65,7 +68,7 @@ export async function createOnnxRunner(modelDir: string, options: OnnxRunnerOpti
     tokenizerJson: folder.tokenizerJson,
     tokenizerConfig: folder.tokenizerConfig,
     tokenizerVocabularySize: tokenizer.vocabularySize(),
-    session: { executionProviders: executionProviders(target), intraOpThreads: options.threads ?? defaultThreads(target, targets.length) },
+    session: { executionProviders: executionProviders(target), intraOpThreads: options.threads ?? defaultThreads(target, targets.length), decodeLoop: options.decodeLoop ?? 'step' },
     imageHeight: preprocessing.height,
     imageWidth: preprocessing.width,
     label: target.label,
