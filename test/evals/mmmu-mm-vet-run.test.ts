@@ -10,11 +10,14 @@ import type { MetricsRecord, RunRecord, SampleRecord } from '../../artifact/sche
 // server; MM-Vet graded by a judge server that also sends unusable replies, whose failures must be
 // counted and never scored.
 
+/** Once set, the grader answers the question it could not grade before (a fixed grader, for --retry-errors). */
+let graderFixed = false;
+
 /** The grader's replies: per MM-Vet question, by grading run (the request seed) and re-ask. */
 function graderReply(call: ChatCall): string {
   const row = call.text.slice(call.text.lastIndexOf('\n\n') + 2);
   const retry = row.includes('Predict the correctness of the answer (digit): ');
-  if (row.startsWith('How many sides does the shape have?')) return 'Correctness:';
+  if (row.startsWith('How many sides does the shape have?')) return graderFixed ? '0.5' : 'Correctness:';
   if (row.startsWith('Is the shape in the middle of the picture?')) return retry ? '0.5' : 'The prediction';
   return call.body.seed === 0 ? '1.0' : '0.0 because';
 }
@@ -45,9 +48,9 @@ describe('emu-eval run mmmu mm-vet', () => {
     else process.env.EMU_EVAL_CACHE = saved;
   });
 
-  async function run(extra: string[]): Promise<{ mmmu: ReturnType<typeof readRun>; code: number; stderr: string; runDirectory: string }> {
+  async function run(extra: string[], out = temporaryFolder()): Promise<{ mmmu: ReturnType<typeof readRun>; code: number; stderr: string; runDirectory: string }> {
     const args = ['run', 'mmmu', 'mm-vet', '--limit', '6', '--judge', `openai:${judge.url}`, '--judge-model', 'gpt-4-0613', '--judge-runs', '2', ...extra];
-    const { code, stdout, stderr } = await runCli([...args, '--out', temporaryFolder(), '--json', '--quiet']);
+    const { code, stdout, stderr } = await runCli([...args, '--out', out, '--json', '--quiet']);
     assert.equal(code, 0, stderr);
     const { runDirectory } = JSON.parse(stdout) as { runDirectory: string };
     return { mmmu: readRun(runDirectory), code, stderr, runDirectory };
@@ -81,8 +84,9 @@ describe('emu-eval run mmmu mm-vet', () => {
     assert.deepEqual(Object.keys(grader.integrations).sort(), ['gen_know_rec', 'rec', 'rec_spat']);
   }
 
-  it('through tiny-emu: MMMU scored by its official parsing, MM-Vet by the grader with failures counted', async () => {
-    const { mmmu } = await run(['--max-new-tokens', '6']);
+  it('through tiny-emu: MMMU scored by its official parsing, MM-Vet by the grader with failures counted; --retry-errors grades them again', async () => {
+    const out = temporaryFolder();
+    const { mmmu } = await run(['--max-new-tokens', '6'], out);
     const results = mmmu.metrics.results.find((entry) => entry.task === 'mmmu')!;
     assert.equal(results.extraction, 'task:mmmu');
     assert.equal(results.rule, 'mmmu-eval');
@@ -97,6 +101,25 @@ describe('emu-eval run mmmu mm-vet', () => {
     assert.ok(first.length >= 6 && first.every((call) => call.body.max_tokens === 3 && call.body.temperature === 0));
     const reasks = judge.calls.filter((call) => call.text.startsWith('Compare the ground truth') && call.text.includes('How many sides') && call.body.seed === 0);
     assert.deepEqual(reasks.map((call) => call.body.temperature), [0, 0, 0.5, 1, 1.5]);
+
+    // Rerunning resumes: nothing is graded again. --retry-errors grades the failed sample again: its
+    // cached replies come back as they were, and with the judge cache emptied the fixed grader is asked.
+    const callsBefore = judge.calls.length;
+    const resumed = await run(['--max-new-tokens', '6'], out);
+    assert.equal(judge.calls.length, callsBefore);
+    checkMmVet(resumed.mmmu);
+    graderFixed = true;
+    try {
+      checkMmVet((await run(['--max-new-tokens', '6', '--retry-errors'], out)).mmmu);
+      process.env.EMU_EVAL_CACHE = temporaryFolder('emu-eval-cache-');
+      const retried = await run(['--max-new-tokens', '6', '--retry-errors'], out);
+      const grader = retried.mmmu.metrics.results.find((entry) => entry.task === 'mm-vet')!.grader!;
+      assert.deepEqual(grader.gradings, { requested: 12, graded: 12, failed: 0 });
+      assert.equal(grader.ungradedSamples, 0);
+      assert.equal(grader.total, 50);
+    } finally {
+      graderFixed = false;
+    }
   });
 
   it('through an OpenAI-compatible server: images at their <image N> places, answers parsed and scored officially', async () => {
