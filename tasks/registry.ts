@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import { activitynetQa } from './activitynet-qa.js';
 import { gqa } from './gqa.js';
+import { hatefulMemes } from './hateful-memes.js';
 import { mmmu } from './mmmu.js';
 import { mmVet } from './mm-vet.js';
 import { msrvttQa } from './msrvtt-qa.js';
@@ -19,6 +20,7 @@ export const tasks = {
   vizwiz,
   textvqa,
   gqa,
+  'hateful-memes': hatefulMemes,
   'msvd-qa': msvdQa,
   'msrvtt-qa': msrvttQa,
   'activitynet-qa': activitynetQa,

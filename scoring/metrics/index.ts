@@ -25,7 +25,7 @@ export interface ScoringRule {
   score: ScoreFunction;
   /**
    * Set for rules whose per-sample score an LLM grader gives (MM-Vet): the engine asks the grader of
-   * this protocol (scoring/judge/graders.ts) and never calls `score`.
+   * this protocol (scoring/judge/task-grader.ts) and never calls `score`.
    */
   grader?: string;
 }
@@ -73,6 +73,12 @@ export const scoringRules: Readonly<Record<ScoringRuleId, ScoringRule>> = {
     description: 'exact match after vqaEval.py processing of both sides (emu-eval, video QA)',
     score: (prediction, answers) => exactMatch(prediction, answers, 'always'),
   },
+  'openflamingo-classification': {
+    id: 'openflamingo-classification',
+    metric: 'roc_auc',
+    description: "OpenFlamingo's evaluate_classification (Hateful Memes): ROC AUC of P(yes) as scikit-learn's roc_auc_score; per sample, the more likely class against the label",
+    score: (prediction, answers) => (answers.includes(prediction) ? 1 : 0),
+  },
   'mmmu-eval': {
     id: 'mmmu-eval',
     metric: 'mmmu_accuracy',
@@ -84,7 +90,7 @@ export const scoringRules: Readonly<Record<ScoringRuleId, ScoringRule>> = {
     metric: 'mm_vet_score',
     description: "MM-Vet's mm-vet_evaluator.py: an LLM grader's 0–1 correctness (GPT-4 in the paper), averaged over grading runs",
     score: () => {
-      throw new Error('mm-vet-gpt4 scores come from the LLM grader (scoring/judge/graders.ts), not from a rule');
+      throw new Error('mm-vet-gpt4 scores come from the LLM grader (scoring/judge/task-grader.ts), not from a rule');
     },
     grader: 'mm-vet',
   },

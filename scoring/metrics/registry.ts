@@ -6,6 +6,7 @@ import { exactMatchMetric } from './exact-match-metric.js';
 import type { MetricDefinition } from './metric-definition.js';
 import { mmVetScoreMetric } from './mm-vet-score-metric.js';
 import { mmmuAccuracyMetric } from './mmmu-accuracy-metric.js';
+import { rocAucMetric } from './roc-auc-metric.js';
 import { vqaAccuracyMetric } from './vqa-accuracy-metric.js';
 
 export const metrics: Readonly<Record<string, MetricDefinition>> = {
@@ -13,6 +14,7 @@ export const metrics: Readonly<Record<string, MetricDefinition>> = {
   exact_match: exactMatchMetric,
   mmmu_accuracy: mmmuAccuracyMetric,
   mm_vet_score: mmVetScoreMetric,
+  roc_auc: rocAucMetric,
 };
 
 /** A registered metric; a ConfigError names an unknown one (a task or an artifact naming a metric this version lacks). */
@@ -25,4 +27,13 @@ export function getMetric(id: string): MetricDefinition {
 /** A metric's label, or `<id> (%)` for one this version does not know (read from an old or newer artifact). */
 export function metricLabel(id: string): string {
   return Object.hasOwn(metrics, id) ? metrics[id]!.label : `${id} (%)`;
+}
+
+/**
+ * Whether a metric is computed over the whole corpus (ROC AUC) rather than as a mean of per-sample
+ * scores: paired per-sample comparisons and averages of sample scores do not apply to it. False for
+ * ids this version does not know.
+ */
+export function isCorpusMetric(id: string): boolean {
+  return Object.hasOwn(metrics, id) && metrics[id]!.aggregation !== 'mean';
 }

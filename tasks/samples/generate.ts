@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { writeGqa } from './generator/write-gqa.js';
+import { writeHatefulMemes } from './generator/write-hateful-memes.js';
 import { writeMmVet } from './generator/write-mm-vet.js';
 import { writeMmmu } from './generator/write-mmmu.js';
 import { writeOkVqa } from './generator/write-okvqa.js';
@@ -21,6 +22,7 @@ const writers = {
   vizwiz: writeVizWiz,
   textvqa: writeTextVqa,
   gqa: writeGqa,
+  'hateful-memes': writeHatefulMemes,
   mmmu: writeMmmu,
   'mm-vet': writeMmVet,
 };

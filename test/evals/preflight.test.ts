@@ -86,6 +86,13 @@ const lateDuplicates: Record<string, (folder: string) => Injected> = {
     return { file, field: `[${last}].image`, message: `duplicate question id ${JSON.stringify(list[0].image)} (VizWiz ids are image names), already used by [0]` };
   },
   gqa: repeatedKey('testdev_balanced_questions.json', 'question id'),
+  'hateful-memes'(folder) {
+    const file = path.join(folder, 'test_seen.jsonl');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const last = repeatFirstId(lines, 'id');
+    writeFileSync(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
+    return { file, field: `line ${last + 1}.id`, message: `duplicate id ${lines[0].id} (first on line 1)` };
+  },
   'msvd-qa': videoList('id', 'test_qa.json', false),
   'msrvtt-qa': videoList('id', 'test_qa.json', false),
   'activitynet-qa': videoList('question_id', 'test_q.json', true),

@@ -12,14 +12,14 @@ import { asFile } from '../helpers/media-refs.js';
 const vqaStyle = new Set(['vqav2', 'okvqa', 'vizwiz', 'textvqa']);
 
 describe('registry', () => {
-  it('lists the five VQA tasks, the video tasks, then the rest', () => {
-    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa', 'mmmu', 'mm-vet']);
+  it('lists the five VQA-style image tasks, Hateful Memes, the video tasks, then MMMU and MM-Vet', () => {
+    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'hateful-memes', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa', 'mmmu', 'mm-vet']);
   });
 
   it('rejects an unknown task id as a usage error that lists the known ones', () => {
     assert.throws(
       () => getTask('vqa3'),
-      (error: unknown) => error instanceof ConfigError && error.usage && /vqav2, okvqa, vizwiz, textvqa, gqa, msvd-qa/.test(error.message),
+      (error: unknown) => error instanceof ConfigError && error.usage && /vqav2, okvqa, vizwiz, textvqa, gqa, hateful-memes, msvd-qa/.test(error.message),
     );
     assert.throws(() => getTask('toString'), ConfigError);
   });
@@ -33,7 +33,8 @@ describe('registry', () => {
   });
 });
 
-// Video tasks have their own adapter tests (video-adapters.test.ts), as do MMMU and MM-Vet.
+// Video tasks, Hateful Memes (a yes/no classification scored by log-likelihood), MMMU and MM-Vet have
+// their own adapter tests (video-adapters.test.ts, hateful-memes.test.ts, mmmu-mm-vet-readers.test.ts).
 for (const task of (Object.values(tasks) as TaskAdapter[]).filter((candidate) => vqaStyle.has(candidate.id) || candidate.id === 'gqa')) {
   describe(`${task.id} adapter on its bundled sample`, () => {
     it('declares a consistent shape', () => {
