@@ -3,6 +3,8 @@ import { ConfigError } from '../core/errors.js';
 import { activitynetQa } from './activitynet-qa.js';
 import { gqa } from './gqa.js';
 import { hatefulMemes } from './hateful-memes.js';
+import { mmmu } from './mmmu.js';
+import { mmVet } from './mm-vet.js';
 import { msrvttQa } from './msrvtt-qa.js';
 import { msvdQa } from './msvd-qa.js';
 import { okvqa } from './okvqa.js';
@@ -22,6 +24,8 @@ export const tasks = {
   'msvd-qa': msvdQa,
   'msrvtt-qa': msrvttQa,
   'activitynet-qa': activitynetQa,
+  mmmu,
+  'mm-vet': mmVet,
 } satisfies Record<string, TaskAdapter>;
 
 export function taskIds(): string[] {

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { writeGqa } from './generator/write-gqa.js';
 import { writeHatefulMemes } from './generator/write-hateful-memes.js';
+import { writeMmVet } from './generator/write-mm-vet.js';
+import { writeMmmu } from './generator/write-mmmu.js';
 import { writeOkVqa } from './generator/write-okvqa.js';
 import { writeTextVqa } from './generator/write-textvqa.js';
 import { writeVizWiz } from './generator/write-vizwiz.js';
@@ -21,6 +23,8 @@ const writers = {
   textvqa: writeTextVqa,
   gqa: writeGqa,
   'hateful-memes': writeHatefulMemes,
+  mmmu: writeMmmu,
+  'mm-vet': writeMmVet,
 };
 
 for (const [folder, write] of Object.entries(writers)) {

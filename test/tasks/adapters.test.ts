@@ -5,14 +5,15 @@ import { describe, it } from 'node:test';
 import { ConfigError } from '../../core/errors.js';
 import { countSamples } from '../../tasks/data-check.js';
 import { bundledDataDir, getTask, taskIds, tasks } from '../../tasks/registry.js';
+import type { TaskAdapter } from '../../core/contracts/task.js';
 import { loadAll, temporaryFolder } from './dataset-folders.js';
 import { asFile } from '../helpers/media-refs.js';
 
 const vqaStyle = new Set(['vqav2', 'okvqa', 'vizwiz', 'textvqa']);
 
 describe('registry', () => {
-  it('lists the five VQA-style image tasks, Hateful Memes, then the video tasks', () => {
-    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'hateful-memes', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa']);
+  it('lists the five VQA-style image tasks, Hateful Memes, the video tasks, then MMMU and MM-Vet', () => {
+    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'hateful-memes', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa', 'mmmu', 'mm-vet']);
   });
 
   it('rejects an unknown task id as a usage error that lists the known ones', () => {
@@ -32,9 +33,9 @@ describe('registry', () => {
   });
 });
 
-// Video tasks and Hateful Memes (a yes/no classification scored by log-likelihood) have their own
-// adapter tests (video-adapters.test.ts, hateful-memes.test.ts).
-for (const task of Object.values(tasks).filter((candidate) => candidate.modality === 'image' && candidate.id !== 'hateful-memes')) {
+// Video tasks, Hateful Memes (a yes/no classification scored by log-likelihood), MMMU and MM-Vet have
+// their own adapter tests (video-adapters.test.ts, hateful-memes.test.ts, mmmu-mm-vet-readers.test.ts).
+for (const task of (Object.values(tasks) as TaskAdapter[]).filter((candidate) => vqaStyle.has(candidate.id) || candidate.id === 'gqa')) {
   describe(`${task.id} adapter on its bundled sample`, () => {
     it('declares a consistent shape', () => {
       // Version 2: scored by their own official evaluators' rules instead of vqaEval.py's.
