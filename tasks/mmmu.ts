@@ -7,6 +7,8 @@ import { findSplit, locateSplitFiles } from './formats/split-files.js';
 import { streamValidated } from './formats/validated-stream.js';
 import { mmmuRowSchema, mmmuRowToSample, type MmmuRowContext } from './mmmu/mmmu-row.js';
 import type { LoadOptions, Sample, SplitInfo, TaskAdapter, TaskPromptPieces } from '../core/contracts/task.js';
+import { loadOfficialOrParquet, withParquetFiles } from './formats/parquet-task-layout.js';
+import { mmmuParquet } from './parquet/mmmu-parquet.js';
 
 // MMMU (Yue et al. 2024): college-level questions over 30 subjects in 6 disciplines, images interleaved
 // in the question and options (<image 1> … <image 7>), multiple-choice and open answers, scored with the
@@ -61,6 +63,12 @@ async function* loadMmmu(options: LoadOptions): AsyncGenerator<Sample> {
 // shows it as it is; the official runs let the model write up to 128 tokens.
 const asWritten: TaskPromptPieces = { zeroShotTemplate: '{question}', maxNewTokens: 128 };
 
+// Or the Parquet files of the Hugging Face release (tasks/parquet/mmmu-parquet.ts), when the JSON form is absent.
+const splitInfos = withParquetFiles(
+  splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: split.hasAnswers, files: [split.file] })),
+  mmmuParquet,
+);
+
 export const mmmu = {
   id: 'mmmu',
   benchmark: 'MMMU',
@@ -69,7 +77,7 @@ export const mmmu = {
   metric: 'mmmu_accuracy',
   evaluator: 'mmmu-eval',
   description: 'MMMU: college-level multi-discipline questions with interleaved images, multiple-choice and open, official answer parsing',
-  splits: splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: split.hasAnswers, files: [split.file] })),
+  splits: splitInfos,
   defaultSplit: 'validation',
   sampleFolder: 'mmmu',
   submissionFormat: 'id-to-answer',
@@ -77,5 +85,5 @@ export const mmmu = {
   breakdowns: ['discipline', 'subject', 'questionType', 'difficulty'],
   prompts: { emu2: asWritten, 'emu2-chat': asWritten, flamingo: asWritten, llava: asWritten, cogvlm: asWritten },
   parseAnswer: mmmuParseAnswer,
-  load: loadMmmu,
+  load: loadOfficialOrParquet(mmmuParquet, splitInfos, loadMmmu),
 } satisfies TaskAdapter;

@@ -54,7 +54,7 @@ export interface SplitInfo {
   /**
    * The split as a Parquet snapshot (the lmms-lab copies on the Hugging Face hub), read when the official
    * `files` are absent: one pattern per group of files, relative to the data root, `*` matching within a
-   * file name (`data/validation-*.parquet`). Every pattern must match a file for the snapshot to count.
+   * folder or file name (`data/validation-*.parquet`). Every pattern must match a file for the snapshot to count.
    */
   parquet?: string[];
 }

@@ -25,9 +25,14 @@ export interface ParquetTaskLayout<Row> {
   optionalColumns?: readonly string[];
   /** The columns above, checked per row; the image column is checked apart (and left unread when only counting). */
   rowSchema: z.ZodType<Row>;
-  image: { columns: readonly string[] } | { idOf: (row: Row) => string };
-  /** The sample without its media; `hasAnswers` is the split's. Undefined (after reporting to the sink) skips the row. */
-  toSample(row: Row, context: { hasAnswers: boolean; at: ValidatedRow<Row>; sink: ProblemSink }): Omit<Sample, 'media'> | undefined;
+  /** `inRow`: the image cells are columns of the row schema and `toSample` builds the media itself (MMMU's interleaved images). */
+  image: { columns: readonly string[] } | { idOf: (row: Row) => string } | { inRow: true };
+  /**
+   * The sample, without its media unless `image` is `inRow` (whose image columns are read even when only
+   * counting: they are part of the row); `hasAnswers` is the split's. Undefined (after reporting to the
+   * sink) skips the row.
+   */
+  toSample(row: Row, context: { hasAnswers: boolean; at: ValidatedRow<Row>; sink: ProblemSink }): (Omit<Sample, 'media'> & { media?: Sample['media'] }) | undefined;
 }
 
 /** The splits with the patterns of their Parquet files added, for `data check`, fingerprints and the loader. */
@@ -81,6 +86,10 @@ async function* loadParquetSplit<Row>(layout: ParquetTaskLayout<Row>, split: Spl
         const earlier = seen.claim(sample.id, at.row);
         if (earlier !== undefined) {
           sink.report({ file: at.file, field: at.place, message: `duplicate question id ${JSON.stringify(sample.id)}, already used by an earlier row (${earlier} of its file)` });
+          continue;
+        }
+        if ('inRow' in layout.image) {
+          yield { ...sample, media: sample.media ?? [] };
           continue;
         }
         if (!withMedia) {

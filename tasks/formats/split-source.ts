@@ -27,15 +27,23 @@ export function parquetAlternative(split: SplitInfo): string {
   return split.parquet ? ` (or the split's Parquet files: ${split.parquet.join(' and ')})` : '';
 }
 
-/** Relative names of the regular files matching a pattern whose `*` may appear in the file name only. */
+/**
+ * Relative names of the regular files matching a pattern whose segments may hold `*` (within the segment; MMMU
+ * keeps one folder per subject, so its folder segment is a `*` too), sorted.
+ */
 async function matchingFiles(dataDir: string, pattern: string): Promise<string[]> {
-  const folder = path.posix.dirname(pattern);
-  const name = path.posix.basename(pattern);
-  const matcher = new RegExp(`^${name.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
-  const entries = await readdir(path.join(dataDir, folder)).catch(() => [] as string[]);
-  const matches = entries.filter((entry) => matcher.test(entry)).sort();
-  const regular = await Promise.all(matches.map((entry) => isFile(path.join(dataDir, folder, entry))));
-  return matches.filter((_, index) => regular[index]).map((entry) => (folder === '.' ? entry : `${folder}/${entry}`));
+  let found = [''];
+  for (const segment of pattern.split('/')) {
+    const matcher = new RegExp(`^${segment.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+    const next: string[] = [];
+    for (const base of found) {
+      const entries = await readdir(path.join(dataDir, base)).catch(() => [] as string[]);
+      for (const entry of entries.filter((candidate) => !candidate.startsWith('.') && matcher.test(candidate)).sort()) next.push(base ? `${base}/${entry}` : entry);
+    }
+    found = next;
+  }
+  const regular = await Promise.all(found.map((name) => isFile(path.join(dataDir, name))));
+  return found.filter((_, index) => regular[index]);
 }
 
 async function isFile(file: string): Promise<boolean> {

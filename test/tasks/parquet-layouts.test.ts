@@ -140,3 +140,48 @@ test('okvqa: lmms-lab/OK-VQA val2014 rows, answers as strings', async () => {
   );
   await assertSameSamples(task, snapshot, 'val');
 });
+
+test('mmmu: the Hugging Face release (one folder per subject, images in image_1 … image_7) gives the JSON form\'s samples, images in question order', async () => {
+  const task = getTask('mmmu');
+  const source = bundledDataDir(task);
+  const rows = JSON.parse(readFileSync(path.join(source, 'validation.json'), 'utf8')) as Array<Record<string, unknown>>;
+  const imageColumns = ['image_1', 'image_2', 'image_3', 'image_4', 'image_5', 'image_6', 'image_7'];
+  const columns = [
+    { name: 'id', type: 'string' },
+    { name: 'question', type: 'string' },
+    { name: 'options', type: 'string' },
+    { name: 'explanation', type: 'string' },
+    ...imageColumns.map((name) => ({ name, type: 'image' as const })),
+    { name: 'img_type', type: 'string' },
+    { name: 'answer', type: 'string' },
+    { name: 'topic_difficulty', type: 'string' },
+    { name: 'question_type', type: 'string' },
+    { name: 'subfield', type: 'string' },
+  ] as const;
+  const snapshot = temporaryFolder();
+  const bySubject = new Map<string, Array<Record<string, unknown>>>();
+  for (const row of rows) {
+    const subject = String(row.id).replace(/^validation_/, '').replace(/_\d+$/, '');
+    const withBytes = Object.fromEntries(imageColumns.map((column) => {
+      const cell = row[column] as { path: string } | null;
+      return [column, cell ? { bytes: new Uint8Array(readFileSync(path.join(source, cell.path))), path: null } : null];
+    }));
+    bySubject.set(subject, [...(bySubject.get(subject) ?? []), { ...row, ...withBytes }]);
+  }
+  for (const [subject, subjectRows] of bySubject) writeParquetTable(path.join(snapshot, subject, 'validation-00000-of-00001.parquet'), columns, subjectRows);
+  assert.ok(bySubject.size > 1);
+  // The release's order is by subject folder; the JSON form's is its own: compare by id.
+  const official = new Map((await samplesOf(task, source, 'validation')).map((sample) => [sample.id, sample]));
+  const parquet = await samplesOf(task, snapshot, 'validation');
+  assert.equal(parquet.length, official.size);
+  assert.ok(parquet.every((sample) => sample.media.every((media) => media.source === 'bytes')));
+  assert.ok(parquet.some((sample) => sample.media.length > 1), 'a question with several images');
+  for (const sample of parquet) {
+    const expected = official.get(sample.id)!;
+    const { media: _media, ...rest } = sample;
+    const { media: _expectedMedia, ...expectedRest } = expected;
+    assert.deepEqual(JSON.parse(JSON.stringify(rest)), JSON.parse(JSON.stringify(expectedRest)));
+    assert.equal(sample.media.length, expected.media.length);
+    for (const [index, media] of sample.media.entries()) assert.ok((await readMedia(media)).equals(await readMedia(expected.media[index]!)), `${sample.id} image ${index + 1}`);
+  }
+});
