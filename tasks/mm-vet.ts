@@ -6,6 +6,7 @@ import { FirstOccurrences, ProblemSink } from './formats/problem-sink.js';
 import { findSplit, locateSplitFiles } from './formats/split-files.js';
 import { streamValidated } from './formats/validated-stream.js';
 import type { LoadOptions, Sample, SplitInfo, TaskAdapter, TaskPromptPieces } from '../core/contracts/task.js';
+import { loadOfficialOrParquet, withParquetFiles, type ParquetTaskLayout } from './formats/parquet-task-layout.js';
 
 // MM-Vet (Yu et al. 2024), as yuweihao/MM-Vet distributes it: mm-vet.json, one object keyed by sample
 // id ({"v1_0": {"imagename", "capability": [...], "question", "answer"}}), images in images/. Open-ended
@@ -54,6 +55,29 @@ async function* loadMmVet(options: LoadOptions): AsyncGenerator<Sample> {
   }
 }
 
+// lmms-lab/MMVet on the Hugging Face hub: the same samples as rows (question_id, image, question, answer,
+// capability as "rec,ocr"), read when mm-vet.json is absent.
+const hubRowSchema = z.object({
+  question_id: z.string().min(1),
+  question: z.string().min(1),
+  answer: z.string(),
+  capability: z.string().transform((text) => text.split(',').map((entry) => entry.trim())).pipe(z.array(z.enum(MM_VET_CAPABILITIES)).min(1)),
+});
+
+const hubLayout: ParquetTaskLayout<z.infer<typeof hubRowSchema>> = {
+  taskId: 'mm-vet',
+  splits: { test: { rows: 'data/test-*.parquet' } },
+  columns: ['question_id', 'question', 'answer', 'capability'],
+  rowSchema: hubRowSchema,
+  image: { columns: ['image'] },
+  toSample: (row) => ({ id: row.question_id, question: row.question, answers: [row.answer], meta: { capabilities: integrationKey(row.capability) } }),
+};
+
+const splitInfos = withParquetFiles(
+  splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: true, files: [split.file] })),
+  hubLayout,
+);
+
 // MM-Vet asks the question as it is and grades long answers: no short-answer instruction, room to
 // write (512 tokens, as MM-Vet's own Emu2 inference script generates). Under emu2-chat, that script's
 // system message, which asks for comprehensive answers instead of the VQA preset's concise ones.
@@ -68,11 +92,11 @@ export const mmVet = {
   metric: 'mm_vet_score',
   evaluator: 'mm-vet-gpt4',
   description: 'MM-Vet: open-ended questions over six integrated capabilities, graded 0–1 by an LLM (--judge), five grading runs averaged',
-  splits: splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: true, files: [split.file] })),
+  splits: splitInfos,
   defaultSplit: 'test',
   sampleFolder: 'mm-vet',
   recordMeta: ['capabilities'],
   breakdowns: ['capabilities'],
   prompts: { emu2: asAsked, 'emu2-chat': { ...asAsked, system: MM_VET_EMU2_CHAT_SYSTEM }, flamingo: asAsked, llava: asAsked, cogvlm: asAsked },
-  load: loadMmVet,
+  load: loadOfficialOrParquet(hubLayout, splitInfos, loadMmVet),
 } satisfies TaskAdapter;

@@ -185,3 +185,23 @@ test('mmmu: the Hugging Face release (one folder per subject, images in image_1 
     for (const [index, media] of sample.media.entries()) assert.ok((await readMedia(media)).equals(await readMedia(expected.media[index]!)), `${sample.id} image ${index + 1}`);
   }
 });
+
+test('mm-vet: lmms-lab/MMVet rows (capabilities as "rec,ocr") give the official samples', async () => {
+  const task = getTask('mm-vet');
+  const source = bundledDataDir(task);
+  const entries = Object.entries(JSON.parse(readFileSync(path.join(source, 'mm-vet.json'), 'utf8')) as Record<string, { imagename: string; capability: string[]; question: string; answer: string }>);
+  const snapshot = temporaryFolder();
+  writeParquetTable(
+    path.join(snapshot, 'data', 'test-00000-of-00001.parquet'),
+    [
+      { name: 'question_id', type: 'string' },
+      { name: 'image', type: 'image' },
+      { name: 'question', type: 'string' },
+      { name: 'answer', type: 'string' },
+      { name: 'image_source', type: 'string' },
+      { name: 'capability', type: 'string' },
+    ],
+    entries.map(([id, entry]) => ({ question_id: id, image: image(path.join(source, 'images', entry.imagename)), question: entry.question, answer: entry.answer, image_source: 'synthetic', capability: entry.capability.join(',') })),
+  );
+  await assertSameSamples(task, snapshot, 'test');
+});
