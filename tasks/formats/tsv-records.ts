@@ -1,0 +1,128 @@
+import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { DataError } from '../../core/errors.js';
+
+// Tab-separated files as pandas writes and reads them (DataFrame.to_csv(sep='\t') / read_csv(sep='\t'),
+// how VLMEvalKit distributes MMBench): a field that starts with `"` is quoted and may hold tabs, newlines
+// and `""` for a quote; anywhere else a quote is an ordinary character. Blank lines are skipped.
+// Streamed: memory is one record plus one read chunk, however large the base64 images in it.
+
+export interface TsvRecord {
+  /** The fields as written (quotes removed), in column order. */
+  fields: string[];
+  /** 1-based line where the record starts, for messages. */
+  line: number;
+}
+
+const TAB = 9;
+const NEWLINE = 10;
+const RETURN = 13;
+const QUOTE = 34;
+
+class TsvScanner {
+  private fields: string[] = [];
+  private field = '';
+  private fieldStarted = false;
+  private inQuotes = false;
+  private quotePending = false;
+  private line = 1;
+  private recordLine = 1;
+  private previousWasReturn = false;
+
+  constructor(private readonly file: string) {}
+
+  *push(text: string): Generator<TsvRecord> {
+    // `start` is where the part of the current field not yet copied into `this.field` begins.
+    let start = 0;
+    for (let position = 0; position < text.length; position++) {
+      const code = text.charCodeAt(position);
+      const newlineAfterReturn = code === NEWLINE && this.previousWasReturn;
+      this.previousWasReturn = false;
+      if (this.inQuotes) {
+        if (!this.quotePending) {
+          if (code === QUOTE) {
+            this.field += text.slice(start, position);
+            this.quotePending = true;
+          } else if (code === NEWLINE) {
+            this.line++;
+          }
+          continue;
+        }
+        this.quotePending = false;
+        start = position;
+        // `""` inside quotes is one quote: the second is kept as the start of what follows.
+        if (code === QUOTE) continue;
+        // A lone quote closed the field; this character is read as unquoted.
+        this.inQuotes = false;
+      }
+      if (code === TAB) {
+        this.field += text.slice(start, position);
+        this.endField();
+        start = position + 1;
+      } else if (code === NEWLINE || code === RETURN) {
+        this.field += text.slice(start, position);
+        start = position + 1;
+        if (newlineAfterReturn) continue;
+        this.previousWasReturn = code === RETURN;
+        const record = this.endRecord();
+        this.line++;
+        this.recordLine = this.line;
+        if (record) yield record;
+      } else if (code === QUOTE && !this.fieldStarted) {
+        this.inQuotes = true;
+        this.fieldStarted = true;
+        start = position + 1;
+      } else {
+        this.fieldStarted = true;
+      }
+    }
+    // A quote still pending was the chunk's last character, already cut off.
+    if (!this.quotePending) this.field += text.slice(start);
+  }
+
+  *end(): Generator<TsvRecord> {
+    if (this.inQuotes && !this.quotePending) {
+      throw new DataError(`${this.file}: line ${this.recordLine}: a quoted field is not closed before the end of the file`, this.file, `line ${this.recordLine}`);
+    }
+    const record = this.endRecord();
+    if (record) yield record;
+  }
+
+  private endField(): void {
+    this.fields.push(this.field);
+    this.field = '';
+    this.fieldStarted = false;
+    this.inQuotes = false;
+    this.quotePending = false;
+  }
+
+  private endRecord(): TsvRecord | undefined {
+    const blank = this.fields.length === 0 && this.field === '' && !this.fieldStarted;
+    this.endField();
+    const fields = this.fields;
+    this.fields = [];
+    return blank ? undefined : { fields, line: this.recordLine };
+  }
+}
+
+export async function* streamTsvChunks(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, file: string): AsyncGenerator<TsvRecord> {
+  const scanner = new TsvScanner(file);
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of chunks) yield* scanner.push(decoder.write(chunk));
+  yield* scanner.push(decoder.end());
+  yield* scanner.end();
+}
+
+export async function* streamTsvFile(file: string, options: { chunkSize?: number } = {}): AsyncGenerator<TsvRecord> {
+  const stream = createReadStream(file, { highWaterMark: options.chunkSize ?? 1 << 20 });
+  try {
+    yield* streamTsvChunks(stream as AsyncIterable<Buffer>, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DataError(`${file}: file not found`, file);
+    if (code === 'EISDIR') throw new DataError(`${file}: is a folder, expected a TSV file`, file);
+    throw error;
+  } finally {
+    stream.destroy();
+  }
+}
