@@ -10,7 +10,8 @@ import type { LlmJudge } from '../scoring/judge/llm-judge.js';
 import { breakdownMeta, scoreOutput } from '../scoring/score-sample.js';
 import { buildRequest } from '../tasks/prompts/build-request.js';
 import { demosNeeded, getPreset, type ProtocolPreset } from '../tasks/prompts/presets.js';
-import type { Sample } from '../core/contracts/task.js';
+import type { MediaRef, Sample } from '../core/contracts/task.js';
+import { isMediaBytes } from '../core/media-ref.js';
 import type { Output, Request, Runner } from '../core/contracts/runner.js';
 import { runInBatches } from './batch-pipeline.js';
 import type { DemoSelector } from './fewshot/demo-selector.js';
@@ -58,10 +59,15 @@ async function finishedKeys(file: string): Promise<{ keys: Set<string>; anySucce
   return { keys, anySucceeded };
 }
 
+/** A file relative to the task's data root (moving the data keeps the hash), bytes by content hash. */
+function promptMediaName(ref: MediaRef, root: string): string {
+  return isMediaBytes(ref) ? `sha256:${ref.sha256}` : path.relative(root, ref.path);
+}
+
 function promptHash(request: Request, root: string): string {
   const parts = request.parts.map((part) => {
-    if (part.type === 'image') return { type: 'image', file: path.relative(root, part.source.path) };
-    if (part.type === 'video') return { type: 'video', frames: part.frames.map((frame) => path.relative(root, frame.path)) };
+    if (part.type === 'image') return { type: 'image', file: promptMediaName(part.source, root) };
+    if (part.type === 'video') return { type: 'video', frames: part.frames.map((frame) => promptMediaName(frame, root)) };
     return part;
   });
   return hashOf({ parts, system: request.system, maxNewTokens: request.maxNewTokens, numBeams: request.numBeams, stop: request.stop }, 16);

@@ -1,11 +1,32 @@
 import type { EvaluatorId, MetricId } from './metric.js';
 
-/** A media file a sample refers to. `path` is absolute and was checked to lie inside `root`. */
-export interface MediaRef {
+/**
+ * The media a sample refers to: a file under the data root, or an image's encoded bytes carried inline
+ * (datasets distributed as Parquet embed their images). A consumer must handle both: `path` exists
+ * only on files, so reading it needs a check of `source` first (core/media-ref.ts has the shared
+ * helpers: identity for caches, origin for messages, the bytes themselves).
+ */
+export type MediaRef = MediaFile | MediaBytes;
+
+/** A media file. `path` is absolute and was checked to lie inside `root`. */
+export interface MediaFile {
+  /** Absent on refs built before inline bytes existed: a ref without `source` is a file. */
+  source?: 'file';
   kind: 'image' | 'video' | 'frames';
   path: string;
   /** The data root the path must stay inside; readers re-check containment after resolving symlinks. */
   root: string;
+}
+
+/** An image's encoded bytes (JPEG, PNG ...), as a Parquet dataset stores them. */
+export interface MediaBytes {
+  source: 'bytes';
+  kind: 'image';
+  bytes: Uint8Array;
+  /** Hex SHA-256 of `bytes`: the image's identity in every cache (the same picture as a file hashes the same). */
+  sha256: string;
+  /** Where the bytes came from, for messages: the dataset file, and the place inside it (`row 12, column image`). */
+  origin: { file: string; field: string };
 }
 
 export interface Sample {

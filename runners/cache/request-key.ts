@@ -1,6 +1,7 @@
 // The response cache's key: a hash of the canonical request — the runner's identity (served model name,
 // server-side generation fields), the prompt parts with each image's BYTES hashed (never its path:
-// the same picture under another name is the same request, and a changed file is a different one),
+// the same picture under another name is the same request, and a changed file is a different one;
+// an image carried as bytes, e.g. from a Parquet dataset, keys by the same hash as the same file would),
 // and the generation settings. The sample id is not part of it.
 import { hashOf, sha256 } from '../../core/hash.js';
 import { readMedia } from '../../core/safe-path.js';
@@ -35,7 +36,9 @@ export class RequestKeyer {
     return { type: 'video', frames: await Promise.all(part.frames.map((frame) => this.hashImage(frame))) };
   }
 
+  /** Inline bytes carry their hash; a file is read and hashed once per path. Both give the SHA-256 of the image's bytes. */
   private hashImage(ref: MediaRef): Promise<string> {
+    if (ref.source === 'bytes') return Promise.resolve(ref.sha256);
     let hash = this.imageHashes.get(ref.path);
     if (!hash) {
       if (this.imageHashes.size >= MEMO_LIMIT) this.imageHashes.delete(this.imageHashes.keys().next().value!);

@@ -20,6 +20,7 @@ import { assertProvidersInstalled, defaultThreads, executionProviders, resolveDe
 import { resolveImageTokens, TextTokenizer } from './tokenizer.js';
 import { WorkerPool } from './worker-pool.js';
 import type { WorkerInit } from './worker-protocol.js';
+import { mediaOrigin } from '../../core/media-ref.js';
 
 export const SMOKE_TEST_NOTE = 'tiny-emu is a random-weight smoke-test model: its scores are near zero by design';
 const DEFAULT_BATCH_SIZE = 8;
@@ -171,12 +172,13 @@ async function prepareBatch(
 
 async function loadImage(image: MediaRef, preprocessing: ImagePreprocessing): Promise<Float32Array> {
   if (image.kind === 'video') throw new Error(`${image.path} is a video file: the ONNX runner takes video as sampled frames (runners/media)`);
+  // A file is read after its containment check; inline bytes (a Parquet dataset's image column) are used as they are.
   const bytes = await readMedia(image);
   try {
     return await preprocessImage(bytes, preprocessing);
   } catch (error) {
     // One line per reason: libvips repeats its own, and a pixel-limit refusal gets the claimed size.
-    throw new Error(`cannot decode image ${image.path}: ${await explainImageError(error, bytes, bytes.length, () => preprocessImage(bytes, preprocessing))}`);
+    throw new Error(`cannot decode image ${mediaOrigin(image)}: ${await explainImageError(error, bytes, bytes.length, () => preprocessImage(bytes, preprocessing))}`);
   }
 }
 

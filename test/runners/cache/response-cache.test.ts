@@ -6,6 +6,8 @@ import { RequestKeyer } from '../../../runners/cache/request-key.js';
 import { defaultCacheDirectory, withResponseCache, type CachedRunner } from '../../../runners/cache/response-cache.js';
 import { ResponseStore } from '../../../runners/cache/response-store.js';
 import type { Output, Request, Runner } from '../../../core/contracts/runner.js';
+import type { MediaRef } from '../../../core/contracts/task.js';
+import { imageFromBytes } from '../../../core/media-ref.js';
 import { bundledDataDir, getTask } from '../../../tasks/registry.js';
 import { temporaryFolder } from '../../helpers/cli.js';
 
@@ -55,6 +57,20 @@ test('the key hashes image bytes, not paths, with the identity and generation se
     await keyer.keyOf({ ...request('a', 'What color?'), system: 'Be brief.' }, identity),
   ];
   assert.equal(new Set([base, ...different]).size, different.length + 1);
+});
+
+test('an image carried as bytes keys by its content: the same as the same picture in a file, never by where it came from', async () => {
+  const keyer = new RequestKeyer();
+  const identity = { modelName: 'emu2-chat' };
+  const withImage = (source: MediaRef): Request => ({ ...request('a', 'What color?'), parts: [{ type: 'image', source }, { type: 'text', text: 'What color?' }] });
+  const bytes = readFileSync(path.join(imageFolder, firstImage!));
+  const fromFile = await keyer.keyOf(request('a', 'What color?'), identity);
+  const fromBytes = await keyer.keyOf(withImage(imageFromBytes(bytes, { file: '/data/a.parquet', field: 'row 3, column image' })), identity);
+  const fromOtherRow = await keyer.keyOf(withImage(imageFromBytes(Buffer.from(bytes), { file: '/data/b.parquet', field: 'row 9, column image' })), identity);
+  const otherPicture = await keyer.keyOf(withImage(imageFromBytes(readFileSync(path.join(imageFolder, secondImage!)), { file: '/data/a.parquet', field: 'row 3, column image' })), identity);
+  assert.equal(fromBytes, fromFile);
+  assert.equal(fromOtherRow, fromFile);
+  assert.notEqual(otherPicture, fromFile);
 });
 
 test('a repeated request is answered from the cache and marked; errors are never stored', async () => {
