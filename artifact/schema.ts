@@ -57,6 +57,8 @@ export const taskRecordSchema = z.strictObject({
    * before it was recorded lack it; readers infer vqaEval.py's rule for them (ruleOfTaskRecord).
    */
   scoringRule: z.string().optional(),
+  /** The benchmark's name as papers spell it (VQAv2), from the task's declaration; reports show it. Not hashed. */
+  benchmark: z.string().optional(),
 });
 
 export const runRecordSchema = z.strictObject({
@@ -111,6 +113,13 @@ export const sampleRecordSchema = z.strictObject({
   tokens: z.number().int().nonnegative().optional(),
   cached: z.boolean().optional(),
   meta: z.record(z.string(), z.unknown()),
+  /**
+   * Tasks of the `loglik` request kind: the continuations scored, in request order, with each one's
+   * summed natural-log probability and token count. `output` and `extracted` then hold the task's prediction.
+   */
+  loglik: z
+    .strictObject({ continuations: z.array(z.string()).min(1), logprobs: z.array(z.number()), tokens: z.array(z.number().int().nonnegative()) })
+    .optional(),
   /** LLM judge (video QA, --judge): its verdict, or why there is none. A failed call is never a "no". */
   judge: z
     .union([z.strictObject({ pred: z.enum(['yes', 'no']), score: z.number().min(0).max(5), cached: z.boolean().optional() }), z.strictObject({ error: z.string() })])

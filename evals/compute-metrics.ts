@@ -45,6 +45,8 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
       shots,
       trial,
       hasAnswers: task.record.hasAnswers,
+      breakdowns: task.adapter.breakdowns,
+      ...(task.adapter.clusterBy ? { clusterBy: task.adapter.clusterBy } : {}),
     });
     if (config.judge && task.adapter.modality === 'video' && task.record.hasAnswers) {
       metrics.judge = summarizeJudgements(

@@ -92,9 +92,9 @@ const OPERATIONAL_RUNNER_OPTIONS = new Set([...operationalRunnerOptions(), 'batc
 export function configHashOf(config: RunConfig, tasks: RunRecord['tasks'], kind: RunRecord['kind']): string {
   const runnerOptions = Object.fromEntries(Object.entries(config.runnerOptions ?? {}).filter(([key]) => !OPERATIONAL_RUNNER_OPTIONS.has(key)));
   const { batchSize: _batchSize, ...rest } = config;
-  // The scoring rule follows from the task version and the options hashed already; leaving it out
-  // keeps the identity (and directory name) of runs made before it was recorded.
-  const hashedTasks = tasks.map(({ scoringRule: _scoringRule, ...task }) => task);
+  // The scoring rule and the benchmark name follow from the task version and the options hashed
+  // already; leaving them out keeps the identity (and directory name) of runs made before they were recorded.
+  const hashedTasks = tasks.map(({ scoringRule: _scoringRule, benchmark: _benchmark, ...task }) => task);
   return hashOf({ config: { ...rest, runnerOptions }, tasks: hashedTasks, kind });
 }
 
@@ -225,6 +225,7 @@ async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promi
     ...(options.tasks.length === 1 ? { task: options.tasks[0] } : {}),
   });
   try {
+    requireRequestKinds(runner, options.model, planned);
     const now = new Date().toISOString();
     const warnings = [...(runner.warnings ?? [])];
     const fresh: RunRecord = {
@@ -299,6 +300,19 @@ async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promi
   } finally {
     await runner.close();
   }
+}
+
+/**
+ * A task of the `loglik` request kind needs a runner that scores continuations: refused before the run
+ * directory exists, naming the model, its runner and the task.
+ */
+export function requireRequestKinds(runner: Runner, model: string, planned: readonly PlannedTask[]): void {
+  if (runner.scoreContinuations) return;
+  const loglik = planned.filter((task) => task.adapter.request?.kind === 'loglik').map((task) => task.record.id);
+  if (loglik.length === 0) return;
+  throw new ConfigError(
+    `${loglik.join(', ')}: scored by the log-likelihood of given continuations (loglik request kind), which the model ${model} (runner ${runner.id}) cannot compute; use a runner that implements scoreContinuations`,
+  );
 }
 
 /** Video parts arrive as one video file; the model sees the sampled frames (decoded ahead, cached on disk). */

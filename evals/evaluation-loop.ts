@@ -7,18 +7,18 @@ import { dropErrorSamples, readSampleRecords, SamplesLog, sampleKey } from '../a
 import type { RunConfig, SampleJudgement, SampleRecord } from '../artifact/schema.js';
 import { sampleJudgement } from '../scoring/judge/judge-summary.js';
 import type { LlmJudge } from '../scoring/judge/llm-judge.js';
-import { breakdownMeta, scoreOutput } from '../scoring/score-sample.js';
+import { recordedMeta, scoreAnswer, scoreOutput, type ScoringSettings } from '../scoring/score-sample.js';
 import { buildRequest } from '../tasks/prompts/build-request.js';
-import { demosNeeded, getPreset, type ProtocolPreset } from '../tasks/prompts/presets.js';
-import type { MediaRef, Sample } from '../core/contracts/task.js';
+import { demosNeeded, getPreset, presetForTask, type ProtocolPreset } from '../tasks/prompts/presets.js';
+import type { MediaRef, Sample, TaskRequestKind } from '../core/contracts/task.js';
 import { isMediaBytes } from '../core/media-ref.js';
-import type { Output, Request, Runner } from '../core/contracts/runner.js';
+import type { LoglikOutput, Output, Request, Runner } from '../core/contracts/runner.js';
 import { runInBatches } from './batch-pipeline.js';
 import type { DemoSelector } from './fewshot/demo-selector.js';
 import type { EngineEvent } from './events.js';
 import { FailFastGuard, firstWaveSize } from './fail-fast.js';
 import { fitToContext } from './fit-to-context.js';
-import { generatePrepared, type PrepareRequest } from './generate-prepared.js';
+import { generatePrepared, scorePrepared, type PrepareRequest } from './generate-prepared.js';
 import { scoringRuleOf, selectSamples, type PlannedTask, type SelectionOptions } from './plan.js';
 
 /** One pass over a task's samples: a shot count and, for random demonstrations, one seed. */
@@ -64,13 +64,48 @@ function promptMediaName(ref: MediaRef, root: string): string {
   return isMediaBytes(ref) ? `sha256:${ref.sha256}` : path.relative(root, ref.path);
 }
 
-function promptHash(request: Request, root: string): string {
+/** Identifies the prompt (media by file inside the data root or by content); a loglik request's continuations are part of it. */
+function promptHash(request: Request, root: string, continuations?: readonly string[]): string {
   const parts = request.parts.map((part) => {
     if (part.type === 'image') return { type: 'image', file: promptMediaName(part.source, root) };
     if (part.type === 'video') return { type: 'video', frames: part.frames.map((frame) => promptMediaName(frame, root)) };
     return part;
   });
+  if (continuations) return hashOf({ parts, system: request.system, continuations }, 16);
   return hashOf({ parts, system: request.system, maxNewTokens: request.maxNewTokens, numBeams: request.numBeams, stop: request.stop }, 16);
+}
+
+/** The record fields of a generated answer: the output, what was extracted from it, its score. */
+function generatedFields(sample: Sample, output: Output, settings: ScoringSettings) {
+  const { extracted, score } = scoreOutput(sample, output, settings);
+  return {
+    output: output.text,
+    finishReason: output.finishReason,
+    extracted,
+    score,
+    ...(output.error ? { error: output.error } : {}),
+    latencyMs: Math.round(output.latencyMs * 1000) / 1000,
+    ...(output.tokens !== undefined ? { tokens: output.tokens } : {}),
+    ...(output.cached ? { cached: true } : {}),
+  };
+}
+
+/** The record fields of scored continuations: their log-likelihoods, and the task's prediction from them as output and answer. */
+function loglikFields(sample: Sample, output: LoglikOutput, continuations: string[], kind: Extract<TaskRequestKind, { kind: 'loglik' }>, settings: ScoringSettings) {
+  const timing = { latencyMs: Math.round(output.latencyMs * 1000) / 1000, ...(output.cached ? { cached: true } : {}) };
+  if (output.error !== undefined || output.logprobs.length !== continuations.length) {
+    const error = output.error ?? `the runner returned ${output.logprobs.length} log-probabilities for ${continuations.length} continuations`;
+    return { output: '', finishReason: 'error' as const, extracted: '', score: null, error, ...timing };
+  }
+  const prediction = kind.predict({ continuations, logprobs: output.logprobs, tokens: output.tokens }, sample);
+  return {
+    output: prediction,
+    finishReason: 'stop' as const,
+    extracted: prediction,
+    score: scoreAnswer(sample, prediction, settings.rule),
+    ...timing,
+    loglik: { continuations, logprobs: [...output.logprobs], tokens: [...output.tokens] },
+  };
 }
 
 /** The judge's verdict for every sample the model answered (a failed call is recorded as such, never as "no"). */
@@ -86,12 +121,13 @@ async function judgeOutputs(judge: LlmJudge, batch: Sample[], outputs: Output[],
 }
 
 export function maxNewTokensFor(task: PlannedTask, config: RunConfig, preset: ProtocolPreset, override: boolean): number {
-  return override ? config.maxNewTokens : (preset.maxNewTokensByTask?.[task.record.id] ?? config.maxNewTokens);
+  if (override) return config.maxNewTokens;
+  return task.adapter.prompts?.[preset.id]?.maxNewTokens ?? preset.maxNewTokensByTask?.[task.record.id] ?? config.maxNewTokens;
 }
 
 /**
- * Every unit's samples → requests (with demonstrations) → runner → extract and score → one line each
- * in samples.jsonl, appended as each batch finishes. Samples already in the log are skipped, so
+ * Every unit's samples → requests (with demonstrations) → runner (generate, or score the task's
+ * continuations for the `loglik` request kind) → extract and score → one line each in samples.jsonl, appended as each batch finishes. Samples already in the log are skipped, so
  * rerunning the same command resumes. A run whose first samples all fail with one same error stops
  * (fail-fast.ts).
  */
@@ -121,6 +157,8 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
         for await (const sample of selectSamples(task, context.selection)) if (!done.has(keyOf(sample))) yield sample;
       }
       const settings = { rule: scoringRuleOf(task, config), extraction: config.extraction as ExtractionStrategy };
+      const requestKind: TaskRequestKind = task.adapter.request ?? { kind: 'generate' };
+      const taskPreset = presetForTask(preset, task.adapter);
       const generation = { maxNewTokens: maxNewTokensFor(task, config, preset, maxNewTokensOverride), numBeams: config.numBeams };
       const demoCount = demosNeeded(preset, shots);
       const textOnlyDemos = shots === 0 && demoCount > 0;
@@ -130,18 +168,29 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
         const prompts = await Promise.all(
           batch.map((sample) => {
             const demos = demoCount > 0 && unit.demos ? unit.demos.select(sample, demoCount, unit.seed) : [];
-            return fitToContext(runner, demos, (kept) => buildRequest(sample, preset, generation, kept, { textOnlyDemos }));
+            return fitToContext(runner, demos, (kept) => buildRequest(sample, taskPreset, generation, kept, { textOnlyDemos }));
           }),
         );
-        const outputs: Output[] = await generatePrepared(runner, prompts.map((prompt) => prompt.request), prepare, signal);
-        const verdicts = context.judge && task.adapter.modality === 'video' ? await judgeOutputs(context.judge, batch, outputs, signal) : new Map();
+        const requests = prompts.map((prompt) => prompt.request);
+        let results: Array<ReturnType<typeof generatedFields> | ReturnType<typeof loglikFields>>;
+        let verdicts = new Map<string, SampleJudgement>();
+        let continuationsOf = new Map<string, string[]>();
+        if (requestKind.kind === 'loglik') {
+          continuationsOf = new Map(batch.map((sample) => [sample.id, requestKind.continuations(sample)]));
+          const outputs = await scorePrepared(runner, requests, continuationsOf, prepare, signal);
+          results = batch.map((sample, index) => loglikFields(sample, outputs[index]!, continuationsOf.get(sample.id)!, requestKind, settings));
+        } else {
+          const outputs: Output[] = await generatePrepared(runner, requests, prepare, signal);
+          if (context.judge && task.adapter.modality === 'video') verdicts = await judgeOutputs(context.judge, batch, outputs, signal);
+          results = batch.map((sample, index) => generatedFields(sample, outputs[index]!, settings));
+        }
         const records: SampleRecord[] = [];
         batch.forEach((sample, index) => {
-          const output = outputs[index];
+          const result = results[index];
           // An output cut short by Ctrl-C is not a result: leave it for the resumed run.
-          if (!output || (signal.aborted && output.finishReason === 'error')) return;
+          if (!result || (signal.aborted && result.finishReason === 'error')) return;
           const prompt = prompts[index]!;
-          const { extracted, score } = scoreOutput(sample, output, settings);
+          const { loglik, ...fields } = 'loglik' in result ? result : { ...result, loglik: undefined };
           const record: SampleRecord = {
             task: task.record.id,
             sampleId: sample.id,
@@ -149,16 +198,10 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
             trial,
             demoIds: prompt.demos.map((demo) => demo.id),
             ...(prompt.dropped > 0 ? { demosDropped: prompt.dropped } : {}),
-            promptHash: promptHash(prompt.request, task.record.dataDir),
-            output: output.text,
-            finishReason: output.finishReason,
-            extracted,
-            score,
-            ...(output.error ? { error: output.error } : {}),
-            latencyMs: Math.round(output.latencyMs * 1000) / 1000,
-            ...(output.tokens !== undefined ? { tokens: output.tokens } : {}),
-            ...(output.cached ? { cached: true } : {}),
-            meta: breakdownMeta(sample),
+            promptHash: promptHash(prompt.request, task.record.dataDir, continuationsOf.get(sample.id)),
+            ...fields,
+            meta: recordedMeta(sample, task.adapter.recordMeta),
+            ...(loglik ? { loglik } : {}),
             ...(verdicts.has(sample.id) ? { judge: verdicts.get(sample.id) } : {}),
           };
           records.push(record);

@@ -61,8 +61,8 @@ const label = (shard: Shard) => `shard ${shard.index}/${shard.count} (${shard.di
 
 /** Everything in a task record that decides the numbers; the data folder may differ between machines. */
 /** What shards must agree on: not the data folder, nor the scoring rule (hashed through the task version and options). */
-function taskIdentity(task: TaskRecord): Omit<TaskRecord, 'dataDir' | 'scoringRule'> {
-  const { dataDir: _dataDir, scoringRule: _scoringRule, ...identity } = task;
+function taskIdentity(task: TaskRecord): Omit<TaskRecord, 'dataDir' | 'scoringRule' | 'benchmark'> {
+  const { dataDir: _dataDir, scoringRule: _scoringRule, benchmark: _benchmark, ...identity } = task;
   return identity;
 }
 

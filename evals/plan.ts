@@ -42,6 +42,7 @@ export async function planTask(id: string, split: string | undefined, data: stri
       id,
       version: adapter.version,
       metric: adapter.metric,
+      benchmark: adapter.benchmark,
       split: chosen,
       hasAnswers: splitInfo.hasAnswers,
       dataDir,

@@ -10,6 +10,7 @@ import type { TaskAdapter } from '../core/contracts/task.js';
 import { vizwiz } from './vizwiz.js';
 import { vqav2 } from './vqav2.js';
 
+// One line per task: adding a task is its file (docs/adding-a-task.md) and its line here.
 export const tasks = {
   vqav2,
   okvqa,
@@ -38,7 +39,20 @@ export function isVideoTask(id: string): boolean {
   return Object.hasOwn(tasks, id) && (tasks as Record<string, TaskAdapter>)[id]!.modality === 'video';
 }
 
-/** Absolute path of a task's bundled synthetic sample, found next to this file so it works from any working folder. */
+/**
+ * Absolute path of a task's bundled synthetic sample, found next to this file so it works from any
+ * working folder. A task without one needs --data: the ConfigError says so.
+ */
 export function bundledDataDir(task: TaskAdapter): string {
+  if (task.sampleFolder === undefined) {
+    throw new ConfigError(`${task.id} has no bundled sample; give its dataset folder with --data`, true);
+  }
   return fileURLToPath(new URL(`./samples/data/${task.sampleFolder}`, import.meta.url));
+}
+
+/** The benchmark name of a task id or a benchmark name, in any case (vqav2 → VQAv2); undefined when unknown. */
+export function benchmarkNameOf(taskOrBenchmark: string): string | undefined {
+  const lower = taskOrBenchmark.toLowerCase();
+  const all = Object.values(tasks as Record<string, TaskAdapter>);
+  return (all.find((task) => task.id === lower) ?? all.find((task) => task.benchmark.toLowerCase() === lower))?.benchmark;
 }

@@ -68,8 +68,45 @@ export interface DataProblem {
   message: string;
 }
 
+/**
+ * A task's own prompt pieces under one protocol preset, replacing the preset's: a benchmark with its
+ * own instruction (MMBench's "Answer with the option's letter ...") declares it here. `{question}` and
+ * `{answer}` are filled as in the presets (docs/adding-a-task.md#prompt-pieces).
+ */
+export interface TaskPromptPieces {
+  zeroShotTemplate?: string;
+  demoTemplate?: string;
+  queryTemplate?: string;
+  /** Tokens to generate under this protocol, unless --max-new-tokens is given. */
+  maxNewTokens?: number;
+}
+
+/** Per-continuation log-likelihoods of one sample, in the order `continuations` gave them. */
+export interface ContinuationScores {
+  continuations: readonly string[];
+  logprobs: readonly number[];
+  tokens: readonly number[];
+}
+
+/**
+ * How a task asks the model. `generate`: free-form answer, extracted and scored. `loglik`: the model
+ * scores the task's continuations (Runner.scoreContinuations) and the task turns their log-likelihoods
+ * into the prediction that gets scored (the argmax option, or a probability for ROC AUC).
+ */
+export type TaskRequestKind =
+  | { kind: 'generate' }
+  | {
+      kind: 'loglik';
+      /** The continuations to score for this sample (at least one); appended where the answer begins. */
+      continuations(sample: Sample): string[];
+      /** The prediction recorded as `extracted` and passed to the scoring rule. Pure. */
+      predict(scores: ContinuationScores, sample: Sample): string;
+    };
+
 export interface TaskAdapter {
   id: string;
+  /** The benchmark's name as papers and published tables spell it (VQAv2, MSVD-QA); reports show it. */
+  benchmark: string;
   /** Bumped whenever the prompt, the data reading or the metric changes. */
   version: number;
   modality: 'image' | 'video';
@@ -81,8 +118,18 @@ export interface TaskAdapter {
   defaultSplit: string;
   /** Split holding few-shot demonstrations. */
   trainSplit?: string;
-  /** Folder name of this task's bundled synthetic sample under tasks/samples/data/. */
-  sampleFolder: string;
+  /** Folder name of this task's bundled synthetic sample under tasks/samples/data/; without one, --data is required. */
+  sampleFolder?: string;
+  /** Sample meta keys copied into each samples.jsonl record, in this order (breakdowns read them from there). */
+  recordMeta: readonly string[];
+  /** Record meta keys metrics.json breaks the score down by (answer type, question type ...), in this order. */
+  breakdowns: readonly string[];
+  /** A record meta key whose samples share difficulty (a video's questions): CIs then cluster by it. */
+  clusterBy?: string;
+  /** How the model is asked; absent = `generate`. */
+  request?: TaskRequestKind;
+  /** Prompt pieces per protocol preset id, replacing the preset's own where given. */
+  prompts?: Readonly<Record<string, TaskPromptPieces>>;
   /** How a submission file (splits without answers) names a question; EvalAI's default is question_id. */
   submissionKey?: 'question_id' | 'image';
   load(options: LoadOptions): AsyncIterable<Sample>;

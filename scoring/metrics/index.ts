@@ -1,5 +1,6 @@
-// The registry of scoring rules: a task names its evaluator, the run's options pick the rule
-// (docs/official-evaluators.md), and scoring looks the rule's per-sample function up here.
+// The registry of scoring rules (per-sample scorers): a task names its evaluator, the run's options pick
+// the rule (docs/official-evaluators.md), and scoring looks the rule's per-sample function up here. A new
+// rule is one file with its pure function + one entry here; its `metric` names the metric registry's entry.
 
 import type { EvaluatorId, GqaAnswers, MetricId, NormalizeMode, ScoringRuleId } from '../../core/contracts/metric.js';
 import { exactMatch } from './exact-match.js';
@@ -13,14 +14,14 @@ export type ScoreFunction = (prediction: string, answers: readonly string[]) => 
 
 export interface ScoringRule {
   id: ScoringRuleId;
-  /** The metric family reports show (and published rows name). */
+  /** The metric (scoring/metrics/registry.ts) whose per-sample score this is. */
   metric: MetricId;
   /** Whose rule it is, in words a reader can look up. */
   description: string;
   score: ScoreFunction;
 }
 
-export const scoringRules: Record<ScoringRuleId, ScoringRule> = {
+export const scoringRules: Readonly<Record<ScoringRuleId, ScoringRule>> = {
   'vqa-eval': {
     id: 'vqa-eval',
     metric: 'vqa_accuracy',

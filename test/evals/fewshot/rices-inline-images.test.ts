@@ -41,6 +41,9 @@ test('RICES over images carried as bytes: one support image per content, the que
     modality: 'image',
     metric: 'vqa_accuracy',
     evaluator: 'vqa-eval',
+    benchmark: 'Inline',
+    recordMeta: [],
+    breakdowns: [],
     description: 'images stored in the dataset files',
     splits: [
       { name: 'val', hasAnswers: true, files: [] },

@@ -1,0 +1,23 @@
+import type { TaskMetrics } from '../../artifact/schema.js';
+import type { MetricId } from '../../core/contracts/metric.js';
+import type { ScoredItem } from './scored-item.js';
+
+/**
+ * A metric: what a task's number is and how per-sample scores become it. The per-sample scorer is the
+ * scoring rule (scoring/metrics/index.ts) a task's evaluator picks; every rule names its metric.
+ * Adding a metric = one file exporting a MetricDefinition + one line in scoring/metrics/registry.ts.
+ */
+export interface MetricDefinition {
+  id: MetricId;
+  /** What the number is, with its unit, for chart axes and tables ("VQA accuracy (%)"). */
+  label: string;
+  /**
+   * `mean`: the task's value is 100 × the mean of per-sample scores in [0, 1], with a percentile
+   * bootstrap 95% CI over samples (clustered standard error when the task declares `clusterBy`), and
+   * breakdowns are means per group. Only `mean` exists today; a corpus-level metric (ROC AUC) adds a
+   * variant here and its branch in scoring/aggregate.ts.
+   */
+  aggregation: 'mean';
+  /** The official evaluator's own report next to ours (2-decimal rounding, per answer type), when it has one. */
+  officialReport?(items: ScoredItem[], rule: string | undefined): TaskMetrics['official'];
+}

@@ -1,0 +1,24 @@
+// The open registry of metrics: a task names one by id (TaskAdapter.metric), scoring rules name the
+// metric they score, aggregation and reports look its declaration up here (docs/adding-a-task.md#metrics).
+
+import { ConfigError } from '../../core/errors.js';
+import { exactMatchMetric } from './exact-match-metric.js';
+import type { MetricDefinition } from './metric-definition.js';
+import { vqaAccuracyMetric } from './vqa-accuracy-metric.js';
+
+export const metrics: Readonly<Record<string, MetricDefinition>> = {
+  vqa_accuracy: vqaAccuracyMetric,
+  exact_match: exactMatchMetric,
+};
+
+/** A registered metric; a ConfigError names an unknown one (a task or an artifact naming a metric this version lacks). */
+export function getMetric(id: string): MetricDefinition {
+  const metric = Object.hasOwn(metrics, id) ? metrics[id] : undefined;
+  if (!metric) throw new ConfigError(`unknown metric "${id}"; registered metrics: ${Object.keys(metrics).join(', ')}`);
+  return metric;
+}
+
+/** A metric's label, or `<id> (%)` for one this version does not know (read from an old or newer artifact). */
+export function metricLabel(id: string): string {
+  return Object.hasOwn(metrics, id) ? metrics[id]!.label : `${id} (%)`;
+}
