@@ -8,6 +8,7 @@ import { summarizeJudgements } from '../scoring/judge/judge-summary.js';
 import type { EvaluationUnit } from './evaluation-loop.js';
 import { effectiveNormalize, scoringRuleOf } from './plan.js';
 import { writeSubmission } from './submission.js';
+import type { SubmittedAnswer } from '../core/contracts/task.js';
 
 type Item = ReturnType<typeof toScoredItem> & { id: string; judge?: SampleJudgement };
 
@@ -20,7 +21,7 @@ const unitKey = (task: string, shots: number, trial: number) => `${task}\u0000${
  */
 export async function computeMetrics(runDirectory: string, units: EvaluationUnit[], config: RunConfig): Promise<MetricsRecord> {
   const items = new Map<string, Item[]>();
-  const answers = new Map<string, Array<{ id: string; answer: string }>>();
+  const answers = new Map<string, SubmittedAnswer[]>();
   for (const unit of units) {
     items.set(unitKey(unit.task.record.id, unit.shots, unit.trial), []);
     answers.set(unitKey(unit.task.record.id, unit.shots, unit.trial), []);
@@ -28,7 +29,7 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
   for await (const record of readSampleRecords(path.join(runDirectory, SAMPLES_FILE))) {
     const key = unitKey(record.task, record.shots, record.trial);
     items.get(key)?.push({ ...toScoredItem(record), id: record.sampleId, ...(record.judge ? { judge: record.judge } : {}) });
-    if (record.finishReason !== 'error') answers.get(key)?.push({ id: record.sampleId, answer: record.extracted });
+    if (record.finishReason !== 'error') answers.get(key)?.push({ id: record.sampleId, answer: record.extracted, output: record.output });
   }
   const results: TaskMetrics[] = [];
   for (const unit of units) {
@@ -56,7 +57,10 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
     }
     if (!task.record.hasAnswers) {
       const suffix = shots > 0 || trial > 0 ? `-${shots}shot-trial${trial}` : '';
-      metrics.submission = writeSubmission(runDirectory, task.adapter, `${task.record.split}${suffix}`, answers.get(key)!);
+      const label = `${task.record.split}${suffix}`;
+      metrics.submission = task.adapter.writeSubmission
+        ? await task.adapter.writeSubmission({ runDirectory, label, split: task.record.split, dataDir: task.record.dataDir }, answers.get(key)!)
+        : writeSubmission(runDirectory, task.adapter, label, answers.get(key)!);
     }
     results.push(metrics);
   }

@@ -76,8 +76,8 @@ function promptHash(request: Request, root: string, continuations?: readonly str
 }
 
 /** The record fields of a generated answer: the output, what was extracted from it, its score. */
-function generatedFields(sample: Sample, output: Output, settings: ScoringSettings) {
-  const { extracted, score } = scoreOutput(sample, output, settings);
+function generatedFields(sample: Sample, output: Output, settings: ScoringSettings, extract?: (output: string, sample: Sample) => string) {
+  const { extracted, score } = scoreOutput(sample, output, settings, extract);
   return {
     output: output.text,
     finishReason: output.finishReason,
@@ -182,7 +182,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
         } else {
           const outputs: Output[] = await generatePrepared(runner, requests, prepare, signal);
           if (context.judge && task.adapter.modality === 'video') verdicts = await judgeOutputs(context.judge, batch, outputs, signal);
-          results = batch.map((sample, index) => generatedFields(sample, outputs[index]!, settings));
+          results = batch.map((sample, index) => generatedFields(sample, outputs[index]!, settings, requestKind.extract));
         }
         const records: SampleRecord[] = [];
         batch.forEach((sample, index) => {

@@ -29,8 +29,14 @@ export function scoreAnswer(sample: Sample, answer: string, rule: ScoringRuleId)
  * extract → metric, both pure. An errored output has no score (it is counted as wrong in the ALL view
  * and left out of the VALID view); a sample without gold answers (test split) has no score either.
  */
-export function scoreOutput(sample: Sample, output: Output, settings: ScoringSettings): { extracted: string; score: number | null } {
+export function scoreOutput(
+  sample: Sample,
+  output: Output,
+  settings: ScoringSettings,
+  /** The task's own extraction (a multiple-choice letter), replacing the strategy. */
+  extract?: (output: string, sample: Sample) => string,
+): { extracted: string; score: number | null } {
   if (output.finishReason === 'error') return { extracted: '', score: null };
-  const extracted = extractAnswer(output.text, settings.extraction);
+  const extracted = extract ? extract(output.text, sample) : extractAnswer(output.text, settings.extraction);
   return { extracted, score: scoreAnswer(sample, extracted, settings.rule) };
 }

@@ -2,9 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import { activitynetQa } from './activitynet-qa.js';
 import { gqa } from './gqa.js';
+import { mmbench } from './mmbench.js';
 import { msrvttQa } from './msrvtt-qa.js';
 import { msvdQa } from './msvd-qa.js';
 import { okvqa } from './okvqa.js';
+import { seedBench } from './seed-bench.js';
 import { textvqa } from './textvqa.js';
 import type { TaskAdapter } from '../core/contracts/task.js';
 import { vizwiz } from './vizwiz.js';
@@ -20,6 +22,8 @@ export const tasks = {
   'msvd-qa': msvdQa,
   'msrvtt-qa': msrvttQa,
   'activitynet-qa': activitynetQa,
+  'seed-bench': seedBench,
+  mmbench,
 } satisfies Record<string, TaskAdapter>;
 
 export function taskIds(): string[] {

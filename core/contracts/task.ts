@@ -94,7 +94,14 @@ export interface ContinuationScores {
  * into the prediction that gets scored (the argmax option, or a probability for ROC AUC).
  */
 export type TaskRequestKind =
-  | { kind: 'generate' }
+  | {
+      kind: 'generate';
+      /**
+       * The task's own answer extraction, replacing the run's `--extraction` strategy: a multiple-choice
+       * task turns the output into an option letter with the options at hand. Pure.
+       */
+      extract?(output: string, sample: Sample): string;
+    }
   | {
       kind: 'loglik';
       /** The continuations to score for this sample (at least one); appended where the answer begins. */
@@ -132,5 +139,31 @@ export interface TaskAdapter {
   prompts?: Readonly<Record<string, TaskPromptPieces>>;
   /** How a submission file (splits without answers) names a question; EvalAI's default is question_id. */
   submissionKey?: 'question_id' | 'image';
+  /**
+   * Another way to ask the same questions, chosen with `--answer-by likelihood`: its fields replace the
+   * task's (SEED-Bench's own eval.py ranks the options by likelihood instead of generating a letter).
+   */
+  likelihood?: Pick<TaskAdapter, 'load' | 'prompts'> & { request: Extract<TaskRequestKind, { kind: 'loglik' }> };
+  /**
+   * Writes the submission file of a split without answers in the benchmark's own format, instead of
+   * EvalAI's JSON; returns its file name inside the run directory.
+   */
+  writeSubmission?(target: SubmissionTarget, answers: readonly SubmittedAnswer[]): Promise<string>;
   load(options: LoadOptions): AsyncIterable<Sample>;
+}
+
+/** Where a task's own submission file goes and what it is made from. */
+export interface SubmissionTarget {
+  runDirectory: string;
+  /** The file name's split part (`test`, or `test-4shot-trial0` for few-shot trials). */
+  label: string;
+  split: string;
+  dataDir: string;
+}
+
+/** A sample's answer as recorded: the model's raw output and the extracted answer; errored samples are left out. */
+export interface SubmittedAnswer {
+  id: string;
+  answer: string;
+  output: string;
 }

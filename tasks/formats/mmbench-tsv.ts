@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import type { MediaBytes } from '../../core/contracts/task.js';
+import { imageFromBytes } from '../../core/media-ref.js';
 import { circularGroupOf } from '../../scoring/multiple-choice/circular-eval.js';
 import { isPandasMissing } from './pandas-missing.js';
 import type { ProblemSink } from './problem-sink.js';
@@ -9,14 +10,6 @@ import { streamTsvFile } from './tsv-records.js';
 // (dev only), category, l2-category, split, source, comment, image. `image` holds the base64 JPEG or
 // PNG; in the VLMEvalKit files a later pass holds only the index of the row with its picture (a cell of
 // at most 64 characters), in the legacy files every pass carries its own copy.
-
-/** An image carried in a dataset file: its bytes, content hash and where it was read. */
-export interface EmbeddedImage {
-  bytes: Uint8Array;
-  /** Hex SHA-256 of `bytes`. */
-  sha256: string;
-  origin: { file: string; field: string };
-}
 
 export interface MmbenchRow {
   index: number;
@@ -32,7 +25,7 @@ export interface MmbenchRow {
   l2Category?: string;
   split?: string;
   source?: string;
-  image: EmbeddedImage;
+  image: MediaBytes;
   /** Every column but `image`, as written: the submission file repeats them next to the prediction. */
   cells: Record<string, string>;
   /** The TSV line the row starts on. */
@@ -58,7 +51,7 @@ export async function readMmbenchTsv(file: string, sink: ProblemSink): Promise<{
   let header: string[] | undefined;
   const pending: PendingRow[] = [];
   const seen = new Map<number, number>();
-  const images = new Map<string, EmbeddedImage>();
+  const images = new Map<string, MediaBytes>();
   for await (const record of streamTsvFile(file)) {
     if (!header) {
       header = record.fields;
@@ -160,11 +153,10 @@ function integerCell(cell: string | undefined): number | undefined {
   return Number.isSafeInteger(value) ? value : undefined;
 }
 
-function decodeImage(cell: string, file: string, field: string, sink: ProblemSink): EmbeddedImage | undefined {
+function decodeImage(cell: string, file: string, field: string, sink: ProblemSink): MediaBytes | undefined {
   if (cell.length % 4 !== 0 || !BASE64.test(cell)) {
     sink.report({ file, field, message: `not base64-encoded image bytes (${cell.length} characters starting ${JSON.stringify(cell.slice(0, 16))})` });
     return undefined;
   }
-  const bytes = Buffer.from(cell, 'base64');
-  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex'), origin: { file, field } };
+  return imageFromBytes(Buffer.from(cell, 'base64'), { file, field });
 }

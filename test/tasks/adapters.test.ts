@@ -7,12 +7,13 @@ import { countSamples } from '../../tasks/data-check.js';
 import { bundledDataDir, getTask, taskIds, tasks } from '../../tasks/registry.js';
 import { loadAll, temporaryFolder } from './dataset-folders.js';
 import { asFile } from '../helpers/media-refs.js';
+import type { TaskAdapter } from '../../core/contracts/task.js';
 
 const vqaStyle = new Set(['vqav2', 'okvqa', 'vizwiz', 'textvqa']);
 
 describe('registry', () => {
-  it('lists the five image tasks, then the video tasks', () => {
-    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa']);
+  it('lists the five image VQA tasks, the video tasks, then the multiple-choice tasks', () => {
+    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa', 'seed-bench', 'mmbench']);
   });
 
   it('rejects an unknown task id as a usage error that lists the known ones', () => {
@@ -32,8 +33,10 @@ describe('registry', () => {
   });
 });
 
-// Video tasks have their own adapter tests (video-adapters.test.ts).
-for (const task of Object.values(tasks).filter((candidate) => candidate.modality === 'image')) {
+// Video tasks have their own adapter tests (video-adapters.test.ts), multiple-choice tasks theirs
+// (multiple-choice-adapters.test.ts).
+const openAnswerTasks = (Object.values(tasks) as TaskAdapter[]).filter((candidate) => candidate.modality === 'image' && !['choice_accuracy', 'circular_accuracy'].includes(candidate.metric));
+for (const task of openAnswerTasks) {
   describe(`${task.id} adapter on its bundled sample`, () => {
     it('declares a consistent shape', () => {
       // Version 2: scored by their own official evaluators' rules instead of vqaEval.py's.
