@@ -85,6 +85,24 @@ const lateDuplicates: Record<string, (folder: string) => Injected> = {
   'msvd-qa': videoList('id', 'test_qa.json', false),
   'msrvtt-qa': videoList('id', 'test_qa.json', false),
   'activitynet-qa': videoList('question_id', 'test_q.json', true),
+  'seed-bench'(folder) {
+    // The last image question (dimensions 1–9; the video questions after it are skipped unread).
+    const file = path.join(folder, 'SEED-Bench.json');
+    const content = readJson(file);
+    const last = content.questions.findLastIndex((question: { question_type_id: number }) => question.question_type_id <= 9);
+    content.questions[last].question_id = content.questions[0].question_id;
+    writeJson(file, content);
+    return { file, field: `questions[${last}].question_id`, message: `duplicate question_id ${JSON.stringify(content.questions[0].question_id)}, already used by questions[0]` };
+  },
+  mmbench(folder) {
+    // The first pass again as the file's last row.
+    const file = path.join(folder, 'MMBench_DEV_EN.tsv');
+    const text = readFileSync(file, 'utf8');
+    const firstRow = text.split('\n')[1]!;
+    writeFileSync(file, `${text}${firstRow}\n`);
+    const line = text.split('\n').length;
+    return { file, field: `line ${line}, column index`, message: `index ${firstRow.split('\t')[0]} repeats the row on line 2` };
+  },
 };
 
 /** Annotations are read in step with the questions, so a surplus duplicate at the end surfaced only after the whole run. */
