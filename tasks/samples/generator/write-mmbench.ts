@@ -8,6 +8,7 @@ import { randomScene, renderScene } from './scenes.js';
 import { SeededRandom } from './seeded-random.js';
 
 // MMBench in VLMEvalKit's layout: MMBench_DEV_EN.tsv (with answers) and MMBench_TEST_EN.tsv (without),
+// and their v1.1 namesakes,
 // one row per CircularEval pass, the JPEG base64-encoded in the main row's `image` cell and the later
 // passes naming the main row's index there. Rows are ordered as VLMEvalKit's CIRCULAR tool writes them:
 // per option count, the main rows, then every first rotation, then every second ...
@@ -97,6 +98,9 @@ export async function writeMmbench(folder: string): Promise<Record<string, numbe
   const plans = [
     { split: 'dev', file: 'MMBench_DEV_EN.tsv', questions: 12, withAnswers: true },
     { split: 'test', file: 'MMBench_TEST_EN.tsv', questions: 6, withAnswers: false },
+    // MMBench v1.1 (VLMEvalKit's MMBench_*_V11): the same layout.
+    { split: 'dev-v11', file: 'MMBench_DEV_EN_V11.tsv', questions: 5, withAnswers: true },
+    { split: 'test-v11', file: 'MMBench_TEST_EN_V11.tsv', questions: 3, withAnswers: false },
   ];
   const counts: Record<string, number> = {};
   for (const plan of plans) {
