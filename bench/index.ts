@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   memory: async () => (await import('./memory.js')).benchMemory(),
   checkpoint: async () => (await import('./checkpoint.js')).benchCheckpoint(),
   quantization: async () => (await import('./quantization.js')).benchQuantization(),
+  'mmbench-tsv': async () => (await import('./mmbench-tsv.js')).benchMmbenchTsv(),
 };
 
 const requested = process.argv.slice(2).filter((name) => !name.startsWith('-'));

@@ -18,6 +18,8 @@ const TAB = 9;
 const NEWLINE = 10;
 const RETURN = 13;
 const QUOTE = 34;
+// What ends an unquoted stretch: a tab or a line end (a quote inside a field is an ordinary character).
+const UNQUOTED_SPECIAL = /[\t\n\r]/g;
 
 class TsvScanner {
   private fields: string[] = [];
@@ -32,49 +34,74 @@ class TsvScanner {
   constructor(private readonly file: string) {}
 
   *push(text: string): Generator<TsvRecord> {
-    // `start` is where the part of the current field not yet copied into `this.field` begins.
+    // `start` is where the part of the current field not yet copied into `this.field` begins. Runs of
+    // ordinary characters (base64 images are most of the file) are skipped with indexOf / a regex.
     let start = 0;
-    for (let position = 0; position < text.length; position++) {
-      const code = text.charCodeAt(position);
-      const newlineAfterReturn = code === NEWLINE && this.previousWasReturn;
-      this.previousWasReturn = false;
+    let position = 0;
+    while (position < text.length) {
       if (this.inQuotes) {
-        if (!this.quotePending) {
-          if (code === QUOTE) {
-            this.field += text.slice(start, position);
-            this.quotePending = true;
-          } else if (code === NEWLINE) {
-            this.line++;
+        if (this.quotePending) {
+          this.quotePending = false;
+          start = position;
+          // `""` inside quotes is one quote: the second is kept as the start of what follows.
+          if (text.charCodeAt(position) === QUOTE) {
+            position++;
+            continue;
           }
+          // A lone quote closed the field; this character is read as unquoted.
+          this.inQuotes = false;
           continue;
         }
-        this.quotePending = false;
-        start = position;
-        // `""` inside quotes is one quote: the second is kept as the start of what follows.
-        if (code === QUOTE) continue;
-        // A lone quote closed the field; this character is read as unquoted.
-        this.inQuotes = false;
+        const quote = text.indexOf('"', position);
+        const stop = quote === -1 ? text.length : quote;
+        for (let newline = text.indexOf('\n', position); newline !== -1 && newline < stop; newline = text.indexOf('\n', newline + 1)) this.line++;
+        this.previousWasReturn = false;
+        if (quote === -1) {
+          position = text.length;
+          break;
+        }
+        this.field += text.slice(start, quote);
+        this.quotePending = true;
+        position = quote + 1;
+        continue;
       }
-      if (code === TAB) {
-        this.field += text.slice(start, position);
-        this.endField();
-        start = position + 1;
-      } else if (code === NEWLINE || code === RETURN) {
-        this.field += text.slice(start, position);
-        start = position + 1;
-        if (newlineAfterReturn) continue;
-        this.previousWasReturn = code === RETURN;
-        const record = this.endRecord();
-        this.line++;
-        this.recordLine = this.line;
-        if (record) yield record;
-      } else if (code === QUOTE && !this.fieldStarted) {
+      if (!this.fieldStarted && text.charCodeAt(position) === QUOTE) {
         this.inQuotes = true;
         this.fieldStarted = true;
-        start = position + 1;
-      } else {
-        this.fieldStarted = true;
+        this.previousWasReturn = false;
+        position++;
+        start = position;
+        continue;
       }
+      UNQUOTED_SPECIAL.lastIndex = position;
+      const special = UNQUOTED_SPECIAL.exec(text)?.index ?? text.length;
+      if (special > position) {
+        this.fieldStarted = true;
+        this.previousWasReturn = false;
+      }
+      if (special === text.length) {
+        position = text.length;
+        break;
+      }
+      const code = text.charCodeAt(special);
+      this.field += text.slice(start, special);
+      position = special + 1;
+      start = position;
+      if (code === TAB) {
+        this.previousWasReturn = false;
+        this.endField();
+        continue;
+      }
+      // A newline right after a return ends nothing: \r\n is one line end.
+      if (code === NEWLINE && this.previousWasReturn) {
+        this.previousWasReturn = false;
+        continue;
+      }
+      this.previousWasReturn = code === RETURN;
+      const record = this.endRecord();
+      this.line++;
+      this.recordLine = this.line;
+      if (record) yield record;
     }
     // A quote still pending was the chunk's last character, already cut off.
     if (!this.quotePending) this.field += text.slice(start);

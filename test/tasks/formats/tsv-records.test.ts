@@ -36,6 +36,16 @@ test('quoted fields, doubled quotes, CRLF, blank lines: the same records whateve
   }
 });
 
+test('lone carriage returns end lines; a quoted CRLF stays in the field; quotes after the start are literal', async () => {
+  const text = 'a\tb\r1\t"x\r\ny"\r\n2\tsay "hi"\t\n\n';
+  const expected = [
+    { fields: ['a', 'b'], line: 1 },
+    { fields: ['1', 'x\r\ny'], line: 2 },
+    { fields: ['2', 'say "hi"', ''], line: 4 },
+  ];
+  for (const chunkSize of [1, 2, 3, 4, 64]) assert.deepEqual(await parse(text, chunkSize), expected, `chunk size ${chunkSize}`);
+});
+
 test('a last line without a newline is a record; an unclosed quote is an error naming the line', async () => {
   assert.deepEqual(await parse('a\tb\n1\t2', 4), [
     { fields: ['a', 'b'], line: 1 },
