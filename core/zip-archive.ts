@@ -14,6 +14,19 @@ export interface ZipEntry {
 const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1;
 const LIMIT = 0xffff_fffe;
 
+/** The fields a local header and its central directory entry share, from "version needed" to the name length. */
+function writeSharedFields(header: Buffer, at: number, fields: { checksum: number; compressed: number; size: number; nameLength: number }): void {
+  header.writeUInt16LE(20, at); // version needed: deflate
+  header.writeUInt16LE(0x0800, at + 2); // names are UTF-8
+  header.writeUInt16LE(8, at + 4); // deflate
+  header.writeUInt16LE(0, at + 6); // time 00:00
+  header.writeUInt16LE(DOS_DATE_1980_01_01, at + 8);
+  header.writeUInt32LE(fields.checksum, at + 10);
+  header.writeUInt32LE(fields.compressed, at + 14);
+  header.writeUInt32LE(fields.size, at + 18);
+  header.writeUInt16LE(fields.nameLength, at + 22);
+}
+
 export function zipArchive(entries: readonly ZipEntry[]): Buffer {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
@@ -21,33 +34,17 @@ export function zipArchive(entries: readonly ZipEntry[]): Buffer {
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
     const compressed = deflateRawSync(entry.data);
-    const checksum = crc32(entry.data);
     if (entry.data.length > LIMIT || offset > LIMIT) throw new Error(`zip entry ${entry.name} is too large for an archive without ZIP64`);
+    const fields = { checksum: crc32(entry.data), compressed: compressed.length, size: entry.data.length, nameLength: name.length };
+    // Local header: signature, shared fields, extra length 0.
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed: deflate
-    local.writeUInt16LE(0x0800, 6); // names are UTF-8
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(DOS_DATE_1980_01_01, 12);
-    local.writeUInt32LE(checksum, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeSharedFields(local, 4, fields);
+    // Central entry: signature, "made by", shared fields; extra, comment, disk, attributes 0; local offset.
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
-    header.writeUInt16LE(20, 4); // made by
-    header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(0x0800, 8);
-    header.writeUInt16LE(8, 10);
-    header.writeUInt16LE(0, 12);
-    header.writeUInt16LE(DOS_DATE_1980_01_01, 14);
-    header.writeUInt32LE(checksum, 16);
-    header.writeUInt32LE(compressed.length, 20);
-    header.writeUInt32LE(entry.data.length, 24);
-    header.writeUInt16LE(name.length, 28);
-    // extra length, comment length, disk number, internal and external attributes: 0
+    header.writeUInt16LE(20, 4);
+    writeSharedFields(header, 6, fields);
     header.writeUInt32LE(offset, 42);
     parts.push(local, name, compressed);
     central.push(header, name);

@@ -4,8 +4,7 @@ import { CIRCULAR_GROUP_KEY, CIRCULAR_INDEX_KEY } from '../scoring/metrics/circu
 import { inferChoice } from '../scoring/multiple-choice/infer-choice.js';
 import { mmbenchSubmission } from './formats/mmbench-submission.js';
 import { readMmbenchTsv, type MmbenchRow } from './formats/mmbench-tsv.js';
-import { ProblemSink } from './formats/problem-sink.js';
-import { findSplit, locateSplitFiles } from './formats/split-files.js';
+import { openSingleFileSplit } from './formats/split-files.js';
 import { letterPrompts, questionWithOptions } from './prompts/multiple-choice.js';
 import type { LoadOptions, Sample, SplitInfo, SubmissionTarget, SubmittedAnswer, TaskAdapter } from '../core/contracts/task.js';
 
@@ -23,12 +22,8 @@ const splits = [
 ] as const;
 
 async function readSplit(options: Pick<LoadOptions, 'dataDir' | 'split' | 'onProblem'>): Promise<{ file: string; rows: MmbenchRow[]; columns: string[] } | undefined> {
-  const split = findSplit('mmbench', splits, options.split);
-  const dataDir = path.resolve(options.dataDir);
-  const sink = new ProblemSink(options.onProblem);
-  const files = await locateSplitFiles('mmbench', { name: split.name, hasAnswers: split.hasAnswers, files: [split.file] }, dataDir, sink);
-  if (!files) return undefined;
-  return { file: files[0]!, ...(await readMmbenchTsv(files[0]!, sink)) };
+  const opened = await openSingleFileSplit('mmbench', splits, options);
+  return opened ? { file: opened.file, ...(await readMmbenchTsv(opened.file, opened.sink)) } : undefined;
 }
 
 /** The passes of each question together, questions in the order of their first pass: `--limit N` then takes whole questions. */

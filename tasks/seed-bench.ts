@@ -1,9 +1,7 @@
-import path from 'node:path';
 import { inferChoice } from '../scoring/multiple-choice/infer-choice.js';
 import { mostLikelyLetter } from '../scoring/multiple-choice/likelihood-choice.js';
-import { ProblemSink } from './formats/problem-sink.js';
 import { readSeedBenchImageQuestions, type SeedBenchQuestion } from './formats/seed-bench-json.js';
-import { findSplit, locateSplitFiles } from './formats/split-files.js';
+import { openSingleFileSplit } from './formats/split-files.js';
 import { letterPrompts, questionWithOptions } from './prompts/multiple-choice.js';
 import type { LoadOptions, Sample, SplitInfo, TaskAdapter, TaskPromptPieces } from '../core/contracts/task.js';
 import { presets } from './prompts/presets.js';
@@ -16,12 +14,8 @@ import { presets } from './prompts/presets.js';
 const splits = [{ name: 'test', file: 'SEED-Bench.json' }] as const;
 
 async function* questions(options: LoadOptions): AsyncGenerator<SeedBenchQuestion> {
-  const split = findSplit('seed-bench', splits, options.split);
-  const dataDir = path.resolve(options.dataDir);
-  const sink = new ProblemSink(options.onProblem);
-  const files = await locateSplitFiles('seed-bench', { name: split.name, hasAnswers: true, files: [split.file] }, dataDir, sink);
-  if (!files) return;
-  yield* readSeedBenchImageQuestions(files[0]!, dataDir, sink);
+  const opened = await openSingleFileSplit('seed-bench', splits, options);
+  if (opened) yield* readSeedBenchImageQuestions(opened.file, opened.dataDir, opened.sink);
 }
 
 function sampleOf(entry: SeedBenchQuestion, question: string): Sample {

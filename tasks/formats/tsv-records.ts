@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { DataError } from '../../core/errors.js';
+import { parseFileChunks } from './file-chunks.js';
 
 // Tab-separated files as pandas writes and reads them (DataFrame.to_csv(sep='\t') / read_csv(sep='\t'),
 // how VLMEvalKit distributes MMBench): a field that starts with `"` is quoted and may hold tabs, newlines
@@ -140,16 +140,6 @@ export async function* streamTsvChunks(chunks: AsyncIterable<Buffer> | Iterable<
   yield* scanner.end();
 }
 
-export async function* streamTsvFile(file: string, options: { chunkSize?: number } = {}): AsyncGenerator<TsvRecord> {
-  const stream = createReadStream(file, { highWaterMark: options.chunkSize ?? 1 << 20 });
-  try {
-    yield* streamTsvChunks(stream as AsyncIterable<Buffer>, file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DataError(`${file}: file not found`, file);
-    if (code === 'EISDIR') throw new DataError(`${file}: is a folder, expected a TSV file`, file);
-    throw error;
-  } finally {
-    stream.destroy();
-  }
+export function streamTsvFile(file: string, options: { chunkSize?: number } = {}): AsyncGenerator<TsvRecord> {
+  return parseFileChunks(file, 'a TSV file', options.chunkSize, (chunks) => streamTsvChunks(chunks, file));
 }

@@ -1,3 +1,4 @@
+import { askTemplates } from './ask-templates.js';
 import { countKind, plural, SHAPE_COLOR_NAMES, SHAPE_KINDS, type Scene } from './scenes.js';
 import type { SeededRandom } from './seeded-random.js';
 
@@ -63,13 +64,7 @@ const templates: Template[] = [backgroundColor, colorOfShape, shapeOfColor, coun
 
 /** Up to `wanted` questions about one scene, each from a different template. */
 export function choiceQuestions(scene: Scene, random: SeededRandom, wanted: number): ChoiceQuestion[] {
-  const asked: ChoiceQuestion[] = [];
-  for (const template of random.shuffle(templates)) {
-    if (asked.length === wanted) break;
-    const question = template(scene, random);
-    if (question) asked.push(question);
-  }
-  return asked;
+  return askTemplates(templates, scene, random, wanted);
 }
 
 /** The options of one question: the right one at a random position among `count`, and its letter. */
