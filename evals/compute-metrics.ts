@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { aggregate, toScoredItem } from '../scoring/aggregate.js';
+import { scoredUnits } from '../scoring/scored-units.js';
 import { populationStd } from '../scoring/stats.js';
 import { SAMPLES_FILE } from '../artifact/run-directory.js';
 import { readSampleRecords } from '../artifact/samples-log.js';
@@ -36,7 +37,7 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
     const { task, shots, trial } = unit;
     const key = unitKey(task.record.id, shots, trial);
     const unitItems = items.get(key)!.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const metrics = aggregate(unitItems, {
+    const metrics = aggregate(scoredUnits(unitItems, task.record.metric, task.record.hasAnswers), {
       task: task.record.id,
       split: task.record.split,
       metric: task.record.metric,

@@ -74,11 +74,9 @@ function breakdown(items: ScoredItem[], key: string): Record<string, { value: nu
 }
 
 /** ALL counts an errored sample as wrong; VALID leaves it out. Both are always reported. */
-export function aggregate(samples: ScoredItem[], context: AggregateContext): TaskMetrics {
+export function aggregate(items: ScoredItem[], context: AggregateContext): TaskMetrics {
   const seed = context.seed ?? 0;
-  const metric = getMetric(context.metric);
-  const officialReport = metric.officialReport;
-  const items = metric.units && context.hasAnswers ? metric.units(samples) : samples;
+  const officialReport = getMetric(context.metric).officialReport;
   const errors = items.filter((item) => item.error).length;
   const base = {
     task: context.task,

@@ -49,3 +49,26 @@ test('an errored pass leaves the group without a score unless another pass alrea
   assert.deepEqual(circularVerdicts([pass(4, 'A', 'A'), pass(1_000_004, 'B', null)])[0], { group: 4, passes: 2, hit: null, reason: 'error', failedIndex: 1_000_004 });
   assert.equal(circularVerdicts([pass(4, 'A', 'C'), pass(1_000_004, 'B', null)])[0]!.hit, 0);
 });
+
+test('circular_accuracy units: one per question with its main pass\'s meta; errors and loose items kept apart', async () => {
+  const { scoredUnits } = await import('../../../scoring/scored-units.js');
+  const item = (index: number, score: number | null, category = 'c') => ({
+    score,
+    error: score === null,
+    meta: { circularIndex: String(index), circularGroup: String(index % 1_000_000), category },
+  });
+  const units = scoredUnits(
+    [item(1_000_000, 1, 'rotated'), item(0, 1, 'main'), item(1, 1), item(1_000_001, 0), item(2, 1), item(1_000_002, null), { score: 1, error: false, meta: {} }],
+    'circular_accuracy',
+    true,
+  );
+  assert.deepEqual(units, [
+    { score: 1, error: false, meta: { circularIndex: '0', circularGroup: '0', category: 'main', circularPasses: '2' } },
+    { score: 0, error: false, meta: { circularIndex: '1', circularGroup: '1', category: 'c', circularPasses: '2' } },
+    { score: null, error: true, meta: { circularIndex: '2', circularGroup: '2', category: 'c', circularPasses: '2' } },
+    { score: 1, error: false, meta: {} },
+  ]);
+  // A split without answers has nothing to combine; other metrics count samples.
+  assert.equal(scoredUnits([item(0, null)], 'circular_accuracy', false).length, 1);
+  assert.equal(scoredUnits([item(0, 1), item(1_000_000, 0)], 'choice_accuracy', true).length, 2);
+});
