@@ -122,6 +122,12 @@ export const sampleRecordSchema = z.strictObject({
   loglik: z
     .strictObject({ continuations: z.array(z.string()).min(1), logprobs: z.array(z.number()), tokens: z.array(z.number().int().nonnegative()) })
     .optional(),
+  /**
+   * Binary classification tasks scored by a corpus metric (ROC AUC, Hateful Memes): the gold label
+   * (1 = the positive class) and the model's score for the positive class (P(yes)); no score when the
+   * sample errored. The metric is computed over these, not from `score`.
+   */
+  binary: z.strictObject({ label: z.union([z.literal(0), z.literal(1)]), score: z.number().optional() }).optional(),
   /** LLM judge (video QA, --judge): its verdict, or why there is none. A failed call is never a "no". */
   judge: z
     .union([z.strictObject({ pred: z.enum(['yes', 'no']), score: z.number().min(0).max(5), cached: z.boolean().optional() }), z.strictObject({ error: z.string() })])
@@ -162,6 +168,11 @@ export const taskMetricsSchema = z.strictObject({
   /** Errors excluded. */
   valid: summarySchema,
   breakdowns: z.record(z.string(), z.record(z.string(), breakdownEntrySchema)),
+  /**
+   * Corpus metrics (ROC AUC): the accuracy of the predictions next to it, the mean of the per-sample
+   * scores (percent), in the ALL and VALID views.
+   */
+  accuracy: z.strictObject({ all: summarySchema, valid: summarySchema }).optional(),
   /** The official evaluator's report: 2-decimal rounding, overall and per answer type (VQA tasks). */
   official: z
     .strictObject({

@@ -34,6 +34,12 @@ export function formatSummaryTable(metrics: MetricsRecord): string {
       result.official ? result.official.overall.toFixed(2) : '-',
     ]);
   }
+  // A corpus metric's secondary figure (ROC AUC tasks: accuracy of the predicted class).
+  for (const result of metrics.results) {
+    if (!result.accuracy) continue;
+    const { all, valid } = result.accuracy;
+    table.push([result.task, result.split, String(result.shots), ...(withTrials ? [String(result.trial + 1)] : []), 'accuracy', percent(all.value), interval(all), percent(valid.value), String(all.n), String(all.nErrors), '-']);
+  }
   for (const result of metrics.results) {
     if (!result.judge) continue;
     const judge = result.judge;

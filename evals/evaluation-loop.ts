@@ -93,11 +93,18 @@ function generatedFields(sample: Sample, output: Output, settings: ScoringSettin
 /** The record fields of scored continuations: their log-likelihoods, and the task's prediction from them as output and answer. */
 function loglikFields(sample: Sample, output: LoglikOutput, continuations: string[], kind: Extract<TaskRequestKind, { kind: 'loglik' }>, settings: ScoringSettings) {
   const timing = { latencyMs: Math.round(output.latencyMs * 1000) / 1000, ...(output.cached ? { cached: true } : {}) };
+  // A binary classification keeps its gold label even on errors: ROC AUC's ALL view ranks them as wrong.
+  const label = kind.binary?.label(sample);
+  const failed = (error: string) => ({ output: '', finishReason: 'error' as const, extracted: '', score: null, error, ...timing, ...(label !== undefined ? { binary: { label } } : {}) });
   if (output.error !== undefined || output.logprobs.length !== continuations.length) {
-    const error = output.error ?? `the runner returned ${output.logprobs.length} log-probabilities for ${continuations.length} continuations`;
-    return { output: '', finishReason: 'error' as const, extracted: '', score: null, error, ...timing };
+    return failed(output.error ?? `the runner returned ${output.logprobs.length} log-probabilities for ${continuations.length} continuations`);
   }
-  const prediction = kind.predict({ continuations, logprobs: output.logprobs, tokens: output.tokens }, sample);
+  // JSON has no -Infinity or NaN: such a value would not survive samples.jsonl, and no metric can rank it.
+  if (!output.logprobs.every(Number.isFinite)) return failed(`the runner returned a log-probability that is not a finite number (${output.logprobs.join(', ')})`);
+  const scores = { continuations, logprobs: output.logprobs, tokens: output.tokens };
+  const positiveScore = kind.binary?.score(scores, sample);
+  if (positiveScore !== undefined && !Number.isFinite(positiveScore)) return failed(`the task's positive-class score is not a finite number (${positiveScore})`);
+  const prediction = kind.predict(scores, sample);
   return {
     output: prediction,
     finishReason: 'stop' as const,
@@ -105,6 +112,7 @@ function loglikFields(sample: Sample, output: LoglikOutput, continuations: strin
     score: scoreAnswer(sample, prediction, settings.rule),
     ...timing,
     loglik: { continuations, logprobs: [...output.logprobs], tokens: [...output.tokens] },
+    ...(label !== undefined && positiveScore !== undefined ? { binary: { label, score: positiveScore } } : {}),
   };
 }
 
@@ -190,7 +198,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
           // An output cut short by Ctrl-C is not a result: leave it for the resumed run.
           if (!result || (signal.aborted && result.finishReason === 'error')) return;
           const prompt = prompts[index]!;
-          const { loglik, ...fields } = 'loglik' in result ? result : { ...result, loglik: undefined };
+          const { loglik, binary, ...fields } = { loglik: undefined, binary: undefined, ...result };
           const record: SampleRecord = {
             task: task.record.id,
             sampleId: sample.id,
@@ -202,6 +210,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
             ...fields,
             meta: recordedMeta(sample, task.adapter.recordMeta),
             ...(loglik ? { loglik } : {}),
+            ...(binary ? { binary } : {}),
             ...(verdicts.has(sample.id) ? { judge: verdicts.get(sample.id) } : {}),
           };
           records.push(record);

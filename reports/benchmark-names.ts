@@ -31,6 +31,8 @@ export function canonicalSplit(split: string): string {
   if (lower === 'testdev' || lower === 'test_dev') return 'test-dev';
   if (lower === 'teststd' || lower === 'test-std' || lower === 'test_std') return 'test-standard';
   if (lower === 'validation') return 'val';
+  // Hateful Memes' test_seen.jsonl is the papers' "seen test".
+  if (lower === 'test_seen' || lower === 'test-seen' || lower === 'seen_test') return 'seen-test';
   return lower;
 }
 

@@ -1,4 +1,5 @@
 import { bootstrapCI, clusteredStandardError, mean, standardError } from './stats.js';
+import { corpusBreakdown, corpusSummary, rankedView } from './corpus-aggregate.js';
 import { getMetric } from './metrics/registry.js';
 import type { ScoredItem } from './metrics/scored-item.js';
 import type { SampleRecord, Summary, TaskMetrics } from '../artifact/schema.js';
@@ -73,10 +74,13 @@ function breakdown(items: ScoredItem[], key: string): Record<string, { value: nu
   return Object.fromEntries(sorted.map(([group, { sum, n }]) => [group, { value: (100 * sum) / n, n }]));
 }
 
-/** ALL counts an errored sample as wrong; VALID leaves it out. Both are always reported. */
+/**
+ * ALL counts an errored sample as wrong; VALID leaves it out. Both are always reported. A corpus metric
+ * (ROC AUC) is computed over all samples' `binary` fields, with the mean per-sample score as `accuracy`.
+ */
 export function aggregate(items: ScoredItem[], context: AggregateContext): TaskMetrics {
   const seed = context.seed ?? 0;
-  const officialReport = getMetric(context.metric).officialReport;
+  const { officialReport, aggregation } = getMetric(context.metric);
   const errors = items.filter((item) => item.error).length;
   const base = {
     task: context.task,
@@ -97,8 +101,17 @@ export function aggregate(items: ScoredItem[], context: AggregateContext): TaskM
   const validScores = Float64Array.from(validItems, (item) => item.score ?? 0);
   const breakdowns: TaskMetrics['breakdowns'] = {};
   for (const key of context.breakdowns ?? []) {
-    const groups = breakdown(items, key);
+    const groups = aggregation === 'mean' ? breakdown(items, key) : corpusBreakdown(aggregation, items, key);
     if (groups) breakdowns[key] = groups;
+  }
+  if (aggregation !== 'mean') {
+    return {
+      ...base,
+      all: corpusSummary(aggregation, rankedView(items, 'all'), errors, seed),
+      valid: corpusSummary(aggregation, rankedView(items, 'valid'), errors, seed),
+      breakdowns,
+      accuracy: { all: summarize(allScores, errors, seed), valid: summarize(validScores, errors, seed) },
+    };
   }
   return {
     ...base,
@@ -112,5 +125,11 @@ export function aggregate(items: ScoredItem[], context: AggregateContext): TaskM
 export type { ScoredItem };
 
 export function toScoredItem(record: SampleRecord): ScoredItem {
-  return { score: record.score, error: record.finishReason === 'error', meta: record.meta, ...(record.meta.answerable !== undefined ? { extracted: record.extracted } : {}) };
+  return {
+    score: record.score,
+    error: record.finishReason === 'error',
+    meta: record.meta,
+    ...(record.meta.answerable !== undefined ? { extracted: record.extracted } : {}),
+    ...(record.binary ? { binary: record.binary } : {}),
+  };
 }

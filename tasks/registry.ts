@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import { activitynetQa } from './activitynet-qa.js';
 import { gqa } from './gqa.js';
+import { hatefulMemes } from './hateful-memes.js';
 import { mmbench } from './mmbench.js';
 import { msrvttQa } from './msrvtt-qa.js';
 import { msvdQa } from './msvd-qa.js';
@@ -19,6 +20,7 @@ export const tasks = {
   vizwiz,
   textvqa,
   gqa,
+  'hateful-memes': hatefulMemes,
   'msvd-qa': msvdQa,
   'msrvtt-qa': msrvttQa,
   'activitynet-qa': activitynetQa,

@@ -108,7 +108,20 @@ export type TaskRequestKind =
       continuations(sample: Sample): string[];
       /** The prediction recorded as `extracted` and passed to the scoring rule. Pure. */
       predict(scores: ContinuationScores, sample: Sample): string;
+      /** A binary classification scored by a corpus metric (ROC AUC): what the record's `binary` field keeps. */
+      binary?: BinaryClassification;
     };
+
+/**
+ * A binary classification task's inputs to a corpus metric such as ROC AUC, recorded per sample
+ * (samples.jsonl `binary`): the gold label, and the model's score for the positive class.
+ */
+export interface BinaryClassification {
+  /** The sample's gold label, 1 = the positive class; undefined when it has none (a split without answers). */
+  label(sample: Sample): 0 | 1 | undefined;
+  /** The model's score for the positive class, higher = more positive (a probability such as P(yes)). Pure. */
+  score(scores: ContinuationScores, sample: Sample): number;
+}
 
 export interface TaskAdapter {
   id: string;

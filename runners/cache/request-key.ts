@@ -6,7 +6,7 @@
 import { hashOf, sha256 } from '../../core/hash.js';
 import { readMedia } from '../../core/safe-path.js';
 import type { MediaRef } from '../../core/contracts/task.js';
-import type { Part, Request } from '../../core/contracts/runner.js';
+import type { LoglikRequest, Part, Request } from '../../core/contracts/runner.js';
 
 /** Bumped when the key's shape changes, so old entries are simply never found again. */
 export const CACHE_KEY_FORMAT = 1;
@@ -28,6 +28,12 @@ export class RequestKeyer {
       numBeams: request.numBeams,
       stop: request.stop,
     });
+  }
+
+  /** A loglik request's key: its own kind, so it never equals a generation request's. */
+  async loglikKeyOf(request: LoglikRequest, identity: Record<string, unknown>): Promise<string> {
+    const parts = await Promise.all(request.parts.map((part) => this.canonicalPart(part)));
+    return hashOf({ format: CACHE_KEY_FORMAT, kind: 'loglik', identity, system: request.system ?? null, parts, continuations: request.continuations });
   }
 
   private async canonicalPart(part: Part): Promise<unknown> {

@@ -65,6 +65,12 @@ export const scoringRules: Readonly<Record<ScoringRuleId, ScoringRule>> = {
     description: 'exact match after vqaEval.py processing of both sides (emu-eval, video QA)',
     score: (prediction, answers) => exactMatch(prediction, answers, 'always'),
   },
+  'openflamingo-classification': {
+    id: 'openflamingo-classification',
+    metric: 'roc_auc',
+    description: "OpenFlamingo's evaluate_classification (Hateful Memes): ROC AUC of P(yes) as scikit-learn's roc_auc_score; per sample, the more likely class against the label",
+    score: (prediction, answers) => (answers.includes(prediction) ? 1 : 0),
+  },
   'seed-bench-choice': {
     id: 'seed-bench-choice',
     metric: 'choice_accuracy',

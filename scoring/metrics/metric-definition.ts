@@ -14,10 +14,12 @@ export interface MetricDefinition {
   /**
    * `mean`: the task's value is 100 × the mean of per-sample scores in [0, 1], with a percentile
    * bootstrap 95% CI over samples (clustered standard error when the task declares `clusterBy`), and
-   * breakdowns are means per group. Only `mean` exists today; a corpus-level metric (ROC AUC) adds a
-   * variant here and its branch in scoring/aggregate.ts.
+   * breakdowns are means per group.
+   * A `CorpusAggregation` (ROC AUC): the value is computed over all samples at once from what each
+   * record's `binary` field keeps (gold label, positive-class score); the per-sample scores' mean is
+   * reported beside it as `accuracy`.
    */
-  aggregation: 'mean';
+  aggregation: 'mean' | CorpusAggregation;
   /**
    * When one question is asked several times and scored as one (MMBench's CircularEval): combines the
    * per-sample items into the units the metric counts, before the mean, the CI and the breakdowns.
@@ -26,4 +28,16 @@ export interface MetricDefinition {
   units?(items: ScoredItem[]): ScoredItem[];
   /** The official evaluator's own report next to ours (2-decimal rounding, per answer type), when it has one. */
   officialReport?(items: ScoredItem[], rule: string | undefined): TaskMetrics['official'];
+}
+
+/**
+ * A metric computed over the whole corpus of binary classifications (scoring/corpus-aggregate.ts):
+ * 0/1 gold labels and the model's positive-class scores in, a value in [0, 1] out.
+ */
+export interface CorpusAggregation {
+  kind: 'corpus';
+  /** The value over these samples; NaN where it is undefined (ROC AUC: one class only). Pure. */
+  value(labels: ArrayLike<number>, scores: ArrayLike<number>): number;
+  /** Resampling samples and recomputing: the 95% interval and the standard error, in [0, 1]; NaN where undefined. */
+  bootstrap(labels: ArrayLike<number>, scores: ArrayLike<number>, seed: number): { ci95: [number, number]; standardError: number };
 }

@@ -6,11 +6,13 @@ import { choiceAccuracyMetric } from './choice-accuracy-metric.js';
 import { circularAccuracyMetric } from './circular-accuracy-metric.js';
 import { exactMatchMetric } from './exact-match-metric.js';
 import type { MetricDefinition } from './metric-definition.js';
+import { rocAucMetric } from './roc-auc-metric.js';
 import { vqaAccuracyMetric } from './vqa-accuracy-metric.js';
 
 export const metrics: Readonly<Record<string, MetricDefinition>> = {
   vqa_accuracy: vqaAccuracyMetric,
   exact_match: exactMatchMetric,
+  roc_auc: rocAucMetric,
   choice_accuracy: choiceAccuracyMetric,
   circular_accuracy: circularAccuracyMetric,
 };
@@ -25,4 +27,13 @@ export function getMetric(id: string): MetricDefinition {
 /** A metric's label, or `<id> (%)` for one this version does not know (read from an old or newer artifact). */
 export function metricLabel(id: string): string {
   return Object.hasOwn(metrics, id) ? metrics[id]!.label : `${id} (%)`;
+}
+
+/**
+ * Whether a metric is computed over the whole corpus (ROC AUC) rather than as a mean of per-sample
+ * scores: paired per-sample comparisons and averages of sample scores do not apply to it. False for
+ * ids this version does not know.
+ */
+export function isCorpusMetric(id: string): boolean {
+  return Object.hasOwn(metrics, id) && metrics[id]!.aggregation !== 'mean';
 }

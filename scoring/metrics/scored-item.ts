@@ -5,4 +5,6 @@ export interface ScoredItem {
   meta: Record<string, unknown>;
   /** The scored answer; only metrics that read predictions (VizWiz's answerability) keep it. */
   extracted?: string;
+  /** Corpus metrics (ROC AUC): the gold label and the positive-class score (samples.jsonl `binary`; no score on errors). */
+  binary?: { label: 0 | 1; score?: number };
 }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { writeGqa } from './generator/write-gqa.js';
+import { writeHatefulMemes } from './generator/write-hateful-memes.js';
 import { writeMmbench } from './generator/write-mmbench.js';
 import { writeOkVqa } from './generator/write-okvqa.js';
 import { writeSeedBench } from './generator/write-seed-bench.js';
@@ -21,6 +22,7 @@ const writers = {
   vizwiz: writeVizWiz,
   textvqa: writeTextVqa,
   gqa: writeGqa,
+  'hateful-memes': writeHatefulMemes,
   'seed-bench': writeSeedBench,
   mmbench: writeMmbench,
 };

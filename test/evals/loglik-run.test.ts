@@ -125,6 +125,40 @@ describe('loglik request kind', () => {
     ]);
   });
 
+  it('a binary classification keeps label and positive-class score; errors and non-finite log-probabilities keep the label only', async () => {
+    const binaryTask: TaskAdapter = {
+      ...yesNo,
+      metric: 'roc_auc',
+      evaluator: 'openflamingo-classification',
+      request: {
+        kind: 'loglik',
+        continuations: () => ['yes', 'no'],
+        predict: ({ continuations, logprobs }) => continuations[logprobs[0]! >= logprobs[1]! ? 0 : 1]!,
+        binary: { label: (sample) => (sample.answers[0] === 'yes' ? 1 : 0), score: ({ logprobs }) => Math.exp(logprobs[0]!) },
+      },
+    };
+    const binaryPlanned: PlannedTask = { adapter: binaryTask, record: { ...planned.record, metric: 'roc_auc' } };
+    const runDirectory = temporaryFolder('emu-eval-loglik-');
+    const outputs: LoglikOutput[] = [
+      { logprobs: [], tokens: [], error: 'out of memory', latencyMs: 1 },
+      { logprobs: [Number.NEGATIVE_INFINITY, -1], tokens: [1, 1], latencyMs: 1 },
+      { logprobs: [-0.1, -2], tokens: [1, 1], latencyMs: 1 },
+    ];
+    const runner: Runner = { ...fakeRunner([]), scoreContinuations: async (batch) => batch.map((request) => outputs[samples.findIndex((sample) => sample.id === request.sampleId)]!) };
+    const units: EvaluationUnit[] = [{ task: binaryPlanned, shots: 0, trial: 0, seed: 0 }];
+    await runEvaluationLoop({ runner, units, config, runDirectory, selection: {}, prepareFor: async () => undefined, signal: new AbortController().signal, emit: () => {} }, false);
+    const records = readFileSync(path.join(runDirectory, 'samples.jsonl'), 'utf8').trim().split('\n').map((line) => sampleRecordSchema.parse(JSON.parse(line)));
+    assert.deepEqual(records.map((record) => [record.sampleId, record.finishReason, record.binary]), [
+      ['a', 'error', { label: 1 }],
+      ['b', 'error', { label: 0 }],
+      ['c', 'stop', { label: 1, score: Math.exp(-0.1) }],
+    ]);
+    assert.equal(records[1]!.error, 'the runner returned a log-probability that is not a finite number (-Infinity, -1)');
+    // ALL ranks the errored positive below and the errored negative above everything: AUC 0. VALID holds one class: no AUC.
+    const [result] = (await computeMetrics(runDirectory, units, config)).results;
+    assert.deepEqual([result!.all.value, result!.valid.value, result!.valid.n, result!.accuracy!.all.value], [0, null, 1, 100 * (1 / 3)]);
+  });
+
   it('refuses a runner without scoreContinuations before the run, naming the model, the runner and the task', () => {
     const { scoreContinuations: _scoreContinuations, ...generateOnly } = fakeRunner([]);
     assert.throws(

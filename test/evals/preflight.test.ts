@@ -82,6 +82,13 @@ const lateDuplicates: Record<string, (folder: string) => Injected> = {
     writeFileSync(file, `${text.slice(0, -1)}, ${JSON.stringify(firstKey)}: ${JSON.stringify(firstEntry)}}`);
     return { file, field: firstKey, message: `duplicate question id ${JSON.stringify(firstKey)}: entries 0 and ${count} of the top-level object use the same key` };
   },
+  'hateful-memes'(folder) {
+    const file = path.join(folder, 'test_seen.jsonl');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const last = repeatFirstId(lines, 'id');
+    writeFileSync(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
+    return { file, field: `line ${last + 1}.id`, message: `duplicate id ${lines[0].id} (first on line 1)` };
+  },
   'msvd-qa': videoList('id', 'test_qa.json', false),
   'msrvtt-qa': videoList('id', 'test_qa.json', false),
   'activitynet-qa': videoList('question_id', 'test_q.json', true),

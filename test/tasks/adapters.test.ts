@@ -12,14 +12,14 @@ import type { TaskAdapter } from '../../core/contracts/task.js';
 const vqaStyle = new Set(['vqav2', 'okvqa', 'vizwiz', 'textvqa']);
 
 describe('registry', () => {
-  it('lists the five image VQA tasks, the video tasks, then the multiple-choice tasks', () => {
-    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa', 'seed-bench', 'mmbench']);
+  it('lists the five VQA-style image tasks, Hateful Memes, the video tasks, then the multiple-choice tasks', () => {
+    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'hateful-memes', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa', 'seed-bench', 'mmbench']);
   });
 
   it('rejects an unknown task id as a usage error that lists the known ones', () => {
     assert.throws(
       () => getTask('vqa3'),
-      (error: unknown) => error instanceof ConfigError && error.usage && /vqav2, okvqa, vizwiz, textvqa, gqa, msvd-qa/.test(error.message),
+      (error: unknown) => error instanceof ConfigError && error.usage && /vqav2, okvqa, vizwiz, textvqa, gqa, hateful-memes, msvd-qa/.test(error.message),
     );
     assert.throws(() => getTask('toString'), ConfigError);
   });
@@ -33,9 +33,12 @@ describe('registry', () => {
   });
 });
 
-// Video tasks have their own adapter tests (video-adapters.test.ts), multiple-choice tasks theirs
-// (multiple-choice-adapters.test.ts).
-const openAnswerTasks = (Object.values(tasks) as TaskAdapter[]).filter((candidate) => candidate.modality === 'image' && !['choice_accuracy', 'circular_accuracy'].includes(candidate.metric));
+// Video tasks, Hateful Memes (a yes/no classification scored by log-likelihood) and the multiple-choice
+// tasks have their own adapter tests (video-adapters.test.ts, hateful-memes.test.ts,
+// multiple-choice-adapters.test.ts).
+const openAnswerTasks = (Object.values(tasks) as TaskAdapter[]).filter(
+  (candidate) => candidate.modality === 'image' && candidate.id !== 'hateful-memes' && !['choice_accuracy', 'circular_accuracy'].includes(candidate.metric),
+);
 for (const task of openAnswerTasks) {
   describe(`${task.id} adapter on its bundled sample`, () => {
     it('declares a consistent shape', () => {

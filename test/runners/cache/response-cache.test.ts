@@ -116,7 +116,7 @@ test('concurrent writers of one key never expose a partial entry and leave no te
     operations.push(writers[round % 2]!.put(key, { text: long, finishReason: 'stop', latencyMs: round }));
     operations.push(
       writers[(round + 1) % 2]!.get(key).then((entry) => {
-        assert.ok(entry, 'an entry is always readable');
+        assert.ok(entry && 'text' in entry, 'an entry is always readable');
         assert.equal(entry.text.length, long.length);
       }),
     );
@@ -147,4 +147,33 @@ test('the default folder is $EMU_EVAL_CACHE/responses, else .cache/responses in 
     if (saved === undefined) delete process.env.EMU_EVAL_CACHE;
     else process.env.EMU_EVAL_CACHE = saved;
   }
+});
+
+test('loglik requests are cached under keys of their own, and a runner that cannot score stays without the method', async () => {
+  const directory = temporaryFolder();
+  const scored: string[] = [];
+  const inner: Runner = {
+    ...countingRunner((item) => answered(`generated for ${item.sampleId}`)),
+    async scoreContinuations(batch) {
+      scored.push(...batch.map((item) => item.sampleId));
+      return batch.map((item) => (item.sampleId === 'broken' ? { logprobs: [], tokens: [], error: 'server fault', latencyMs: 1 } : { logprobs: item.continuations.map((_, index) => -1 - index), tokens: item.continuations.map(() => 1), latencyMs: 3 }));
+    },
+  };
+  const cached = withResponseCache(inner, { directory }) as CachedRunner;
+  // The key leaves the sample id out: 'broken' differs by its question.
+  const loglik = (sampleId: string, continuations = ['yes', 'no']) => ({ sampleId, parts: request(sampleId, sampleId === 'broken' ? 'broken?' : 'hateful?').parts, continuations });
+  const first = await cached.scoreContinuations!([loglik('a'), loglik('broken')], running);
+  assert.deepEqual(first[0]!.logprobs, [-1, -2]);
+  assert.equal(first[1]!.error, 'server fault');
+  const again = await cached.scoreContinuations!([loglik('a2'), loglik('broken'), loglik('a3', ['no', 'yes'])], running);
+  assert.deepEqual({ logprobs: again[0]!.logprobs, tokens: again[0]!.tokens, cached: again[0]!.cached }, { logprobs: [-1, -2], tokens: [1, 1], cached: true });
+  assert.deepEqual(scored, ['a', 'broken', 'broken', 'a3'], 'same prompt and continuations hit; an error is asked again; other continuations miss');
+  // The same prompt as a generation request is not answered from the scores, nor the other way round.
+  const generated = await cached.generate([request('g', 'hateful?')], running);
+  assert.equal(generated[0]!.text, 'generated for g');
+  const keyer = new RequestKeyer();
+  assert.notEqual(await keyer.loglikKeyOf(loglik('k', []), { modelName: 'm' }), await keyer.keyOf({ ...request('k', 'hateful?'), maxNewTokens: 0, numBeams: 0, stop: [] }, { modelName: 'm' }));
+  const generateOnly = withResponseCache(countingRunner((item) => answered(item.sampleId)), { directory });
+  assert.equal(generateOnly.scoreContinuations, undefined);
+  assert.equal(withResponseCache(countingRunner((item) => answered(item.sampleId), null)).scoreContinuations, undefined);
 });
