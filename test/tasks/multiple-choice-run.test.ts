@@ -1,16 +1,12 @@
 // seed-bench and mmbench end to end on their bundled samples: through an OpenAI-compatible server
 // (`emu-eval run seed-bench mmbench --model openai:...`), scored by their rules and checked against
-// counts made here from the dataset files themselves; SEED-Bench by likelihood through the engine with a
-// runner that scores continuations; MMBench's test split as the .xlsx its server takes.
+// counts made here from the dataset files themselves; SEED-Bench by likelihood through the server's prompt
+// log-probabilities and through tiny-emu; MMBench's test split as the .xlsx its server takes.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { runConfigSchema, sampleRecordSchema, type RunConfig } from '../../artifact/schema.js';
-import type { LoglikOutput, LoglikRequest, Runner } from '../../core/contracts/runner.js';
-import { computeMetrics } from '../../evals/compute-metrics.js';
-import { runEvaluationLoop } from '../../evals/evaluation-loop.js';
-import { planTask } from '../../evals/plan.js';
+import { sampleRecordSchema } from '../../artifact/schema.js';
 import { readMmbenchTsv } from '../../tasks/formats/mmbench-tsv.js';
 import { ProblemSink } from '../../tasks/formats/problem-sink.js';
 import { bundledDataDir, getTask } from '../../tasks/registry.js';
@@ -146,44 +142,39 @@ describe('multiple-choice tasks end to end', () => {
     }
   });
 
-  it('seed-bench --answer-by likelihood: the option texts after eval.py\'s prompt, the most likely one chosen', async () => {
-    const task = await planTask('seed-bench', undefined, undefined, 'likelihood');
-    const config: RunConfig = runConfigSchema.parse({ tasks: ['seed-bench'], model: 'fake', protocol: 'emu2', extraction: 'short-answer', normalize: 'official', answerBy: 'likelihood', shots: [0], seeds: [0], maxNewTokens: 10, numBeams: 1 });
-    task.record.scoringRule = 'seed-bench-likelihood';
-    const requests: LoglikRequest[] = [];
-    // The shortest option is the most likely (−length); a tie goes to the earlier option.
-    const runner: Runner = {
-      id: 'fake-loglik',
-      modelId: 'fake',
-      generate: () => Promise.reject(new Error('a likelihood run must not generate')),
-      async scoreContinuations(batch): Promise<LoglikOutput[]> {
-        requests.push(...batch);
-        return batch.map((request) => ({ logprobs: request.continuations.map((text) => -text.length), tokens: request.continuations.map(() => 1), latencyMs: 1 }));
-      },
-      close: async () => {},
-    };
-    const runDirectory = temporaryFolder('emu-eval-mc-');
-    const units = [{ task, shots: 0, trial: 0, seed: 0 }];
-    await runEvaluationLoop({ runner, units, config, runDirectory, selection: {}, prepareFor: async () => undefined, signal: new AbortController().signal, emit: () => {} }, false);
+  it("seed-bench --answer-by likelihood through the server's prompt log-probabilities: eval.py's prompt, the most likely option", async () => {
+    // Every token of the answer costs one nat: the option with the fewest words is the most likely, the earlier one on a tie.
+    const server = await startOpenAITestServer({ tokenLogprob: (before) => (before.includes('ASSISTANT:') ? -1 : -0.5) });
+    try {
+      const out = temporaryFolder('emu-eval-mc-');
+      const { code, stdout, stderr } = await runCli(['run', 'seed-bench', '--answer-by', 'likelihood', '--model', `openai:${server.url}`, '--model-name', 'test-model', '--protocol', 'llava', '--out', out, '--no-cache', '--quiet', '--json']);
+      assert.equal(code, 0, stderr);
+      const result = JSON.parse(stdout) as { runDirectory: string };
+      const fewestWords = (question: SeedQuestion): string => {
+        const words = [question.choice_a, question.choice_b, question.choice_c, question.choice_d].map((option) => option.split(' ').length);
+        return 'ABCD'[words.indexOf(Math.min(...words))]!;
+      };
+      const right = seedQuestions.filter((question) => fewestWords(question) === question.answer).length;
+      assert.ok(right > 0 && right < seedQuestions.length, `a non-trivial score (${right} of ${seedQuestions.length})`);
+      const metrics = JSON.parse(readFileSync(path.join(result.runDirectory, 'metrics.json'), 'utf8')) as { results: Array<{ rule: string; all: { value: number } }> };
+      assert.equal(metrics.results[0]!.rule, 'seed-bench-likelihood');
+      assert.equal(metrics.results[0]!.all.value, 100 * (right / seedQuestions.length));
+      const run = JSON.parse(readFileSync(path.join(result.runDirectory, 'run.json'), 'utf8')) as { config: { answerBy?: string } };
+      assert.equal(run.config.answerBy, 'likelihood');
 
-    const first = seedQuestions[0]!;
-    const request = requests.find((candidate) => candidate.sampleId === first.question_id)!;
-    assert.deepEqual(request.continuations, [first.choice_a, first.choice_b, first.choice_c, first.choice_d].map((choice) => ` ${choice}`));
-    assert.deepEqual(request.parts.filter((part) => part.type === 'text'), [{ type: 'text', text: `Question: ${first.question}\nAnswer:` }]);
-
-    const shortest = (question: SeedQuestion): string => {
-      const options = [question.choice_a, question.choice_b, question.choice_c, question.choice_d];
-      const lengths = options.map((option) => option.length);
-      return 'ABCD'[lengths.indexOf(Math.min(...lengths))]!;
-    };
-    const right = seedQuestions.filter((question) => shortest(question) === question.answer).length;
-    const metrics = await computeMetrics(runDirectory, units, config);
-    assert.equal(metrics.results[0]!.rule, 'seed-bench-likelihood');
-    assert.equal(metrics.results[0]!.all.value, 100 * (right / seedQuestions.length));
-    const records = readFileSync(path.join(runDirectory, 'samples.jsonl'), 'utf8').trim().split('\n').map((line) => sampleRecordSchema.parse(JSON.parse(line)));
-    const record = records.find((candidate) => candidate.sampleId === first.question_id)!;
-    assert.equal(record.extracted, shortest(first));
-    assert.equal(record.loglik!.logprobs.length, 4);
+      const records = readFileSync(path.join(result.runDirectory, 'samples.jsonl'), 'utf8').trim().split('\n').map((line) => sampleRecordSchema.parse(JSON.parse(line)));
+      const first = seedQuestions[0]!;
+      const record = records.find((candidate) => candidate.sampleId === first.question_id)!;
+      const options = [first.choice_a, first.choice_b, first.choice_c, first.choice_d];
+      assert.deepEqual(record.loglik!.continuations, options.map((option) => ` ${option}`));
+      assert.deepEqual(record.loglik!.logprobs, options.map((option) => -option.split(' ').length));
+      assert.equal(record.extracted, fewestWords(first));
+      // eval.py's prompt, without the options, whatever the preset.
+      assert.ok(server.calls.some((call) => call.text.startsWith(`Question: ${first.question}\nAnswer:`)));
+      assert.ok(server.calls.every((call) => !call.text.includes('\nA. ')));
+    } finally {
+      await server.close();
+    }
   });
 
   it('--answer-by likelihood is refused for a task answered by generation only, before anything runs', async () => {
@@ -217,5 +208,21 @@ describe('multiple-choice tasks through tiny-emu', () => {
       left -= count;
     }
     assert.deepEqual(groups, expected);
+  });
+
+  it('emu-eval run seed-bench --answer-by likelihood: the most likely option of each record is its answer', async () => {
+    const out = temporaryFolder('emu-eval-mc-');
+    const { code, stdout, stderr } = await runCli(['run', 'seed-bench', '--answer-by', 'likelihood', '--limit', '6', '--out', out, '--quiet', '--json']);
+    assert.equal(code, 0, stderr);
+    const result = JSON.parse(stdout) as { runDirectory: string };
+    const records = readFileSync(path.join(result.runDirectory, 'samples.jsonl'), 'utf8').trim().split('\n').map((line) => sampleRecordSchema.parse(JSON.parse(line)));
+    assert.equal(records.length, 6);
+    const gold = new Map(seedQuestions.map((question) => [question.question_id, question.answer]));
+    for (const record of records) {
+      const logprobs = record.loglik!.logprobs;
+      assert.equal(logprobs.length, 4);
+      assert.equal(record.extracted, 'ABCD'[logprobs.indexOf(Math.max(...logprobs))]);
+      assert.equal(record.score, record.extracted === gold.get(record.sampleId) ? 1 : 0);
+    }
   });
 });
