@@ -17,7 +17,7 @@ export function questionWithOptions(question: string, options: Readonly<Record<s
 
 /**
  * The instruction after the options under the presets that ask one question: LLaVA-1.5's. Flamingo's
- * preset keeps its own few-shot template. Emu2's papers do not document a multiple-choice prompt.
+ * preset keeps its own few-shot template. Emu2's repository documents no multiple-choice prompt.
  */
 export const letterPrompts: Readonly<Record<string, TaskPromptPieces>> = Object.fromEntries(
   ['emu2', 'emu2-chat', 'llava', 'cogvlm'].map((preset) => [preset, { zeroShotTemplate: `{question}\n${ANSWER_WITH_LETTER}` }]),
