@@ -177,10 +177,13 @@ describe('multiple-choice tasks end to end', () => {
     }
   });
 
-  it('--answer-by likelihood is refused for a task answered by generation only, before anything runs', async () => {
+  it('--answer-by likelihood is refused for a task answered by generation only, and with --suite, before anything runs', async () => {
     const { code, stderr } = await runCli(['run', 'mmbench', '--answer-by', 'likelihood', '--out', temporaryFolder('emu-eval-mc-')]);
     assert.equal(code, 2);
     assert.match(stderr, /mmbench: --answer-by likelihood applies to multiple-choice tasks that can rank their options/);
+    const suite = await runCli(['run', '--suite', 'nightly', '--answer-by', 'likelihood', '--out', temporaryFolder('emu-eval-mc-')]);
+    assert.equal(suite.code, 2);
+    assert.match(suite.stderr, /suite entries answer multiple-choice tasks by generation; run --answer-by likelihood without --suite/);
   });
 });
 
