@@ -42,6 +42,10 @@ export const runConfigSchema = z.strictObject({
   judge: z
     .strictObject({ protocol: z.literal('video-chatgpt'), promptVersion: z.number().int(), model: z.string(), endpoints: z.array(z.string()) })
     .optional(),
+  /** The LLM grader of LLM-graded tasks (mm-vet; --judge, --judge-model, --judge-runs): pinned model, protocol, prompt version, grading runs. */
+  grader: z
+    .strictObject({ protocol: z.literal('mm-vet'), promptVersion: z.number().int(), model: z.string(), endpoints: z.array(z.string()), runs: z.number().int().positive() })
+    .optional(),
   runnerOptions: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -132,6 +136,18 @@ export const sampleRecordSchema = z.strictObject({
   judge: z
     .union([z.strictObject({ pred: z.enum(['yes', 'no']), score: z.number().min(0).max(5), cached: z.boolean().optional() }), z.strictObject({ error: z.string() })])
     .optional(),
+  /**
+   * LLM-graded tasks (mm-vet): each grading run's 0–1 grade, or why it has none; `score` is the mean of
+   * the grades. `attempts`: grader replies read (re-asks after unusable replies included).
+   */
+  grades: z
+    .array(
+      z.union([
+        z.strictObject({ run: z.number().int().nonnegative(), score: z.number().min(0).max(1), attempts: z.number().int().positive(), cached: z.boolean().optional() }),
+        z.strictObject({ run: z.number().int().nonnegative(), error: z.string(), attempts: z.number().int().nonnegative() }),
+      ]),
+    )
+    .optional(),
 });
 
 export const summarySchema = z.strictObject({
@@ -184,6 +200,29 @@ export const taskMetricsSchema = z.strictObject({
     .optional(),
   /** For splits without answers: the submission file written instead of a score. */
   submission: z.string().optional(),
+  /** LLM-graded tasks (mm-vet): the grader's figures as the benchmark's evaluator reports them, with its failures counted. */
+  grader: z
+    .strictObject({
+      protocol: z.literal('mm-vet'),
+      promptVersion: z.number().int(),
+      model: z.string(),
+      runs: z.number().int().positive(),
+      /** 100 × the mean over graded samples of their mean grade. */
+      total: z.number().nullable(),
+      /** Each grading run's total, over the samples graded in that run. */
+      runTotals: z.array(z.number().nullable()),
+      /** Population standard deviation of the run totals. */
+      runStd: z.number().nullable(),
+      /** Per capability (a sample counts in each of its capabilities): 100 × mean grade, n samples. */
+      capabilities: z.record(z.string(), breakdownEntrySchema),
+      /** Per capability integration (the exact set, alphabetical, "_"-joined). */
+      integrations: z.record(z.string(), breakdownEntrySchema),
+      /** Gradings asked for (answered samples × runs), those that gave a grade, those that failed. */
+      gradings: z.strictObject({ requested: z.number().int().nonnegative(), graded: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }),
+      /** Answered samples without any grade: left out of every figure above. */
+      ungradedSamples: z.number().int().nonnegative(),
+    })
+    .optional(),
   /** Video-ChatGPT's LLM-judge figures next to exact match (--judge); absent without a judge. */
   judge: z
     .strictObject({
@@ -230,4 +269,5 @@ export type TaskMetrics = z.infer<typeof taskMetricsSchema>;
 export type MetricsRecord = z.infer<typeof metricsRecordSchema>;
 export type SampleJudgement = NonNullable<SampleRecord['judge']>;
 export type JudgeMetrics = NonNullable<TaskMetrics['judge']>;
+export type SampleGrade = NonNullable<SampleRecord['grades']>[number];
 export type TrialSummary = z.infer<typeof trialSummarySchema>;

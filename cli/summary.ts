@@ -45,6 +45,13 @@ export function formatSummaryTable(metrics: MetricsRecord): string {
     const judge = result.judge;
     table.push([result.task, result.split, String(result.shots), ...(withTrials ? [String(result.trial + 1)] : []), `judge ${judge.model}`, percent(judge.all.value), interval(judge.all), percent(judge.valid.value), String(judge.judged), String(judge.failedCalls), judge.meanScore === null ? '-' : `score ${judge.meanScore.toFixed(2)}/5`]);
   }
+  for (const result of metrics.results) {
+    if (!result.grader) continue;
+    const grader = result.grader;
+    const spread = grader.total === null ? '-' : `${grader.total.toFixed(1)} ± ${(grader.runStd ?? 0).toFixed(1)}`;
+    const failures = `${grader.gradings.failed} failed gradings`;
+    table.push([result.task, result.split, String(result.shots), ...(withTrials ? [String(result.trial + 1)] : []), `grader ${grader.model}`, spread, `(std of ${grader.runs} runs)`, '', String(grader.gradings.graded), failures, grader.ungradedSamples > 0 ? `${grader.ungradedSamples} ungraded` : '-']);
+  }
   for (const summary of metrics.trialSummaries ?? []) {
     const spread = summary.mean === null ? '-' : `${summary.mean.toFixed(2)} ± ${(summary.populationStd ?? 0).toFixed(2)}`;
     table.push([summary.task, summary.split, String(summary.shots), `mean of ${summary.seeds.length}`, '', spread, '(population std)', '', '', '', '']);

@@ -4,14 +4,17 @@ import { scoredUnits } from '../scoring/scored-units.js';
 import { populationStd } from '../scoring/stats.js';
 import { SAMPLES_FILE } from '../artifact/run-directory.js';
 import { readSampleRecords } from '../artifact/samples-log.js';
-import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type SampleJudgement, type TaskMetrics, type TrialSummary } from '../artifact/schema.js';
+import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type SampleGrade, type SampleJudgement, type TaskMetrics, type TrialSummary } from '../artifact/schema.js';
 import { summarizeJudgements } from '../scoring/judge/judge-summary.js';
+import { summarizeMmVet } from '../scoring/judge/mm-vet/summary.js';
+import { scoringRules } from '../scoring/metrics/index.js';
 import type { EvaluationUnit } from './evaluation-loop.js';
+import type { TaskAdapter } from '../core/contracts/task.js';
 import { effectiveNormalize, scoringRuleOf } from './plan.js';
 import { writeSubmission } from './submission.js';
 import type { SubmittedAnswer } from '../core/contracts/task.js';
 
-type Item = ReturnType<typeof toScoredItem> & { id: string; judge?: SampleJudgement };
+type Item = ReturnType<typeof toScoredItem> & { id: string; judge?: SampleJudgement; grades?: SampleGrade[] };
 
 const unitKey = (task: string, shots: number, trial: number) => `${task}\u0000${shots}\u0000${trial}`;
 
@@ -29,7 +32,7 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
   }
   for await (const record of readSampleRecords(path.join(runDirectory, SAMPLES_FILE))) {
     const key = unitKey(record.task, record.shots, record.trial);
-    items.get(key)?.push({ ...toScoredItem(record), id: record.sampleId, ...(record.judge ? { judge: record.judge } : {}) });
+    items.get(key)?.push({ ...toScoredItem(record), id: record.sampleId, ...(record.judge ? { judge: record.judge } : {}), ...(record.grades ? { grades: record.grades } : {}) });
     if (record.finishReason !== 'error') answers.get(key)?.push({ id: record.sampleId, answer: record.extracted, output: record.output });
   }
   const results: TaskMetrics[] = [];
@@ -43,7 +46,7 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
       metric: task.record.metric,
       normalize: effectiveNormalize(task, config),
       rule: scoringRuleOf(task, config),
-      extraction: config.extraction,
+      extraction: extractionOf(task.adapter, config),
       shots,
       trial,
       hasAnswers: task.record.hasAnswers,
@@ -55,6 +58,9 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
         unitItems.map((item) => ({ ...(item.judge ? { judgement: item.judge } : {}), ...(typeof item.meta.videoId === 'string' ? { videoId: item.meta.videoId } : {}) })),
         config.judge,
       );
+    }
+    if (config.grader && scoringRules[metrics.rule ?? '']?.grader !== undefined && task.record.hasAnswers) {
+      metrics.grader = graderMetrics(unitItems, config.grader);
     }
     if (!task.record.hasAnswers) {
       const suffix = shots > 0 || trial > 0 ? `-${shots}shot-trial${trial}` : '';
@@ -73,6 +79,24 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
     results,
     ...(trialSummaries.length > 0 ? { trialSummaries } : {}),
   };
+}
+
+/**
+ * MM-Vet's figures from the records: every sample the model answered has its gradings (a model error
+ * has none and is left out, as a failed sample is from the evaluator's result file); its capabilities
+ * are the recorded `capabilities` set.
+ */
+function graderMetrics(items: readonly Item[], grader: NonNullable<RunConfig['grader']>): NonNullable<TaskMetrics['grader']> {
+  const samples = items.map((item) => {
+    const capabilities = typeof item.meta.capabilities === 'string' ? item.meta.capabilities.split('_') : [];
+    return { capabilities, ...(item.grades ? { gradings: item.grades } : {}) };
+  });
+  return { protocol: grader.protocol, promptVersion: grader.promptVersion, model: grader.model, ...summarizeMmVet(samples, grader.runs) };
+}
+
+/** The extraction a task's answers went through: the run's strategy, or `task:<id>` for a task that parses answers itself (MMMU). */
+export function extractionOf(task: Pick<TaskAdapter, 'id' | 'parseAnswer'>, config: Pick<RunConfig, 'extraction'>): string {
+  return task.parseAnswer ? `task:${task.id}` : config.extraction;
 }
 
 /** Several trials of the same task × shots: each value, the mean and the population std (docs/protocols.md#trials). */

@@ -7,6 +7,8 @@ import { dropErrorSamples, readSampleRecords, SamplesLog, sampleKey } from '../a
 import type { RunConfig, SampleJudgement, SampleRecord } from '../artifact/schema.js';
 import { sampleJudgement } from '../scoring/judge/judge-summary.js';
 import type { LlmJudge } from '../scoring/judge/llm-judge.js';
+import type { GradeOutcome, TaskGrader } from '../scoring/judge/task-grader.js';
+import { scoringRules } from '../scoring/metrics/index.js';
 import { recordedMeta, scoreAnswer, scoreOutput, type ScoringSettings } from '../scoring/score-sample.js';
 import { buildRequest } from '../tasks/prompts/build-request.js';
 import { demosNeeded, getPreset, presetForTask, type ProtocolPreset } from '../tasks/prompts/presets.js';
@@ -43,6 +45,8 @@ export interface LoopContext {
   prepareFor: (task: PlannedTask) => Promise<PrepareRequest | undefined>;
   /** Video QA's optional LLM judge: every answered sample also gets its verdict. */
   judge?: LlmJudge;
+  /** LLM-graded tasks' grader (MM-Vet): it gives every answered sample its score. */
+  grader?: TaskGrader;
   signal: AbortSignal;
   emit: (event: EngineEvent) => void;
 }
@@ -76,8 +80,8 @@ function promptHash(request: Request, root: string, continuations?: readonly str
 }
 
 /** The record fields of a generated answer: the output, what was extracted from it, its score. */
-function generatedFields(sample: Sample, output: Output, settings: ScoringSettings, extract?: (output: string, sample: Sample) => string) {
-  const { extracted, score } = scoreOutput(sample, output, settings, extract);
+function generatedFields(sample: Sample, output: Output, settings: ScoringSettings) {
+  const { extracted, score } = scoreOutput(sample, output, settings);
   return {
     output: output.text,
     finishReason: output.finishReason,
@@ -128,6 +132,23 @@ async function judgeOutputs(judge: LlmJudge, batch: Sample[], outputs: Output[],
   return new Map(outcomes.map((outcome) => [outcome.sampleId, sampleJudgement(outcome)]));
 }
 
+/** The grader's outcome for every sample the model answered; `question` is the dataset's, not the prompt. */
+async function gradeOutputs(grader: TaskGrader, batch: Sample[], outputs: Output[], signal: AbortSignal): Promise<Map<string, GradeOutcome>> {
+  const items = batch.flatMap((sample, index) => {
+    const output = outputs[index];
+    if (!output || output.finishReason === 'error' || sample.answers.length === 0) return [];
+    return [{ sampleId: sample.id, question: sample.question, answer: sample.answers[0]!, prediction: output.text }];
+  });
+  if (items.length === 0) return new Map();
+  const outcomes = await grader.grade(items, signal);
+  return new Map(outcomes.map((outcome) => [outcome.sampleId, outcome]));
+}
+
+/** A graded sample's record fields: the mean grade as its score, every grading, and why there is no score if none succeeded. */
+function gradedFields(outcome: GradeOutcome) {
+  return { score: outcome.score, grades: outcome.grades, ...(outcome.error ? { error: outcome.error } : {}) };
+}
+
 export function maxNewTokensFor(task: PlannedTask, config: RunConfig, preset: ProtocolPreset, override: boolean): number {
   if (override) return config.maxNewTokens;
   return task.adapter.prompts?.[preset.id]?.maxNewTokens ?? preset.maxNewTokensByTask?.[task.record.id] ?? config.maxNewTokens;
@@ -164,7 +185,11 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
       async function* pending(): AsyncGenerator<Sample> {
         for await (const sample of selectSamples(task, context.selection)) if (!done.has(keyOf(sample))) yield sample;
       }
-      const settings = { rule: scoringRuleOf(task, config), extraction: config.extraction as ExtractionStrategy };
+      const settings: ScoringSettings = {
+        rule: scoringRuleOf(task, config),
+        extraction: config.extraction as ExtractionStrategy,
+        ...(task.adapter.parseAnswer ? { parseAnswer: task.adapter.parseAnswer } : {}),
+      };
       const requestKind: TaskRequestKind = task.adapter.request ?? { kind: 'generate' };
       const taskPreset = presetForTask(preset, task.adapter);
       const generation = { maxNewTokens: maxNewTokensFor(task, config, preset, maxNewTokensOverride), numBeams: config.numBeams };
@@ -182,6 +207,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
         const requests = prompts.map((prompt) => prompt.request);
         let results: Array<ReturnType<typeof generatedFields> | ReturnType<typeof loglikFields>>;
         let verdicts = new Map<string, SampleJudgement>();
+        let grades = new Map<string, GradeOutcome>();
         let continuationsOf = new Map<string, string[]>();
         if (requestKind.kind === 'loglik') {
           continuationsOf = new Map(batch.map((sample) => [sample.id, requestKind.continuations(sample)]));
@@ -190,13 +216,15 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
         } else {
           const outputs: Output[] = await generatePrepared(runner, requests, prepare, signal);
           if (context.judge && task.adapter.modality === 'video') verdicts = await judgeOutputs(context.judge, batch, outputs, signal);
-          results = batch.map((sample, index) => generatedFields(sample, outputs[index]!, settings, requestKind.extract));
+          if (context.grader && scoringRules[settings.rule]?.grader !== undefined) grades = await gradeOutputs(context.grader, batch, outputs, signal);
+          results = batch.map((sample, index) => generatedFields(sample, outputs[index]!, settings));
         }
         const records: SampleRecord[] = [];
         batch.forEach((sample, index) => {
           const result = results[index];
-          // An output cut short by Ctrl-C is not a result: leave it for the resumed run.
-          if (!result || (signal.aborted && result.finishReason === 'error')) return;
+          // An output or a grading cut short by Ctrl-C is not a result: leave it for the resumed run.
+          const gradingCut = signal.aborted && grades.get(sample.id)?.grades.some((grade) => 'error' in grade) === true;
+          if (!result || (signal.aborted && result.finishReason === 'error') || gradingCut) return;
           const prompt = prompts[index]!;
           const { loglik, binary, ...fields } = { loglik: undefined, binary: undefined, ...result };
           const record: SampleRecord = {
@@ -212,6 +240,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
             ...(loglik ? { loglik } : {}),
             ...(binary ? { binary } : {}),
             ...(verdicts.has(sample.id) ? { judge: verdicts.get(sample.id) } : {}),
+            ...(grades.has(sample.id) ? gradedFields(grades.get(sample.id)!) : {}),
           };
           records.push(record);
           done.add(keyOf(sample));

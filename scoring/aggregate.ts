@@ -124,10 +124,15 @@ export function aggregate(items: ScoredItem[], context: AggregateContext): TaskM
 
 export type { ScoredItem };
 
+/** A sample counts as an error when the model failed on it, or when it was to be graded and no grading succeeded. */
+export function isErrorRecord(record: Pick<SampleRecord, 'finishReason' | 'grades' | 'score'>): boolean {
+  return record.finishReason === 'error' || (record.grades !== undefined && record.score === null);
+}
+
 export function toScoredItem(record: SampleRecord): ScoredItem {
   return {
     score: record.score,
-    error: record.finishReason === 'error',
+    error: isErrorRecord(record),
     meta: record.meta,
     ...(record.meta.answerable !== undefined ? { extracted: record.extracted } : {}),
     ...(record.binary ? { binary: record.binary } : {}),

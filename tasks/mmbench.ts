@@ -77,10 +77,7 @@ export const mmbench = {
   sampleFolder: 'mmbench',
   recordMeta: ['category', 'l2Category', CIRCULAR_INDEX_KEY, CIRCULAR_GROUP_KEY],
   breakdowns: ['l2Category', 'category'],
-  request: {
-    kind: 'generate',
-    extract: (output, sample) => inferChoice(output, sample.meta.choices as Record<string, string>) || '',
-  },
+  parseAnswer: (output, sample) => inferChoice(output, sample.meta.choices as Record<string, string>) || '',
   prompts: letterPrompts,
   load: loadMmbench,
   writeSubmission: writeMmbenchSubmission,

@@ -3,6 +3,8 @@ import { ConfigError } from '../core/errors.js';
 import { activitynetQa } from './activitynet-qa.js';
 import { gqa } from './gqa.js';
 import { hatefulMemes } from './hateful-memes.js';
+import { mmmu } from './mmmu.js';
+import { mmVet } from './mm-vet.js';
 import { mmbench } from './mmbench.js';
 import { msrvttQa } from './msrvtt-qa.js';
 import { msvdQa } from './msvd-qa.js';
@@ -24,6 +26,8 @@ export const tasks = {
   'msvd-qa': msvdQa,
   'msrvtt-qa': msrvttQa,
   'activitynet-qa': activitynetQa,
+  mmmu,
+  'mm-vet': mmVet,
   'seed-bench': seedBench,
   mmbench,
 } satisfies Record<string, TaskAdapter>;

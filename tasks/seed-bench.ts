@@ -58,11 +58,8 @@ export const seedBench = {
   sampleFolder: 'seed-bench',
   recordMeta: ['dimension'],
   breakdowns: ['dimension'],
-  request: {
-    kind: 'generate',
-    // A refusal (`Z`) stays `Z`, and scores 0 like an answer nothing could be read from ('').
-    extract: (output, sample) => inferChoice(output, choicesOf(sample)) || '',
-  },
+  // A refusal (`Z`) stays `Z`, and scores 0 like an answer nothing could be read from ('').
+  parseAnswer: (output, sample) => inferChoice(output, choicesOf(sample)) || '',
   prompts: letterPrompts,
   load: loadWithOptions,
   likelihood: {

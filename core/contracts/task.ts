@@ -35,6 +35,12 @@ export interface Sample {
   /** Gold answers: ten human answers for VQA-style tasks, one for exact-match tasks, none for test splits. */
   answers: string[];
   media: MediaRef[];
+  /**
+   * Where each media item belongs in the question: `mediaPlaceholders[i]` is the text marking
+   * `media[i]`'s place (MMMU's `<image 1>`); the prompt puts the item there instead of before the text.
+   * Absent: every item comes before the text.
+   */
+  mediaPlaceholders?: string[];
   /** Breakdown keys (answerType, questionType, ...) and source ids (imageId, videoId ...). */
   meta: Record<string, unknown>;
 }
@@ -79,6 +85,8 @@ export interface TaskPromptPieces {
   queryTemplate?: string;
   /** Tokens to generate under this protocol, unless --max-new-tokens is given. */
   maxNewTokens?: number;
+  /** The system message under this protocol, replacing the preset's (Emu2-Chat's MM-Vet runs ask for long answers). */
+  system?: string;
 }
 
 /** Per-continuation log-likelihoods of one sample, in the order `continuations` gave them. */
@@ -94,14 +102,7 @@ export interface ContinuationScores {
  * into the prediction that gets scored (the argmax option, or a probability for ROC AUC).
  */
 export type TaskRequestKind =
-  | {
-      kind: 'generate';
-      /**
-       * The task's own answer extraction, replacing the run's `--extraction` strategy: a multiple-choice
-       * task turns the output into an option letter with the options at hand. Pure.
-       */
-      extract?(output: string, sample: Sample): string;
-    }
+  | { kind: 'generate' }
   | {
       kind: 'loglik';
       /** The continuations to score for this sample (at least one); appended where the answer begins. */
@@ -150,8 +151,19 @@ export interface TaskAdapter {
   request?: TaskRequestKind;
   /** Prompt pieces per protocol preset id, replacing the preset's own where given. */
   prompts?: Readonly<Record<string, TaskPromptPieces>>;
+  /**
+   * The benchmark's own answer parsing of a generated output (MMMU's parse_multi_choice_response):
+   * it replaces the run's extraction strategy for this task; its result is recorded as `extracted`,
+   * scored by the rule and written to submission files. Pure.
+   */
+  parseAnswer?(output: string, sample: Sample): string;
   /** How a submission file (splits without answers) names a question; EvalAI's default is question_id. */
   submissionKey?: 'question_id' | 'image';
+  /**
+   * The submission file's shape: `list` (default), EvalAI's `[{<submissionKey>, answer}]`; `id-to-answer`,
+   * one object mapping each sample id to its answer (MMMU's leaderboard file).
+   */
+  submissionFormat?: 'list' | 'id-to-answer';
   /**
    * Another way to ask the same questions, chosen with `--answer-by likelihood`: its fields replace the
    * task's (SEED-Bench's own eval.py ranks the options by likelihood instead of generating a letter).

@@ -27,6 +27,9 @@ export class RequestKeyer {
       maxNewTokens: request.maxNewTokens,
       numBeams: request.numBeams,
       stop: request.stop,
+      // Only when set, so keys of requests without them stay what they were.
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...(request.seed !== undefined ? { seed: request.seed } : {}),
     });
   }
 

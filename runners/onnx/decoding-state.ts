@@ -62,8 +62,8 @@ export class DecodingState {
       feeds[layer.pastValue] = this.past[2 * index + 1];
     });
 
-    if (!this.model.decoder) throw new Error('the step loop needs the decoder session, which the graph decode loop does not open');
-    const outputs = await this.model.decoder.run(feeds);
+    const session = this.model.decoder ?? (await this.model.stepDecoder());
+    const outputs = await session.run(feeds);
     this.past = decoder.layers.flatMap((layer) => [outputs[layer.presentKey], outputs[layer.presentValue]]);
     this.mask = mask;
     this.cachedLength = total;

@@ -33,8 +33,13 @@ export type { DecoderSignature, ModelSignature } from './model-signature.js';
 export interface ModelSessions {
   vision: InferenceSession;
   embed: InferenceSession;
-  /** The decoder, for the step loop; absent with the graph decode loop. */
+  /** The decoder, for the step loop; with the graph decode loop, opened only when `stepDecoder` is first called. */
   decoder?: InferenceSession;
+  /**
+   * The decoder session for work the loop graph does not do (scoring given continuations), opened on first
+   * use: a graph-loop run that only generates never holds the decoder's weights twice.
+   */
+  stepDecoder(): Promise<InferenceSession>;
   /** The decode-loop graph (prefill + search in one run), with `decodeLoop: 'graph'`. */
   decodeLoop?: InferenceSession;
   signature: ModelSignature;
@@ -73,7 +78,7 @@ export async function createModelSessions(
   };
   try {
     const signature = readSignature(model, { vision, embed, decoder }, settings, tokenizerVocabularySize);
-    return { vision, embed, decoder, signature, release };
+    return { vision, embed, decoder, stepDecoder: async () => decoder, signature, release };
   } catch (error) {
     await release();
     throw error;
@@ -107,8 +112,11 @@ async function createLoopSessions(
   };
   const [vision, embed, decoderModel, embedModel] = await Promise.all([open('vision_encoder'), open('embed_tokens'), decode('decoder_model_merged'), decode('embed_tokens')]);
   let decodeLoop: InferenceSession | undefined;
+  let decoder: Promise<InferenceSession> | undefined;
+  const stepDecoder = (): Promise<InferenceSession> => (decoder ??= open('decoder_model_merged'));
   const release = async () => {
-    await Promise.all([vision.release(), embed.release(), decodeLoop?.release()]);
+    const opened = decoder ? await decoder.catch(() => undefined) : undefined;
+    await Promise.all([vision.release(), embed.release(), decodeLoop?.release(), opened?.release()]);
   };
   try {
     const signature = readSignature(model, { vision, embed, decoder: graphMetadata(decoderModel.graph ?? {}) }, settings, tokenizerVocabularySize);
@@ -123,7 +131,7 @@ async function createLoopSessions(
     } catch (error) {
       throw new ConfigError(`cannot load the decode loop built from ${relativeName(model, 'decoder_model_merged')}: ${(error as Error).message}`);
     }
-    return { vision, embed, decodeLoop, signature, release };
+    return { vision, embed, decodeLoop, stepDecoder, signature, release };
   } catch (error) {
     await release();
     throw error;

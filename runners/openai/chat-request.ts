@@ -30,7 +30,8 @@ async function contentOf(part: Part, images: ImageEncoder): Promise<{ content: C
 }
 
 export async function buildChatBody(request: Request, settings: ChatRequestSettings, images: ImageEncoder): Promise<Buffer> {
-  return serializeChat(request, [], { max_tokens: request.maxNewTokens, temperature: 0, seed: settings.seed, ...(request.stop.length > 0 ? { stop: request.stop } : {}) }, settings, images);
+  const fields = { max_tokens: request.maxNewTokens, temperature: request.temperature ?? 0, seed: request.seed ?? settings.seed, ...(request.stop.length > 0 ? { stop: request.stop } : {}) };
+  return serializeChat(request, [], fields, settings, images);
 }
 
 /**

@@ -5,13 +5,17 @@
 import type { AnswerBy, EvaluatorId, GqaAnswers, MetricId, NormalizeMode, ScoringRuleId } from '../../core/contracts/metric.js';
 import { choiceMatch } from './choice-match.js';
 import { exactMatch } from './exact-match.js';
+import { mmmuRuleScore } from './mmmu/eval.js';
 import { gqaExactMatch, gqaExactMatchLlava } from './gqa-exact-match.js';
 import { m4cTextVqaAccuracy } from './m4c-textvqa.js';
 import { vizwizAccuracy } from './vizwiz-vqa-eval.js';
 import { vqaAccuracy } from './vqa-accuracy.js';
 
-/** A per-sample score in [0, 1]; pure, no I/O. */
-export type ScoreFunction = (prediction: string, answers: readonly string[]) => number;
+/**
+ * A per-sample score in [0, 1]; pure, no I/O. Rules that need more than the answers (MMMU's question
+ * type and options) read the sample's meta.
+ */
+export type ScoreFunction = (prediction: string, answers: readonly string[], sample?: { meta: Record<string, unknown> }) => number;
 
 export interface ScoringRule {
   id: ScoringRuleId;
@@ -20,6 +24,11 @@ export interface ScoringRule {
   /** Whose rule it is, in words a reader can look up. */
   description: string;
   score: ScoreFunction;
+  /**
+   * Set for rules whose per-sample score an LLM grader gives (MM-Vet): the engine asks the grader of
+   * this protocol (scoring/judge/task-grader.ts) and never calls `score`.
+   */
+  grader?: string;
 }
 
 export const scoringRules: Readonly<Record<ScoringRuleId, ScoringRule>> = {
@@ -70,6 +79,21 @@ export const scoringRules: Readonly<Record<ScoringRuleId, ScoringRule>> = {
     metric: 'roc_auc',
     description: "OpenFlamingo's evaluate_classification (Hateful Memes): ROC AUC of P(yes) as scikit-learn's roc_auc_score; per sample, the more likely class against the label",
     score: (prediction, answers) => (answers.includes(prediction) ? 1 : 0),
+  },
+  'mmmu-eval': {
+    id: 'mmmu-eval',
+    metric: 'mmmu_accuracy',
+    description: "MMMU's eval_utils.py: the parsed letter equals the gold letter; an open answer's parsed numbers or phrases contain a gold answer",
+    score: mmmuRuleScore,
+  },
+  'mm-vet-gpt4': {
+    id: 'mm-vet-gpt4',
+    metric: 'mm_vet_score',
+    description: "MM-Vet's mm-vet_evaluator.py: an LLM grader's 0–1 correctness (GPT-4 in the paper), averaged over grading runs",
+    score: () => {
+      throw new Error('mm-vet-gpt4 scores come from the LLM grader (scoring/judge/task-grader.ts), not from a rule');
+    },
+    grader: 'mm-vet',
   },
   'seed-bench-choice': {
     id: 'seed-bench-choice',

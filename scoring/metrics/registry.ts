@@ -6,12 +6,16 @@ import { choiceAccuracyMetric } from './choice-accuracy-metric.js';
 import { circularAccuracyMetric } from './circular-accuracy-metric.js';
 import { exactMatchMetric } from './exact-match-metric.js';
 import type { MetricDefinition } from './metric-definition.js';
+import { mmVetScoreMetric } from './mm-vet-score-metric.js';
+import { mmmuAccuracyMetric } from './mmmu-accuracy-metric.js';
 import { rocAucMetric } from './roc-auc-metric.js';
 import { vqaAccuracyMetric } from './vqa-accuracy-metric.js';
 
 export const metrics: Readonly<Record<string, MetricDefinition>> = {
   vqa_accuracy: vqaAccuracyMetric,
   exact_match: exactMatchMetric,
+  mmmu_accuracy: mmmuAccuracyMetric,
+  mm_vet_score: mmVetScoreMetric,
   roc_auc: rocAucMetric,
   choice_accuracy: choiceAccuracyMetric,
   circular_accuracy: circularAccuracyMetric,

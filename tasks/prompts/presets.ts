@@ -156,5 +156,6 @@ export function presetForTask(preset: ProtocolPreset, task: Pick<TaskAdapter, 'p
     ...(pieces.zeroShotTemplate !== undefined ? { zeroShotTemplate: pieces.zeroShotTemplate } : {}),
     ...(pieces.demoTemplate !== undefined ? { demoTemplate: pieces.demoTemplate } : {}),
     ...(pieces.queryTemplate !== undefined ? { queryTemplate: pieces.queryTemplate } : {}),
+    ...(pieces.system !== undefined ? { system: pieces.system } : {}),
   };
 }

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { writeGqa } from './generator/write-gqa.js';
 import { writeHatefulMemes } from './generator/write-hateful-memes.js';
+import { writeMmVet } from './generator/write-mm-vet.js';
+import { writeMmmu } from './generator/write-mmmu.js';
 import { writeMmbench } from './generator/write-mmbench.js';
 import { writeOkVqa } from './generator/write-okvqa.js';
 import { writeSeedBench } from './generator/write-seed-bench.js';
@@ -23,6 +25,8 @@ const writers = {
   textvqa: writeTextVqa,
   gqa: writeGqa,
   'hateful-memes': writeHatefulMemes,
+  mmmu: writeMmmu,
+  'mm-vet': writeMmVet,
   'seed-bench': writeSeedBench,
   mmbench: writeMmbench,
 };

@@ -5,15 +5,15 @@ import { describe, it } from 'node:test';
 import { ConfigError } from '../../core/errors.js';
 import { countSamples } from '../../tasks/data-check.js';
 import { bundledDataDir, getTask, taskIds, tasks } from '../../tasks/registry.js';
+import type { TaskAdapter } from '../../core/contracts/task.js';
 import { loadAll, temporaryFolder } from './dataset-folders.js';
 import { asFile } from '../helpers/media-refs.js';
-import type { TaskAdapter } from '../../core/contracts/task.js';
 
 const vqaStyle = new Set(['vqav2', 'okvqa', 'vizwiz', 'textvqa']);
 
 describe('registry', () => {
-  it('lists the five VQA-style image tasks, Hateful Memes, the video tasks, then the multiple-choice tasks', () => {
-    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'hateful-memes', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa', 'seed-bench', 'mmbench']);
+  it('lists the five VQA-style image tasks, Hateful Memes, the video tasks, MMMU and MM-Vet, then the multiple-choice tasks', () => {
+    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'hateful-memes', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa', 'mmmu', 'mm-vet', 'seed-bench', 'mmbench']);
   });
 
   it('rejects an unknown task id as a usage error that lists the known ones', () => {
@@ -33,13 +33,10 @@ describe('registry', () => {
   });
 });
 
-// Video tasks, Hateful Memes (a yes/no classification scored by log-likelihood) and the multiple-choice
-// tasks have their own adapter tests (video-adapters.test.ts, hateful-memes.test.ts,
-// multiple-choice-adapters.test.ts).
-const openAnswerTasks = (Object.values(tasks) as TaskAdapter[]).filter(
-  (candidate) => candidate.modality === 'image' && candidate.id !== 'hateful-memes' && !['choice_accuracy', 'circular_accuracy'].includes(candidate.metric),
-);
-for (const task of openAnswerTasks) {
+// Video tasks, Hateful Memes (a yes/no classification scored by log-likelihood), MMMU, MM-Vet and the
+// multiple-choice tasks have their own adapter tests (video-adapters.test.ts, hateful-memes.test.ts,
+// mmmu-mm-vet-readers.test.ts, multiple-choice-adapters.test.ts).
+for (const task of (Object.values(tasks) as TaskAdapter[]).filter((candidate) => vqaStyle.has(candidate.id) || candidate.id === 'gqa')) {
   describe(`${task.id} adapter on its bundled sample`, () => {
     it('declares a consistent shape', () => {
       // Version 2: scored by their own official evaluators' rules instead of vqaEval.py's.

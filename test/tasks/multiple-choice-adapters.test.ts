@@ -23,8 +23,7 @@ describe('seed-bench adapter', () => {
     assert.equal(promptText(task, sample!, 'llava'), `${sample!.question}\n${INSTRUCTION}`);
     assert.ok(sample!.question.endsWith(`\nA. ${choices.A}\nB. ${choices.B}\nC. ${choices.C}\nD. ${choices.D}`));
     assert.equal(sample!.media[0]!.kind, 'image');
-    const extract = task.request?.kind === 'generate' ? task.request.extract! : undefined;
-    assert.ok(extract);
+    const extract = task.parseAnswer!;
     assert.equal(extract('(B)', sample!), 'B');
     assert.equal(extract(`It is ${choices.C}`, sample!), 'C');
     assert.equal(extract('no idea', sample!), '');

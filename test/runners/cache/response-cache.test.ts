@@ -55,6 +55,8 @@ test('the key hashes image bytes, not paths, with the identity and generation se
     await keyer.keyOf(request('a', 'What color?'), { modelName: 'other' }),
     await keyer.keyOf({ ...request('a', 'What color?'), maxNewTokens: 11 }, identity),
     await keyer.keyOf({ ...request('a', 'What color?'), system: 'Be brief.' }, identity),
+    await keyer.keyOf({ ...request('a', 'What color?'), temperature: 0.5 }, identity),
+    await keyer.keyOf({ ...request('a', 'What color?'), seed: 1 }, identity),
   ];
   assert.equal(new Set([base, ...different]).size, different.length + 1);
 });

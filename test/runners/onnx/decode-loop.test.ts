@@ -127,4 +127,20 @@ describe('--decode-loop', () => {
     }
     assert.deepEqual(answers[1], answers[0]);
   });
+
+  test('a graph-loop runner still scores continuations (it opens the step decoder on first use), equal to the step runner', async () => {
+    const requests = questions.map((question, index) => ({ sampleId: `s${index}`, parts: imageRequest(images[index], question, {}).parts, continuations: ['yes', 'no'] }));
+    const scores = [];
+    for (const decodeLoop of ['step', 'graph'] as const) {
+      const runner = await createOnnxRunner(await ensureTinyEmu(), { decodeLoop, batchSize: 3 });
+      try {
+        const outputs = await runner.scoreContinuations!(requests, new AbortController().signal);
+        scores.push(outputs.map(({ logprobs, tokens, error }) => ({ logprobs, tokens, error })));
+      } finally {
+        await runner.close();
+      }
+    }
+    assert.equal(scores[1][0].error, undefined);
+    assert.deepEqual(scores[1], scores[0]);
+  });
 });

@@ -56,6 +56,11 @@ test('parts become one user message interleaving text and base64 image_url parts
   assert.equal(body.best_of, 5);
 });
 
+test("a request's own temperature and seed replace greedy decoding and the runner's seed", async () => {
+  const body = JSON.parse(String(await buildChatBody(request([{ type: 'text', text: 'grade this' }], { temperature: 0.5, seed: 3 }), settings, new ImageEncoder())));
+  assert.deepEqual([body.temperature, body.seed], [0.5, 3]);
+});
+
 test('with an image size, images are re-encoded as square JPEGs of that size', async () => {
   const folder = temporaryFolder();
   writeFileSync(path.join(folder, 'wide.png'), await sharp({ create: { width: 64, height: 32, channels: 3, background: '#3366cc' } }).png().toBuffer());
