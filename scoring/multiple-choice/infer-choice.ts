@@ -3,6 +3,8 @@
 // leaderboard applies before its ChatGPT fallback. Character for character with Python's semantics:
 // str.split() whitespace, code-point lengths, the `VERBOSE` environment variable unset.
 
+import { pythonSplitWhitespace } from '../metrics/python-text.js';
+
 /** Option letter → option text, in the TSV's column order (A, B, C, ...). */
 export type Choices = Readonly<Record<string, string>>;
 
@@ -20,17 +22,8 @@ const REFUSALS = [
 // Replaced by spaces before splitting into words.
 const SEPARATORS = '.()[],:;!*#{}';
 
-// Python's str.isspace() set, which str.split() splits on: JavaScript's \s without U+FEFF, plus the
-// information separators U+001C–U+001F and U+0085.
-const PYTHON_WHITESPACE = /[\t\n\v\f\r \u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
-
 // "The correct answer is **B**." Case-insensitive, so a lowercase letter matches and is uppercased.
 const VERBOSE_ANSWER = /(?:correct\s+)?answer\s+is\s+\**([ABCD])\**/i;
-
-/** Python's `str.split()` without arguments: runs of whitespace separate, no empty words. */
-export function pythonSplit(text: string): string[] {
-  return text.split(PYTHON_WHITESPACE).filter((word) => word !== '');
-}
 
 /** can_infer_option: the answer names exactly one option letter as a word, near its end. */
 export function inferOptionLetter(answer: string, choices: Choices): InferredChoice {
@@ -39,7 +32,7 @@ export function inferOptionLetter(answer: string, choices: Choices): InferredCho
 
   let spaced = answer;
   for (const separator of SEPARATORS) spaced = spaced.replaceAll(separator, ' ');
-  const words = pythonSplit(spaced);
+  const words = pythonSplitWhitespace(spaced);
   const letters = Object.keys(choices);
   const count = letters.filter((letter) => words.includes(letter)).length;
 

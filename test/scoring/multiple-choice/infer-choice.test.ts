@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { inferChoice, inferOptionLetter, inferOptionText, pythonSplit } from '../../../scoring/multiple-choice/infer-choice.js';
+import { inferChoice, inferOptionLetter, inferOptionText } from '../../../scoring/multiple-choice/infer-choice.js';
 
 // Expected values computed by VLMEvalKit's matching_util.py itself (test/fixtures/official-evaluator-vectors.md).
 interface Vector {
@@ -33,10 +33,4 @@ test('hand-checked: a letter counts only among the last four words (can_infer_op
   assert.equal(inferOptionLetter('B one two three', choices), 'B');
   // words: B one two three four → index 0 > 5 - 5 = 0 is false: nothing
   assert.equal(inferOptionLetter('B one two three four', choices), false);
-});
-
-test("Python's str.split() whitespace, not JavaScript's \\s", () => {
-  assert.deepEqual(pythonSplit('a\u001cb\u0085c'), ['a', 'b', 'c']);
-  assert.deepEqual(pythonSplit('\ufeffa b'), ['\ufeffa', 'b']);
-  assert.deepEqual(pythonSplit('  '), []);
 });
