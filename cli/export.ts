@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { commandHeader } from './command-headers.js';
 import { ConfigError } from '../core/errors.js';
 import { EXPORT_DTYPES, exportCheckpoint, RUNNER_DTYPES, type ExportDtype } from '../runners/export/export-checkpoint.js';
+import { ATTENTION_KINDS, type AttentionKind } from '../runners/export/graph/fused-attention.js';
 import { BLOCK_SIZES, DEFAULT_BLOCK_SIZE, DEFAULT_QUANT_MODE, QUANT_MODES, type QuantMode } from '../runners/export/quantize/export-quantization.js';
 import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
 
@@ -22,6 +23,13 @@ export function exportCommand(io: CommandIO): Command {
           describe:
             'Weight precision. fp16 writes onnx/*_fp16.onnx (run it with --dtype fp16); norms and softmax stay float32. ' +
             'int8 / int4 quantize every MatMul weight (com.microsoft.MatMulNBits, float32 activations; embeddings and norms unquantized) into onnx/*_int8.onnx / *_q4.onnx (run with --dtype int8 / q4)',
+        })
+        .option('attention', {
+          choices: ATTENTION_KINDS,
+          describe:
+            'Decoder attention and RMSNorm form. fused: onnxruntime GroupQueryAttention + RotaryEmbedding + (Skip)SimplifiedLayerNormalization, ' +
+            'the kernels that pay on CUDA (its GroupQueryAttention is float16 only; head size must be a multiple of 8). plain: standard ONNX operators. ' +
+            'Default: fused for --dtype fp16 where the head size allows, plain otherwise. Both give the same tokens; recorded in config.json emu_eval_export.attention',
         })
         .option('block-size', { type: 'number', choices: BLOCK_SIZES, describe: `int8/int4: weights sharing one scale along the input dimension (default ${DEFAULT_BLOCK_SIZE})` })
         .option('quant', { type: 'string', choices: QUANT_MODES, describe: `int8/int4: symmetric (scale only) or asymmetric (scale and zero point) blocks (default ${DEFAULT_QUANT_MODE})` })
@@ -45,6 +53,7 @@ export function exportCommand(io: CommandIO): Command {
       try {
         const result = await exportCheckpoint(checkpoint, out, {
           dtype: argv.dtype as ExportDtype,
+          attention: argv.attention as AttentionKind | undefined,
           blockSize: argv.blockSize as number | undefined,
           quant: argv.quant as QuantMode | undefined,
           onProgress: bar?.update,
@@ -56,7 +65,7 @@ export function exportCommand(io: CommandIO): Command {
           io.stdout(`${JSON.stringify(summary)}\n`);
         } else {
           io.stdout(
-            `exported ${result.architecture} (${result.dtype}, ${humanCount(result.parameters)} parameters) to ${result.out} in ${result.seconds.toFixed(1)} s\n` +
+            `exported ${result.architecture} (${result.dtype}, ${result.attention} attention, ${humanCount(result.parameters)} parameters) to ${result.out} in ${result.seconds.toFixed(1)} s\n` +
               `evaluate it with: emu-eval run vqav2 --model onnx:${path.relative(process.cwd(), result.out) || '.'}${result.dtype === 'fp32' ? '' : ` --dtype ${RUNNER_DTYPES[result.dtype]}`}\n`,
           );
         }

@@ -17,6 +17,7 @@ export const ElementType = {
   float: onnx.TensorProto.DataType.FLOAT,
   float16: onnx.TensorProto.DataType.FLOAT16,
   int64: onnx.TensorProto.DataType.INT64,
+  int32: onnx.TensorProto.DataType.INT32,
   bool: onnx.TensorProto.DataType.BOOL,
   uint8: onnx.TensorProto.DataType.UINT8,
 } as const;
@@ -79,6 +80,8 @@ export class GraphBuilder {
   /** The element type of weights and activations: float, or float16 in a float16 export. */
   readonly floatType: ElementTypeCode;
   private readonly producerName: string;
+  /** What the builder decided that the user should hear (a preferred form the model's shape rules out). */
+  readonly notes: string[] = [];
 
   constructor(
     private readonly graphName: string,
@@ -94,6 +97,11 @@ export class GraphBuilder {
   /** How float weights without an explicit precision are stored: float16 in a quantized graph, else the graph's precision. */
   get storagePrecision(): Precision {
     return this.quantization ? 'float16' : this.precision;
+  }
+
+  /** Whether any node runs this operator. */
+  hasOperator(opType: string): boolean {
+    return this.nodes.some((node) => node.opType === opType);
   }
 
   get initializers(): readonly Initializer[] {
@@ -181,17 +189,26 @@ export class GraphBuilder {
 
   /** Adds a node and returns its output name: `outputName` when the value is a graph output, else a fresh one. */
   op(opType: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, outputName?: string, domain?: string): string {
-    const output = outputName ?? `${opType.toLowerCase()}_${this.valueCounter++}`;
+    return this.node(opType, inputs, [outputName ?? null], attributes, domain)[0];
+  }
+
+  /**
+   * Adds a node with several outputs and returns their names: per output, the given name (a graph
+   * output), a fresh name for `null`, or `''` for an optional output that is not produced.
+   * Optional inputs that are left out are passed as `''` too, as ONNX requires.
+   */
+  node(opType: string, inputs: string[], outputNames: Array<string | null>, attributes: Record<string, AttributeValue> = {}, domain?: string): string[] {
+    const outputs = outputNames.map((name) => name ?? `${opType.toLowerCase()}_${this.valueCounter++}`);
     if (domain) this.domains.add(domain);
     this.nodes.push({
       ...(domain ? { domain } : {}),
       opType,
       name: `${opType}_${this.nodes.length}`,
       input: inputs,
-      output: [output],
+      output: outputs,
       attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
     });
-    return output;
+    return outputs;
   }
 
   /** Serializes a graph whose weights are all in memory; with `externalDataName`, large weights go to that sibling file. */
