@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { exportCheckpoint, type ExportDtype } from '../../../runners/export/export-checkpoint.js';
 import type { AttentionKind } from '../../../runners/export/graph/fused-attention.js';
 import { readFloat32, toFloatData, type FloatType } from '../../../runners/onnx/tensors.js';
 import { temporaryFolder } from '../../helpers/cli.js';
+import { describeExportedModelInRunner } from './exported-model-checks.js';
 import { maxAbsDifference } from './numeric-checks.js';
 import { writeTinyCogvlm } from './tiny-cogvlm-checkpoint.js';
 import { writeTinyEmu2 } from './tiny-emu2-checkpoint.js';
@@ -164,3 +165,12 @@ describe('fused attention export', () => {
     await assert.rejects(exportCheckpoint(checkpoint, path.join(root, 'fused'), { dtype: 'fp16', attention: 'fused' }), /--attention fused.*head size 12.*multiple of 8/);
   });
 });
+
+// Through the ONNX runner, unchanged: cached = uncached decoding, a left-padded batch = single runs.
+let fusedLlava = '';
+before(async () => {
+  const root = temporaryFolder();
+  fusedLlava = path.join(root, 'fused');
+  await exportCheckpoint(writeTinyLlava(path.join(root, 'checkpoint')).folder, fusedLlava, { dtype: 'fp32', attention: 'fused' });
+});
+describeExportedModelInRunner('a fused LLaVA export in the runner', () => fusedLlava);
