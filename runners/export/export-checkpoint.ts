@@ -10,8 +10,8 @@ import { convertCheckpointTokenizer } from './tokenizer/write-tokenizer-json.js'
 import { ConfigError } from '../../core/errors.js';
 import { findArchitecture } from './architecture.js';
 import { ATTENTION_KINDS, type AttentionChoice, type AttentionKind } from './graph/fused-attention.js';
-import type { ComponentName } from './export-plan.js';
-import { openCheckpoint } from './checkpoint/checkpoint.js';
+import type { ComponentName, WeightFormat } from './export-plan.js';
+import { openCheckpoint, type Checkpoint } from './checkpoint/checkpoint.js';
 import { exportWeightFormat, quantizationRecord, type QuantizationOptions } from './quantize/export-quantization.js';
 import { graphWeightBytes, writeGraph } from './writer/write-graph.js';
 
@@ -68,19 +68,46 @@ export interface ExportResult {
 }
 
 export async function exportCheckpoint(checkpointFolder: string, outFolder: string, options: ExportOptions): Promise<ExportResult> {
-  const started = performance.now();
   const source = path.resolve(checkpointFolder);
-  const out = path.resolve(outFolder);
   const configFile = path.join(source, 'config.json');
   const config = await readConfig(configFile);
   const architecture = findArchitecture(configFile, config);
-  if (options.attention !== undefined && !(ATTENTION_KINDS as readonly string[]).includes(options.attention)) throw new ConfigError(`--attention ${options.attention}: expected one of ${ATTENTION_KINDS.join(', ')}`, true);
-  const format = { ...exportWeightFormat(options), attention: options.attention ?? defaultAttention(options.dtype) };
+  exportFormat(options);
   const convertedTokenizer = tokenizerToConvert(source, architecture.missingTokenizerHint);
+  return writeExport({ source, configFile, config, open: () => openCheckpoint(source), convertedTokenizer, record: { checkpoint: source } }, outFolder, options);
+}
+
+/** Where an export's weights and files come from: a checkpoint folder, or made up (./random/export-random.ts). */
+export interface ExportSource {
+  /** The folder holding config.json and the tokenizer, preprocessor and chat-template files copied over. */
+  source: string;
+  configFile: string;
+  config: Record<string, unknown>;
+  open(): Promise<Checkpoint>;
+  convertedTokenizer?: Record<string, unknown>;
+  /** Fields recorded under config.json's emu_eval_export that say where the weights came from. */
+  record: Record<string, unknown>;
+  /** Files written into the export as they are (name → text). */
+  extraFiles?: Record<string, string>;
+}
+
+/** The weight format and attention form of every graph, checked (usage errors name the flag). */
+function exportFormat(options: ExportOptions): WeightFormat {
+  if (options.attention !== undefined && !(ATTENTION_KINDS as readonly string[]).includes(options.attention)) throw new ConfigError(`--attention ${options.attention}: expected one of ${ATTENTION_KINDS.join(', ')}`, true);
+  return { ...exportWeightFormat(options), attention: options.attention ?? defaultAttention(options.dtype) };
+}
+
+/** Plans and writes an export into a hidden sibling of `outFolder`, renamed into place once complete. */
+export async function writeExport(input: ExportSource, outFolder: string, options: ExportOptions): Promise<ExportResult> {
+  const started = performance.now();
+  const { source, configFile, config, convertedTokenizer } = input;
+  const out = path.resolve(outFolder);
+  const architecture = findArchitecture(configFile, config);
+  const format = exportFormat(options);
   if (existsSync(out) && (await readdir(out)).length > 0) throw new ConfigError(`${out} already exists and is not empty; choose another --out or remove it`);
 
   const temporary = path.join(path.dirname(out), `.${path.basename(out)}.exporting-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const checkpoint = await openCheckpoint(source);
+  const checkpoint = await input.open();
   try {
     const plan = await architecture.plan(checkpoint, configFile, config, format);
     const attention: AttentionKind = plan.graphs.decoder_model_merged.hasOperator('GroupQueryAttention') ? 'fused' : 'plain';
@@ -116,8 +143,12 @@ export async function exportCheckpoint(checkpointFolder: string, outFolder: stri
       await writeJson(path.join(temporary, 'preprocessor_config.json'), plan.preprocessorConfig);
       files.push('preprocessor_config.json');
     }
+    for (const [name, text] of Object.entries(input.extraFiles ?? {})) {
+      await writeFile(path.join(temporary, name), text);
+      files.push(name);
+    }
     const quantization = format.quantization ? { quantization: quantizationRecord(format.quantization) } : {};
-    const exportRecord = { architecture: architecture.name, dtype: options.dtype, attention, format_version: EXPORT_FORMAT_VERSION, checkpoint: source, ...quantization, ...options.provenance };
+    const exportRecord = { architecture: architecture.name, dtype: options.dtype, attention, format_version: EXPORT_FORMAT_VERSION, ...input.record, ...quantization, ...options.provenance };
     await writeJson(path.join(temporary, 'config.json'), { ...plan.runnerConfig, emu_eval_export: exportRecord });
     files.push('config.json');
     await rm(out, { recursive: true, force: true }); // only ever an empty folder here (checked above)
@@ -129,7 +160,7 @@ export async function exportCheckpoint(checkpointFolder: string, outFolder: stri
   }
 }
 
-async function readConfig(file: string): Promise<Record<string, unknown>> {
+export async function readConfig(file: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
