@@ -25,7 +25,9 @@ export class CheckpointWeights {
         const [inputs, outputs] = dims;
         this.requests.push({ source, shape: [outputs, inputs] });
         this.checkpoint.declare?.(source, [outputs, inputs]);
-        return async () => transpose(await this.checkpoint.readShaped(source, [outputs, inputs]), outputs, inputs);
+        const { checkpoint } = this;
+        if (checkpoint.readTransposed) return () => checkpoint.readTransposed!(source, [outputs, inputs]);
+        return async () => transpose(await checkpoint.readShaped(source, [outputs, inputs]), outputs, inputs);
       }
       this.requests.push({ source, shape: dims });
       this.checkpoint.declare?.(source, dims);

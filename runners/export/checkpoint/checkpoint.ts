@@ -37,6 +37,11 @@ export interface Checkpoint {
    * tensors instead of storing them (random weights) learns their shapes from these requests.
    */
   declare?(name: string, shape: readonly number[]): void;
+  /**
+   * A [rows, columns] tensor's values in [columns, rows] order, for checkpoints that can produce them so
+   * without a transpose pass (random weights); others are read and transposed.
+   */
+  readTransposed?(name: string, shape: readonly [number, number]): Promise<Float32Array>;
 }
 
 export interface OpenOptions {

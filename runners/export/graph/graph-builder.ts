@@ -3,7 +3,7 @@
 // Used by the tiny-emu builder (weights in memory) and by `emu-eval export` (weights streamed from a
 // checkpoint one tensor at a time by ../writer/write-graph.ts, so a 13B model never sits in memory).
 import onnxProto from 'onnx-proto';
-import { float32ToFloat16Bits } from '../../onnx/tensors.js';
+import { float32ArrayToFloat16Bits } from '../../onnx/tensors.js';
 import type { BlockQuantization } from '../quantize/block-quantize.js';
 import { addMatMulNBits } from '../quantize/matmul-nbits.js';
 
@@ -287,9 +287,7 @@ export function checkLength(name: string, dims: readonly number[], values: Float
 /** Little-endian bytes of the values in the given precision (a view, not a copy, for float32). */
 export function encodeFloats(values: Float32Array, precision: Precision): Uint8Array {
   if (precision === 'float32') return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  const half = new Uint16Array(values.length);
-  for (let index = 0; index < values.length; index++) half[index] = float32ToFloat16Bits(values[index]);
-  return new Uint8Array(half.buffer);
+  return new Uint8Array(float32ArrayToFloat16Bits(values).buffer);
 }
 
 function valueInfo(name: string, elementType: ElementTypeCode, dims: Array<number | string>): ValueInfoProto {

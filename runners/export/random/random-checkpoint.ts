@@ -5,7 +5,7 @@
 // uniform with standard deviation 1/√fan-in (fan-in = every dimension but the first, as nn.Linear's
 // [out, in] and Conv2d's [out, in, kh, kw] store them), so each projection keeps its input's scale.
 import { DataError } from '../../../core/errors.js';
-import { seededRandom, seedFromText } from '../../../core/random.js';
+import { fillSeededUniform, seedFromText } from '../../../core/random.js';
 import type { Checkpoint, TensorInfo } from '../checkpoint/checkpoint.js';
 
 /** Standard deviation of biases and other one-dimensional parameters that are not norm scales. */
@@ -52,6 +52,11 @@ export class RandomCheckpoint implements Checkpoint {
     return randomTensor(name, shape, this.seed);
   }
 
+  /** Independent draws have no layout to keep: the transposed tensor is drawn directly (no transpose pass). */
+  async readTransposed(name: string, shape: readonly [number, number]): Promise<Float32Array> {
+    return this.readShaped(name, shape);
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -63,9 +68,8 @@ export function randomTensor(name: string, shape: readonly number[], seed: numbe
   const fanIn = shape.length === 1 ? 0 : shape.slice(1).reduce((product, dim) => product * dim, 1);
   const std = fanIn === 0 ? BIAS_STD : 1 / Math.sqrt(fanIn);
   // Uniform on [-a, a] has standard deviation a/√3.
-  const width = 2 * Math.sqrt(3) * std;
-  const random = seededRandom(seedFromText(`${seed}:${name}`));
-  for (let index = 0; index < length; index++) values[index] = (random() - 0.5) * width;
+  const bound = Math.sqrt(3) * std;
+  fillSeededUniform(values, seedFromText(`${seed}:${name}`), -bound, bound);
   return values;
 }
 
