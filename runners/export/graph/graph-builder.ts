@@ -3,7 +3,7 @@
 // Used by the tiny-emu builder (weights in memory) and by `emu-eval export` (weights streamed from a
 // checkpoint one tensor at a time by ../writer/write-graph.ts, so a 13B model never sits in memory).
 import onnxProto from 'onnx-proto';
-import { float32ArrayToFloat16Bits } from '../../onnx/tensors.js';
+import { float32ArrayToFloat16Bits } from '../../onnx/float16.js';
 import type { BlockQuantization } from '../quantize/block-quantize.js';
 import { addMatMulNBits } from '../quantize/matmul-nbits.js';
 
