@@ -16,6 +16,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXPORT_FORMAT_VERSION } from '../runners/export/export-checkpoint.js';
+import { ATTENTION_KINDS, type AttentionKind } from '../runners/export/graph/fused-attention.js';
 import { exportRandomModel } from '../runners/export/random/export-random.js';
 import { findCudaLibraries, installCudaRuntime, missingVendorTarballs, prepareVendor } from './gpu/cuda-runtime.js';
 import type { MeasureResult, MeasureSpec } from './gpu/measure-decoder.js';
@@ -45,6 +46,8 @@ export interface GpuBenchOptions {
   promptLength: number;
   decodeSteps: number;
   bandwidth?: number;
+  /** The decoder's attention form (default fused: the CUDA kernels; plain to compare). */
+  attention: AttentionKind;
 }
 
 export function parseGpuOptions(argv: string[]): GpuBenchOptions {
@@ -70,7 +73,14 @@ export function parseGpuOptions(argv: string[]): GpuBenchOptions {
     promptLength: number('--prompt', dryRun ? 24 : 640),
     decodeSteps: number('--steps', dryRun ? 4 : 32),
     bandwidth: value('--bandwidth-gbs') === undefined ? undefined : number('--bandwidth-gbs', 0) * 1e9,
+    attention: attentionKind(value('--attention')),
   };
+}
+
+function attentionKind(given: string | undefined): AttentionKind {
+  if (given === undefined) return 'fused';
+  if (!(ATTENTION_KINDS as readonly string[]).includes(given)) throw new Error(`--attention ${given}: expected one of ${ATTENTION_KINDS.join(', ')}`);
+  return given as AttentionKind;
 }
 
 export async function benchGpu(argv: string[] = process.argv.slice(2)): Promise<BenchResult> {
@@ -104,11 +114,11 @@ export async function benchGpu(argv: string[] = process.argv.slice(2)): Promise<
   // 2. The model, exported once per config and exporter version.
   const configText = readFileSync(options.config, 'utf8');
   const key = createHash('sha256').update(`${EXPORT_FORMAT_VERSION}\n${configText}`).digest('hex').slice(0, 12);
-  const model = path.join(options.work, `model-${path.basename(options.config, '.json')}-${key}`);
+  const model = path.join(options.work, `model-${path.basename(options.config, '.json')}-${options.attention}-${key}`);
   let exportSeconds: number | undefined;
   if (!existsSync(path.join(model, 'config.json'))) {
     log(`exporting ${path.basename(options.config)} with random weights into ${model}`);
-    const result = await exportRandomModel(options.config, model, { dtype: 'fp16', attention: 'fused' });
+    const result = await exportRandomModel(options.config, model, { dtype: 'fp16', attention: options.attention });
     exportSeconds = result.seconds;
   }
   const decoderBytes = ['decoder_model_merged_fp16.onnx', 'decoder_model_merged_fp16.onnx_data'].reduce((sum, file) => sum + statSync(path.join(model, 'onnx', file)).size, 0);
@@ -150,7 +160,7 @@ export async function benchGpu(argv: string[] = process.argv.slice(2)): Promise<
   const last = result.batches[result.batches.length - 1];
   const speedup = tokensPerSecond(last) / tokensPerSecond(first);
   notes.push(
-    `${result.device}, onnxruntime-node ${result.ortVersion}; decoder weights ${(decoderBytes / 2 ** 30).toFixed(2)} GiB; prompt ${options.promptLength} tokens, ${options.decodeSteps} timed decode steps after 2 warm-up steps; image encoder ${result.visionMs.toFixed(1)} ms at batch 1`,
+    `${result.device}, onnxruntime-node ${result.ortVersion}, ${options.attention} attention; decoder weights ${(decoderBytes / 2 ** 30).toFixed(2)} GiB; prompt ${options.promptLength} tokens, ${options.decodeSteps} timed decode steps after 2 warm-up steps; image encoder ${result.visionMs.toFixed(1)} ms at batch 1`,
     `set-up ${(setupMs / 1000).toFixed(1)} s; export ${exportSeconds === undefined ? 'reused from an earlier run' : `${exportSeconds.toFixed(0)} s`}; session load ${(result.sessionLoadMs / 1000).toFixed(1)} s`,
   );
   if (limitMs !== undefined) {
