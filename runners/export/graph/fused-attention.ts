@@ -12,7 +12,7 @@
 // rather than from GroupQueryAttention's do_rotary, which derives them from seqlens_k.
 import { ConfigError } from '../../../core/errors.js';
 import { ElementType, type GraphBuilder } from './graph-builder.js';
-import type { RotaryTables } from './llama-decoder.js';
+import type { RotaryTables } from './rotary-tables.js';
 
 /** How a decoder's attention and RMSNorms are expressed: standard ONNX operators, or onnxruntime's fused contrib operators. */
 export const ATTENTION_KINDS = ['plain', 'fused'] as const;

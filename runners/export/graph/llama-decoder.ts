@@ -6,6 +6,7 @@
 // In a float16 graph the RMSNorm statistics and the softmax run in float32, as onnxruntime-genai's
 // builder and Hugging Face's LlamaRMSNorm do: float16 sums of squares overflow and lose the small terms.
 import { ElementType, GraphBuilder, type GraphOptions, type WeightSource } from './graph-builder.js';
+import type { RotaryTables } from './rotary-tables.js';
 import { fusedAttention, fusedAttentionContext, resolveAttention, simplifiedLayerNorm, skipSimplifiedLayerNorm, type AttentionChoice } from './fused-attention.js';
 
 /** Large but finite: a fully masked row (a left-padding query) then softmaxes to uniform, never NaN. */
@@ -46,12 +47,7 @@ export function runnerTextConfig(text: LlamaTextSettings, tieWordEmbeddings = fa
   };
 }
 
-/** Rotary cos/sin per position, [maxPositions, headDim] each, in Hugging Face's half-split layout. */
-export interface RotaryTables {
-  maxPositions: number;
-  cos: Float32Array;
-  sin: Float32Array;
-}
+export type { RotaryTables } from './rotary-tables.js';
 
 /**
  * Replaces a layer's projections for decoders whose weights depend on the token (CogVLM's visual expert).
