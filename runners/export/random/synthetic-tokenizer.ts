@@ -5,6 +5,7 @@
 // tokenizer — prompts are longer in tokens — which is all a throughput measurement needs.
 import { ConfigError } from '../../../core/errors.js';
 import { byteToCharacterTable } from '../../onnx/tiny-emu/byte-level-bpe.js';
+import { byteLevelBpeTokenizerJson } from '../../onnx/tiny-emu/tokenizer-files.js';
 
 export interface SpecialToken {
   content: string;
@@ -47,26 +48,8 @@ export function syntheticTokenizer(vocabularySize: number, specials: SpecialToke
 
   const specialContents = new Set(all.map((token) => token.content));
   const vocab = Object.fromEntries(tokens.map((token, id) => [token!, id]));
-  const addedTokens = tokens
-    .map((content, id) => ({ id, content: content! }))
-    .filter(({ content }) => specialContents.has(content))
-    .map(({ id, content }) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
-  const tokenizerJson = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: addedTokens,
-    normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
-      pair: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '<s>', type_id: 1 } }, { Sequence: { id: 'B', type_id: 1 } }],
-      special_tokens: { '<s>': { id: '<s>', ids: [1], tokens: ['<s>'] } },
-    },
-    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges: [] },
-  };
+  const addedTokens = tokens.map((content, id) => ({ id, content: content! })).filter(({ content }) => specialContents.has(content));
+  const tokenizerJson = byteLevelBpeTokenizerJson({ addedTokens, vocab, merges: [], begin: { token: '<s>', id: 1 } });
   const tokenizerConfig = {
     tokenizer_class: 'PreTrainedTokenizerFast',
     bos_token: '<s>',
