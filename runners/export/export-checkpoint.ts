@@ -110,7 +110,8 @@ export async function writeExport(input: ExportSource, outFolder: string, option
   const checkpoint = await input.open();
   try {
     const plan = await architecture.plan(checkpoint, configFile, config, format);
-    const attention: AttentionKind = plan.graphs.decoder_model_merged.hasOperator('GroupQueryAttention') ? 'fused' : 'plain';
+    const decoder = plan.graphs.decoder_model_merged;
+    const attention: AttentionKind = decoder.hasOperator('MultiHeadAttention') || decoder.hasOperator('GroupQueryAttention') ? 'fused' : 'plain';
     const notes = [...plan.notes, ...Object.values(plan.graphs).flatMap((graph) => graph.notes)];
     await mkdir(path.join(temporary, 'onnx'), { recursive: true });
     const components = Object.entries(plan.graphs) as Array<[ComponentName, (typeof plan.graphs)[ComponentName]]>;

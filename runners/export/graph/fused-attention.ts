@@ -1,15 +1,21 @@
-// The fused form of the LLaMA decoder's attention and norms, as onnxruntime-genai's model builder emits
-// them for CUDA: com.microsoft.RotaryEmbedding on the projected queries and keys, com.microsoft.
-// GroupQueryAttention (causal softmax(QKᵀ/√d)V over past + current keys, writing present.* in the same
-// BNSH layout as the plain graph), SimplifiedLayerNormalization for the first RMSNorm and
-// com.microsoft.SkipSimplifiedLayerNormalization (residual add + RMSNorm in one kernel) for the others.
-// The graph keeps the plain graph's inputs: GroupQueryAttention's seqlens_k and total_sequence_length are
-// derived from attention_mask's shape, so a runner feeds both graphs alike.
+// The fused form of the LLaMA decoder's attention and norms, after onnxruntime-genai's model builder:
+// com.microsoft.RotaryEmbedding on the projected queries and keys, one fused attention node per layer
+// (causal softmax(QKᵀ/√d)V over past + current keys, writing present.* in the same BNSH layout as the
+// plain graph), SimplifiedLayerNormalization for the first RMSNorm and com.microsoft.
+// SkipSimplifiedLayerNormalization (residual add + RMSNorm in one kernel) for the others. The graph keeps
+// the plain graph's inputs (what the fused nodes need is derived from attention_mask), so a runner feeds
+// both graphs alike.
 //
-// Left padding: GroupQueryAttention's own padding model is right padding (seqlens_k per row); a
-// left-padded row is instead given the full length in seqlens_k and its padding keys are masked through
-// attention_bias (added to QKᵀ), and rotary positions come from position_ids through RotaryEmbedding
-// rather than from GroupQueryAttention's do_rotary, which derives them from seqlens_k.
+// Left padding, which the runner uses for batches, decides the attention node:
+// - com.microsoft.MultiHeadAttention (decoders with as many KV heads as query heads: LLaVA-1.5's Vicuna,
+//   Emu2's LLaMA-33B, CogVLM) takes attention_mask as key_padding_mask with `unidirectional` (causal),
+//   on CPU and CUDA.
+// - com.microsoft.GroupQueryAttention (grouped KV heads) models padding as right padding (seqlens_k per
+//   row); a left-padded row is given the full length and its padding keys are masked through
+//   attention_bias. onnxruntime's CUDA kernel refuses attention_bias (group_query_attention.cc:
+//   "attention_bias is not supported in GroupQueryAttention cuda kernel"), so such graphs run on CPU only.
+// Rotary positions come from position_ids through RotaryEmbedding, not from the attention node's own
+// rotary, which derives them from sequence lengths.
 import { ConfigError } from '../../../core/errors.js';
 import { ElementType, type GraphBuilder } from './graph-builder.js';
 import type { RotaryTables } from './rotary-tables.js';
@@ -46,17 +52,38 @@ export function resolveAttention(choice: AttentionChoice | undefined, headDim: n
  */
 export const PADDING_BIAS = -10000;
 
-/** The per-step values every layer's GroupQueryAttention shares. */
+/** The per-step values every layer's attention node shares. */
 export interface FusedAttentionContext {
-  seqlensK: string;
-  totalLength: string;
-  attentionBias: string;
+  /** MultiHeadAttention: attention_mask as int32 [B, total]; built only for decoders without grouped KV heads. */
+  keyPaddingMask?: string;
+  /** GroupQueryAttention: built only for grouped-KV decoders. */
+  grouped?: { seqlensK: string; totalLength: string; attentionBias: string };
   positions: string;
   cosCache: string;
   sinCache: string;
 }
 
-export function fusedAttentionContext(graph: GraphBuilder, embeds: string, attentionMask: string, clampedPositions: string, rotary: RotaryTables, headDim: number): FusedAttentionContext {
+export function fusedAttentionContext(graph: GraphBuilder, embeds: string, attentionMask: string, clampedPositions: string, rotary: RotaryTables, headDim: number, groupedHeads: boolean): FusedAttentionContext {
+  const grouped = groupedHeads ? groupedAttentionInputs(graph, embeds, attentionMask) : undefined;
+  const keyPaddingMask = groupedHeads ? undefined : graph.op('Cast', [attentionMask], { to: { int: ElementType.int32 } });
+  // RotaryEmbedding's caches hold each frequency once: the first half of Hugging Face's [cos, cos] rows.
+  const half = headDim / 2;
+  const halfTable = (name: string, values: Float32Array) => {
+    const table = new Float32Array(rotary.maxPositions * half);
+    for (let position = 0; position < rotary.maxPositions; position++) table.set(values.subarray(position * headDim, position * headDim + half), position * half);
+    return graph.weight(name, [rotary.maxPositions, half], table, graph.precision);
+  };
+  return {
+    ...(keyPaddingMask ? { keyPaddingMask } : {}),
+    ...(grouped ? { grouped } : {}),
+    positions: clampedPositions,
+    cosCache: halfTable('model.rotary_emb.cos_cache', rotary.cos),
+    sinCache: halfTable('model.rotary_emb.sin_cache', rotary.sin),
+  };
+}
+
+/** GroupQueryAttention's seqlens_k and total_sequence_length, and left padding as attention_bias [B, 1, S, total]. */
+function groupedAttentionInputs(graph: GraphBuilder, embeds: string, attentionMask: string): NonNullable<FusedAttentionContext['grouped']> {
   const dimension = (value: string, axis: number) => graph.op('Slice', [graph.op('Shape', [value]), graph.int64s([axis]), graph.int64s([axis + 1])]);
   const batch = dimension(attentionMask, 0);
   const total = dimension(attentionMask, 1);
@@ -66,21 +93,7 @@ export function fusedAttentionContext(graph: GraphBuilder, embeds: string, atten
   const padding = graph.op('Where', [graph.op('Cast', [attentionMask], { to: { int: ElementType.bool } }), graph.float(0), graph.float(PADDING_BIAS)]);
   const biasShape = graph.op('Concat', [batch, graph.int64s([1]), dimension(embeds, 1), total], { axis: { int: 0 } });
   const attentionBias = graph.op('Expand', [graph.op('Unsqueeze', [padding, graph.int64s([1, 2])]), biasShape]);
-  // RotaryEmbedding's caches hold each frequency once: the first half of Hugging Face's [cos, cos] rows.
-  const half = headDim / 2;
-  const halfTable = (name: string, values: Float32Array) => {
-    const table = new Float32Array(rotary.maxPositions * half);
-    for (let position = 0; position < rotary.maxPositions; position++) table.set(values.subarray(position * headDim, position * headDim + half), position * half);
-    return graph.weight(name, [rotary.maxPositions, half], table, graph.precision);
-  };
-  return {
-    seqlensK,
-    totalLength,
-    attentionBias,
-    positions: clampedPositions,
-    cosCache: halfTable('model.rotary_emb.cos_cache', rotary.cos),
-    sinCache: halfTable('model.rotary_emb.sin_cache', rotary.sin),
-  };
+  return { seqlensK, totalLength, attentionBias };
 }
 
 export interface FusedAttentionLayer {
@@ -97,10 +110,22 @@ export interface FusedAttentionLayer {
 /** One layer's attention; returns the merged heads [B, S, heads·headDim], as the plain graph's `merged`. */
 export function fusedAttention(graph: GraphBuilder, context: FusedAttentionContext, layer: FusedAttentionLayer, heads: number, keyValueHeads: number): string {
   const rotate = (value: string) => graph.op('RotaryEmbedding', [value, context.positions, context.cosCache, context.sinCache], { interleaved: { int: 0 } }, undefined, MICROSOFT_DOMAIN);
+  const outputs = [null, layer.presentKey, layer.presentValue];
+  if (context.keyPaddingMask) {
+    const [output] = graph.node(
+      'MultiHeadAttention',
+      [rotate(layer.query), rotate(layer.key), layer.value, '', context.keyPaddingMask, '', layer.pastKey, layer.pastValue],
+      outputs,
+      { num_heads: { int: heads }, unidirectional: { int: 1 }, mask_filter_value: { float: PADDING_BIAS } },
+      MICROSOFT_DOMAIN,
+    );
+    return output;
+  }
+  const { seqlensK, totalLength, attentionBias } = context.grouped!;
   const [output] = graph.node(
     'GroupQueryAttention',
-    [rotate(layer.query), rotate(layer.key), layer.value, layer.pastKey, layer.pastValue, context.seqlensK, context.totalLength, '', '', '', context.attentionBias],
-    [null, layer.presentKey, layer.presentValue],
+    [rotate(layer.query), rotate(layer.key), layer.value, layer.pastKey, layer.pastValue, seqlensK, totalLength, '', '', '', attentionBias],
+    outputs,
     { num_heads: { int: heads }, kv_num_heads: { int: keyValueHeads } },
     MICROSOFT_DOMAIN,
   );

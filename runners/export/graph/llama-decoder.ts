@@ -108,7 +108,7 @@ export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weigh
   const custom = options.projections?.(graph);
 
   const clampPositions = () => graph.op('Max', [positionIds, graph.int64s([0], [])]);
-  const context = fused ? fusedAttentionContext(graph, embeds, attentionMask, clampPositions(), rotary, headDim) : undefined;
+  const context = fused ? fusedAttentionContext(graph, embeds, attentionMask, clampPositions(), rotary, headDim, keyValueHeads !== heads) : undefined;
   const plain = context ? undefined : plainAttention();
 
   /** The plain graph's mask, rotary and head reshapes, shared by every layer. */

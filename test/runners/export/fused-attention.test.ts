@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { exportCheckpoint, type ExportDtype } from '../../../runners/export/export-checkpoint.js';
 import type { AttentionKind } from '../../../runners/export/graph/fused-attention.js';
+import { exportRandomModel } from '../../../runners/export/random/export-random.js';
 import { readFloat32, toFloatData, type FloatType } from '../../../runners/onnx/tensors.js';
 import { temporaryFolder } from '../../helpers/cli.js';
 import { describeExportedModelInRunner } from './exported-model-checks.js';
@@ -114,23 +116,24 @@ function nodeTypes(folder: string, suffix: string): string {
 }
 
 const CASES = [
-  { name: 'LLaVA (GQA: 4 query heads, 2 KV heads)', write: (folder: string) => writeTinyLlava(folder).folder },
-  // GroupQueryAttention needs a head size that is a multiple of 8: 4 heads of 16.
-  { name: 'Emu2', write: (folder: string) => (writeTinyEmu2(folder, { hiddenSize: 64 }), folder) },
-  { name: 'CogVLM (visual-expert projections)', write: (folder: string) => writeTinyCogvlm(folder).folder },
+  { name: 'LLaVA (4 query heads, 2 KV heads: GroupQueryAttention)', attention: 'GroupQueryAttention', write: (folder: string) => writeTinyLlava(folder).folder },
+  // The fused graph needs a head size that is a multiple of 8: 4 heads of 16.
+  { name: 'Emu2 (MultiHeadAttention)', attention: 'MultiHeadAttention', write: (folder: string) => (writeTinyEmu2(folder, { hiddenSize: 64 }), folder) },
+  { name: 'CogVLM (visual-expert projections, MultiHeadAttention)', attention: 'MultiHeadAttention', write: (folder: string) => writeTinyCogvlm(folder).folder },
 ];
 /** float32: kernel summation order only; float16: one fp16 rounding of activations in a different place. */
 const TOLERANCE: Record<'fp32' | 'fp16', number> = { fp32: 1e-4, fp16: 2e-2 };
 
 describe('fused attention export', () => {
-  for (const { name, write } of CASES) {
+  for (const { name, attention, write } of CASES) {
     for (const dtype of ['fp32', 'fp16'] as const) {
       test(`${name} ${dtype}: fused and plain decoders give the same logits (< ${TOLERANCE[dtype]}) and greedy tokens on a left-padded batch`, async () => {
         const folders = await exportBoth(write, dtype);
         const suffix = dtype === 'fp16' ? '_fp16' : '';
         const fusedGraph = nodeTypes(folders.fused, suffix);
-        for (const op of ['GroupQueryAttention', 'RotaryEmbedding', 'SkipSimplifiedLayerNormalization', 'SimplifiedLayerNormalization']) assert.ok(fusedGraph.includes(op), `fused graph has ${op}`);
-        assert.ok(!nodeTypes(folders.plain, suffix).includes('GroupQueryAttention'));
+        for (const op of [attention, 'RotaryEmbedding', 'SkipSimplifiedLayerNormalization', 'SimplifiedLayerNormalization']) assert.ok(fusedGraph.includes(op), `fused graph has ${op}`);
+        assert.ok(!fusedGraph.includes(attention === 'MultiHeadAttention' ? 'GroupQueryAttention' : 'MultiHeadAttention'));
+        assert.ok(!nodeTypes(folders.plain, suffix).includes(attention));
         const config = JSON.parse(readFileSync(path.join(folders.fused, 'config.json'), 'utf8'));
         assert.equal(config.emu_eval_export.attention, 'fused');
         const plain = await greedy(folders.plain, dtype);
@@ -166,11 +169,15 @@ describe('fused attention export', () => {
   });
 });
 
-// Through the ONNX runner, unchanged: cached = uncached decoding, a left-padded batch = single runs.
-let fusedLlava = '';
+// Through the ONNX runner, unchanged: cached = uncached decoding, a left-padded batch = single runs — for
+// both attention nodes (the random tiny LLaVA config has as many KV heads as query heads).
+const fused = { grouped: '', multiHead: '' };
 before(async () => {
   const root = temporaryFolder();
-  fusedLlava = path.join(root, 'fused');
-  await exportCheckpoint(writeTinyLlava(path.join(root, 'checkpoint')).folder, fusedLlava, { dtype: 'fp32', attention: 'fused' });
+  fused.grouped = path.join(root, 'grouped');
+  fused.multiHead = path.join(root, 'multi-head');
+  await exportCheckpoint(writeTinyLlava(path.join(root, 'checkpoint')).folder, fused.grouped, { dtype: 'fp32', attention: 'fused' });
+  await exportRandomModel(fileURLToPath(new URL('../../../bench/configs/llava-tiny.json', import.meta.url)), fused.multiHead, { dtype: 'fp32', attention: 'fused' });
 });
-describeExportedModelInRunner('a fused LLaVA export in the runner', () => fusedLlava);
+describeExportedModelInRunner('a fused LLaVA export (GroupQueryAttention) in the runner', () => fused.grouped);
+describeExportedModelInRunner('a fused LLaVA export (MultiHeadAttention) in the runner', () => fused.multiHead);
