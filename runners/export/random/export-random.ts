@@ -42,7 +42,9 @@ export async function exportRandomModel(configPath: string, outFolder: string, o
       outFolder,
       options,
     );
-    return { ...result, notes: [...result.notes, `random weights (seed ${seed}) and a synthetic byte-level tokenizer: for throughput only (see RANDOM_WEIGHTS.md)`] };
+    // Name-layout notes describe a checkpoint's tensors; random weights answer to any layout.
+    const notes = result.notes.filter((note) => !note.startsWith('tensor names:'));
+    return { ...result, notes: [...notes, `random weights (seed ${seed}) and a synthetic byte-level tokenizer: for throughput only (see RANDOM_WEIGHTS.md)`] };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
