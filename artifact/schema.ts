@@ -26,6 +26,8 @@ export const runConfigSchema = z.strictObject({
   normalize: normalizeMode,
   /** GQA only: `llava` applies LLaVA's answer cleaning before eval.py's comparison. Absent: as given. */
   gqaAnswers: z.enum(['official', 'llava']).optional(),
+  /** Multiple-choice tasks: `likelihood` takes the most likely option instead of a generated letter. Absent: generation. */
+  answerBy: z.enum(['generation', 'likelihood']).optional(),
   shots: z.array(z.number().int().nonnegative()),
   /** One trial per seed (few-shot draws differ by seed); deterministic settings run one trial. */
   seeds: z.array(z.number().int()),

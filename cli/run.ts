@@ -33,6 +33,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .option('max-new-tokens', { type: 'number', describe: 'Override the preset\'s maximum new tokens' })
         .option('num-beams', { type: 'number', describe: 'Override the preset\'s beam count (1 = greedy)' })
         .option('frames', { type: 'number', describe: 'Video tasks: frames sampled per video (default: 16 for emu2-chat, 8 otherwise)' })
+        .option('answer-by', { choices: ['generation', 'likelihood'] as const, default: 'generation' as const, describe: 'Multiple-choice tasks (seed-bench): generation asks for the option letter; likelihood picks the option the model finds most likely (SEED-Bench eval.py; needs a runner that scores continuations). Recorded in run.json' })
         .option('frame-sampler', { choices: ['uniform', 'interior', 'midpoint'] as const, describe: 'Video tasks: uniform (lmms-eval), interior (VLMEvalKit), midpoint (Video-ChatGPT); default uniform' })
         .option('retry-errors', { type: 'boolean', default: false, describe: 'Attempt again the samples of this run that ended in an error (e.g. after a server outage)' })
         .option('params', { type: 'number', describe: 'Declared total parameter count (overrides the count read from the graph)' })
@@ -66,6 +67,7 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
           extraction: asExtraction(argv.extraction as string | undefined),
           normalize: argv.normalize as 'official' | 'always',
           gqaAnswers: argv['gqa-answers'] as 'official' | 'llava',
+          answerBy: argv['answer-by'] as 'generation' | 'likelihood',
           maxNewTokens: argv['max-new-tokens'] as number | undefined,
           numBeams: argv['num-beams'] as number | undefined,
           batchSize: argv['batch-size'] as number | undefined,

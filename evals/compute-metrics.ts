@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { aggregate, toScoredItem } from '../scoring/aggregate.js';
+import { scoredUnits } from '../scoring/scored-units.js';
 import { populationStd } from '../scoring/stats.js';
 import { SAMPLES_FILE } from '../artifact/run-directory.js';
 import { readSampleRecords } from '../artifact/samples-log.js';
@@ -11,6 +12,7 @@ import type { EvaluationUnit } from './evaluation-loop.js';
 import type { TaskAdapter } from '../core/contracts/task.js';
 import { effectiveNormalize, scoringRuleOf } from './plan.js';
 import { writeSubmission } from './submission.js';
+import type { SubmittedAnswer } from '../core/contracts/task.js';
 
 type Item = ReturnType<typeof toScoredItem> & { id: string; judge?: SampleJudgement; grades?: SampleGrade[] };
 
@@ -23,7 +25,7 @@ const unitKey = (task: string, shots: number, trial: number) => `${task}\u0000${
  */
 export async function computeMetrics(runDirectory: string, units: EvaluationUnit[], config: RunConfig): Promise<MetricsRecord> {
   const items = new Map<string, Item[]>();
-  const answers = new Map<string, Array<{ id: string; answer: string }>>();
+  const answers = new Map<string, SubmittedAnswer[]>();
   for (const unit of units) {
     items.set(unitKey(unit.task.record.id, unit.shots, unit.trial), []);
     answers.set(unitKey(unit.task.record.id, unit.shots, unit.trial), []);
@@ -31,14 +33,14 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
   for await (const record of readSampleRecords(path.join(runDirectory, SAMPLES_FILE))) {
     const key = unitKey(record.task, record.shots, record.trial);
     items.get(key)?.push({ ...toScoredItem(record), id: record.sampleId, ...(record.judge ? { judge: record.judge } : {}), ...(record.grades ? { grades: record.grades } : {}) });
-    if (record.finishReason !== 'error') answers.get(key)?.push({ id: record.sampleId, answer: record.extracted });
+    if (record.finishReason !== 'error') answers.get(key)?.push({ id: record.sampleId, answer: record.extracted, output: record.output });
   }
   const results: TaskMetrics[] = [];
   for (const unit of units) {
     const { task, shots, trial } = unit;
     const key = unitKey(task.record.id, shots, trial);
     const unitItems = items.get(key)!.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const metrics = aggregate(unitItems, {
+    const metrics = aggregate(scoredUnits(unitItems, task.record.metric, task.record.hasAnswers), {
       task: task.record.id,
       split: task.record.split,
       metric: task.record.metric,
@@ -62,7 +64,10 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
     }
     if (!task.record.hasAnswers) {
       const suffix = shots > 0 || trial > 0 ? `-${shots}shot-trial${trial}` : '';
-      metrics.submission = writeSubmission(runDirectory, task.adapter, `${task.record.split}${suffix}`, answers.get(key)!);
+      const label = `${task.record.split}${suffix}`;
+      metrics.submission = task.adapter.writeSubmission
+        ? await task.adapter.writeSubmission({ runDirectory, label, split: task.record.split, dataDir: task.record.dataDir }, answers.get(key)!)
+        : writeSubmission(runDirectory, task.adapter, label, answers.get(key)!);
     }
     results.push(metrics);
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { hashOf } from '../core/hash.js';
 import type { ExtractionStrategy } from '../scoring/extract.js';
-import type { GqaAnswers, NormalizeMode } from '../core/contracts/metric.js';
+import type { AnswerBy, GqaAnswers, NormalizeMode } from '../core/contracts/metric.js';
 import { describeEnvironment } from '../artifact/environment.js';
 import { openRunDirectory, writeMetricsRecord, writeRunRecord, type OpenedRun } from '../artifact/run-directory.js';
 import { acquireRunLock } from '../artifact/run-lock.js';
@@ -46,6 +46,8 @@ export interface EvaluateOptions {
   normalize: NormalizeMode;
   /** GQA: clean predictions as LLaVA's pipeline does before eval.py compares them. */
   gqaAnswers?: GqaAnswers;
+  /** Multiple-choice tasks: generate the letter (default) or take the most likely option (docs/protocols.md#multiple-choice). */
+  answerBy?: AnswerBy;
   maxNewTokens?: number;
   numBeams?: number;
   batchSize?: number;
@@ -157,7 +159,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const shots = resolveShots(options, preset);
   const seeds = resolveSeeds(options);
   const planned: PlannedTask[] = [];
-  for (const id of options.tasks) planned.push(await planTask(id, options.split, options.data));
+  for (const id of options.tasks) planned.push(await planTask(id, options.split, options.data, options.answerBy));
   for (const task of planned) {
     if (task.record.bundledSample) {
       emit({ type: 'notice', level: 'warning', message: `${task.record.id}: no --data given, using the bundled SYNTHETIC sample (${task.record.dataDir}); its numbers say nothing about real benchmark performance` });
@@ -200,6 +202,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     normalize: options.normalize,
     // Recorded only when it departs from the default, so the hashes of earlier runs stay as they were.
     ...(options.gqaAnswers === 'llava' ? { gqaAnswers: 'llava' as const } : {}),
+    ...(options.answerBy === 'likelihood' ? { answerBy: 'likelihood' as const } : {}),
     shots,
     seeds,
     ...(needsDemos ? { demos: options.demos ?? 'random' } : {}),

@@ -7,7 +7,7 @@ import { parseOrThrow } from '../core/validation.js';
 import { computeMetrics } from './compute-metrics.js';
 import { configHashOf, planUnits } from './evaluate.js';
 import type { EvaluationUnit } from './evaluation-loop.js';
-import type { PlannedTask } from './plan.js';
+import { answeredBy, type PlannedTask } from './plan.js';
 import { defaultRunId } from './run-id.js';
 import { inShard } from './shard.js';
 import { getPreset } from '../tasks/prompts/presets.js';
@@ -246,7 +246,7 @@ export async function mergeRuns(options: MergeOptions): Promise<MergeResult> {
     throw new ConfigError(`${target} already exists; choose another --run-id or --out, or remove it`);
   }
 
-  const planned: PlannedTask[] = first.tasks.map((record) => ({ adapter: getTask(record.id), record }));
+  const planned: PlannedTask[] = first.tasks.map((record) => ({ adapter: answeredBy(getTask(record.id), first.config.answerBy), record }));
   const units = planUnits(planned, config, getPreset(config.protocol), new Map());
   const { entries, torn } = await collectLines(shards, units);
   entries.sort((a, b) => a.unit - b.unit || (a.sampleId < b.sampleId ? -1 : a.sampleId > b.sampleId ? 1 : 0));

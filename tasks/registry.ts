@@ -5,9 +5,11 @@ import { gqa } from './gqa.js';
 import { hatefulMemes } from './hateful-memes.js';
 import { mmmu } from './mmmu.js';
 import { mmVet } from './mm-vet.js';
+import { mmbench } from './mmbench.js';
 import { msrvttQa } from './msrvtt-qa.js';
 import { msvdQa } from './msvd-qa.js';
 import { okvqa } from './okvqa.js';
+import { seedBench } from './seed-bench.js';
 import { textvqa } from './textvqa.js';
 import type { TaskAdapter } from '../core/contracts/task.js';
 import { vizwiz } from './vizwiz.js';
@@ -26,6 +28,8 @@ export const tasks = {
   'activitynet-qa': activitynetQa,
   mmmu,
   'mm-vet': mmVet,
+  'seed-bench': seedBench,
+  mmbench,
 } satisfies Record<string, TaskAdapter>;
 
 export function taskIds(): string[] {

@@ -19,3 +19,6 @@ export type ScoringRuleId = string;
 
 /** `official`: score GQA predictions as given; `llava`: LLaVA's convert_gqa_for_eval.py first. */
 export type GqaAnswers = 'official' | 'llava';
+
+/** `generation`: the model writes its choice (a letter); `likelihood`: the most likely option is its choice. */
+export type AnswerBy = 'generation' | 'likelihood';

@@ -175,5 +175,31 @@ export interface TaskAdapter {
    * one object mapping each sample id to its answer (MMMU's leaderboard file).
    */
   submissionFormat?: 'list' | 'id-to-answer';
+  /**
+   * Another way to ask the same questions, chosen with `--answer-by likelihood`: its fields replace the
+   * task's (SEED-Bench's own eval.py ranks the options by likelihood instead of generating a letter).
+   */
+  likelihood?: Pick<TaskAdapter, 'load' | 'prompts'> & { request: Extract<TaskRequestKind, { kind: 'loglik' }> };
+  /**
+   * Writes the submission file of a split without answers in the benchmark's own format, instead of
+   * EvalAI's JSON; returns its file name inside the run directory.
+   */
+  writeSubmission?(target: SubmissionTarget, answers: readonly SubmittedAnswer[]): Promise<string>;
   load(options: LoadOptions): AsyncIterable<Sample>;
+}
+
+/** Where a task's own submission file goes and what it is made from. */
+export interface SubmissionTarget {
+  runDirectory: string;
+  /** The file name's split part (`test`, or `test-4shot-trial0` for few-shot trials). */
+  label: string;
+  split: string;
+  dataDir: string;
+}
+
+/** A sample's answer as recorded: the model's raw output and the extracted answer; errored samples are left out. */
+export interface SubmittedAnswer {
+  id: string;
+  answer: string;
+  output: string;
 }

@@ -2,7 +2,8 @@
 // the rule (docs/official-evaluators.md), and scoring looks the rule's per-sample function up here. A new
 // rule is one file with its pure function + one entry here; its `metric` names the metric registry's entry.
 
-import type { EvaluatorId, GqaAnswers, MetricId, NormalizeMode, ScoringRuleId } from '../../core/contracts/metric.js';
+import type { AnswerBy, EvaluatorId, GqaAnswers, MetricId, NormalizeMode, ScoringRuleId } from '../../core/contracts/metric.js';
+import { choiceMatch } from './choice-match.js';
 import { exactMatch } from './exact-match.js';
 import { mmmuRuleScore } from './mmmu/eval.js';
 import { gqaExactMatch, gqaExactMatchLlava } from './gqa-exact-match.js';
@@ -94,11 +95,31 @@ export const scoringRules: Readonly<Record<ScoringRuleId, ScoringRule>> = {
     },
     grader: 'mm-vet',
   },
+  'seed-bench-choice': {
+    id: 'seed-bench-choice',
+    metric: 'choice_accuracy',
+    description: "SEED-Bench by generation: VLMEvalKit's can_infer turns the output into a letter (no ChatGPT fallback), which must equal the answer",
+    score: choiceMatch,
+  },
+  'seed-bench-likelihood': {
+    id: 'seed-bench-likelihood',
+    metric: 'choice_accuracy',
+    description: "SEED-Bench eval.py: the option with the highest summed log-likelihood must be the answer",
+    score: choiceMatch,
+  },
+  'mmbench-circular': {
+    id: 'mmbench-circular',
+    metric: 'circular_accuracy',
+    description: "MMBench CircularEval (VLMEvalKit exact_matching): can_infer's letter right in every rotation of the options",
+    score: choiceMatch,
+  },
 };
 
 export interface RuleOptions {
   normalize: NormalizeMode;
   gqaAnswers?: GqaAnswers;
+  /** `--answer-by`: multiple-choice tasks answered by generating a letter (default) or by option likelihood. */
+  answerBy?: AnswerBy;
 }
 
 /** The rule a task's evaluator follows under the run's options; options meant for other evaluators are ignored. */
@@ -108,6 +129,8 @@ export function scoringRuleFor(evaluator: EvaluatorId, options: RuleOptions): Sc
       return options.normalize === 'always' ? 'vqa-eval-always' : 'vqa-eval';
     case 'gqa-eval':
       return options.gqaAnswers === 'llava' ? 'gqa-eval-llava' : 'gqa-eval';
+    case 'seed-bench-eval':
+      return options.answerBy === 'likelihood' ? 'seed-bench-likelihood' : 'seed-bench-choice';
     default:
       return evaluator;
   }

@@ -20,6 +20,12 @@ export interface MetricDefinition {
    * reported beside it as `accuracy`.
    */
   aggregation: 'mean' | CorpusAggregation;
+  /**
+   * When one question is asked several times and scored as one (MMBench's CircularEval): combines the
+   * per-sample items into the units the metric counts, before the mean, the CI and the breakdowns.
+   * Absent: every sample is a unit. Pure.
+   */
+  units?(items: ScoredItem[]): ScoredItem[];
   /** The official evaluator's own report next to ours (2-decimal rounding, per answer type), when it has one. */
   officialReport?(items: ScoredItem[], rule: string | undefined): TaskMetrics['official'];
 }

@@ -2,6 +2,8 @@
 // metric they score, aggregation and reports look its declaration up here (docs/adding-a-task.md#metrics).
 
 import { ConfigError } from '../../core/errors.js';
+import { choiceAccuracyMetric } from './choice-accuracy-metric.js';
+import { circularAccuracyMetric } from './circular-accuracy-metric.js';
 import { exactMatchMetric } from './exact-match-metric.js';
 import type { MetricDefinition } from './metric-definition.js';
 import { mmVetScoreMetric } from './mm-vet-score-metric.js';
@@ -15,6 +17,8 @@ export const metrics: Readonly<Record<string, MetricDefinition>> = {
   mmmu_accuracy: mmmuAccuracyMetric,
   mm_vet_score: mmVetScoreMetric,
   roc_auc: rocAucMetric,
+  choice_accuracy: choiceAccuracyMetric,
+  circular_accuracy: circularAccuracyMetric,
 };
 
 /** A registered metric; a ConfigError names an unknown one (a task or an artifact naming a metric this version lacks). */

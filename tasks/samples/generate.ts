@@ -5,7 +5,9 @@ import { writeGqa } from './generator/write-gqa.js';
 import { writeHatefulMemes } from './generator/write-hateful-memes.js';
 import { writeMmVet } from './generator/write-mm-vet.js';
 import { writeMmmu } from './generator/write-mmmu.js';
+import { writeMmbench } from './generator/write-mmbench.js';
 import { writeOkVqa } from './generator/write-okvqa.js';
+import { writeSeedBench } from './generator/write-seed-bench.js';
 import { writeTextVqa } from './generator/write-textvqa.js';
 import { writeVizWiz } from './generator/write-vizwiz.js';
 import { writeVqav2 } from './generator/write-vqav2.js';
@@ -25,6 +27,8 @@ const writers = {
   'hateful-memes': writeHatefulMemes,
   mmmu: writeMmmu,
   'mm-vet': writeMmVet,
+  'seed-bench': writeSeedBench,
+  mmbench: writeMmbench,
 };
 
 for (const [folder, write] of Object.entries(writers)) {

@@ -104,6 +104,24 @@ const lateDuplicates: Record<string, (folder: string) => Injected> = {
     return { file, field: `[${last}].id`, message: `duplicate id ${JSON.stringify(list[0].id)}, already used by [0]` };
   },
   'mm-vet': repeatedKey('mm-vet.json', 'sample id'),
+  'seed-bench'(folder) {
+    // The last image question (dimensions 1–9; the video questions after it are skipped unread).
+    const file = path.join(folder, 'SEED-Bench.json');
+    const content = readJson(file);
+    const last = content.questions.findLastIndex((question: { question_type_id: number }) => question.question_type_id <= 9);
+    content.questions[last].question_id = content.questions[0].question_id;
+    writeJson(file, content);
+    return { file, field: `questions[${last}].question_id`, message: `duplicate question_id ${JSON.stringify(content.questions[0].question_id)}, already used by questions[0]` };
+  },
+  mmbench(folder) {
+    // The first pass again as the file's last row.
+    const file = path.join(folder, 'MMBench_DEV_EN.tsv');
+    const text = readFileSync(file, 'utf8');
+    const firstRow = text.split('\n')[1]!;
+    writeFileSync(file, `${text}${firstRow}\n`);
+    const line = text.split('\n').length;
+    return { file, field: `line ${line}, column index`, message: `index ${firstRow.split('\t')[0]} repeats the row on line 2` };
+  },
 };
 
 /** LLM-graded tasks need a grader to start at all; the judge server is the test's model server (never called). */

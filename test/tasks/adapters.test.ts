@@ -12,8 +12,8 @@ import { asFile } from '../helpers/media-refs.js';
 const vqaStyle = new Set(['vqav2', 'okvqa', 'vizwiz', 'textvqa']);
 
 describe('registry', () => {
-  it('lists the five VQA-style image tasks, Hateful Memes, the video tasks, then MMMU and MM-Vet', () => {
-    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'hateful-memes', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa', 'mmmu', 'mm-vet']);
+  it('lists the five VQA-style image tasks, Hateful Memes, the video tasks, MMMU and MM-Vet, then the multiple-choice tasks', () => {
+    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'hateful-memes', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa', 'mmmu', 'mm-vet', 'seed-bench', 'mmbench']);
   });
 
   it('rejects an unknown task id as a usage error that lists the known ones', () => {
@@ -33,8 +33,9 @@ describe('registry', () => {
   });
 });
 
-// Video tasks, Hateful Memes (a yes/no classification scored by log-likelihood), MMMU and MM-Vet have
-// their own adapter tests (video-adapters.test.ts, hateful-memes.test.ts, mmmu-mm-vet-readers.test.ts).
+// Video tasks, Hateful Memes (a yes/no classification scored by log-likelihood), MMMU, MM-Vet and the
+// multiple-choice tasks have their own adapter tests (video-adapters.test.ts, hateful-memes.test.ts,
+// mmmu-mm-vet-readers.test.ts, multiple-choice-adapters.test.ts).
 for (const task of (Object.values(tasks) as TaskAdapter[]).filter((candidate) => vqaStyle.has(candidate.id) || candidate.id === 'gqa')) {
   describe(`${task.id} adapter on its bundled sample`, () => {
     it('declares a consistent shape', () => {
