@@ -30,6 +30,7 @@ async function assertSameSamples(task: TaskAdapter, snapshot: string, split: str
 }
 
 const image = (file: string) => ({ bytes: new Uint8Array(readFileSync(file)), path: path.basename(file) });
+const picture = (name: string) => ({ bytes: new TextEncoder().encode(name), path: null });
 
 test('textvqa: lmms-lab/textvqa rows give the official samples', async () => {
   const task = getTask('textvqa');
@@ -204,4 +205,37 @@ test('mm-vet: lmms-lab/MMVet rows (capabilities as "rec,ocr") give the official 
     entries.map(([id, entry]) => ({ question_id: id, image: image(path.join(source, 'images', entry.imagename)), question: entry.question, answer: entry.answer, image_source: 'synthetic', capability: entry.capability.join(',') })),
   );
   await assertSameSamples(task, snapshot, 'test');
+});
+
+test('seed-bench: lmms-lab/SEED-Bench rows (images as a list, video questions left out) give the official samples, for both ways of asking', async () => {
+  const task = getTask('seed-bench');
+  const source = bundledDataDir(task);
+  const { questions } = JSON.parse(readFileSync(path.join(source, 'SEED-Bench.json'), 'utf8')) as { questions: Array<Record<string, unknown>> };
+  const snapshot = temporaryFolder();
+  const video = { ...questions[0]!, question_id: '9990001', question_type_id: 10, data_type: 'video', data_id: 'clip.mp4' };
+  writeParquetTable(
+    path.join(snapshot, 'data', 'test-00000-of-00001.parquet'),
+    [
+      { name: 'answer', type: 'string' },
+      { name: 'choice_a', type: 'string' },
+      { name: 'choice_b', type: 'string' },
+      { name: 'choice_c', type: 'string' },
+      { name: 'choice_d', type: 'string' },
+      { name: 'data_id', type: 'string' },
+      { name: 'data_type', type: 'string' },
+      { name: 'question', type: 'string' },
+      { name: 'question_id', type: 'string' },
+      { name: 'question_type_id', type: 'int64' },
+      { name: 'image', type: 'image-list' },
+    ],
+    [...questions, video].map((question) => ({
+      ...question,
+      // The hub's column is text; the JSON has ids of either kind.
+      question_id: String(question.question_id),
+      image: question.data_type === 'image' ? [image(path.join(source, 'SEED-Bench-image', String(question.data_id)))] : [picture('frame 1'), picture('frame 2')],
+    })),
+  );
+  await assertSameSamples(task, snapshot, 'test');
+  const bare = { ...task, load: task.likelihood!.load } as TaskAdapter;
+  await assertSameSamples(bare, snapshot, 'test');
 });
