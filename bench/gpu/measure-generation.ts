@@ -64,6 +64,7 @@ export async function measureGeneration(spec: MeasureSpec): Promise<MeasureResul
   const { openModelFolder } = await import('../../runners/onnx/model-folder.js');
   const { createModelSessions } = await import('../../runners/onnx/sessions.js');
   const { generateRows } = await import('../../runners/onnx/generate.js');
+  const { generationContext } = await import('../../runners/onnx/generation-context.js');
   const { resolvePreprocessing } = await import('../../runners/onnx/image-preprocess.js');
   const { TextTokenizer } = await import('../../runners/onnx/tokenizer.js');
   const { defaultThreads, executionProviders, resolveDevices } = await import('../../runners/onnx/providers.js');
@@ -84,17 +85,13 @@ export async function measureGeneration(spec: MeasureSpec): Promise<MeasureResul
       await model.release();
       continue;
     }
-    const tokensPerImage = folder.settings.imageTokenCount ?? model.signature.vision.imageTokenCount ?? 0;
+    const tokensPerImage = folder.settings.imageTokenCount ?? model.signature.vision.imageTokenCount;
+    if (tokensPerImage === undefined) throw new Error(`${spec.model}: neither config.json nor the vision encoder says how many tokens an image takes`);
+    // As the worker builds it, less the EOS ids: every row generates exactly its max_new_tokens (the
+    // graph is fed -1, which no token is).
     const context = {
-      model,
-      decode: (ids: number[]) => tokenizer.decode(ids),
-      // No EOS: every row generates exactly its max_new_tokens (the graph is fed -1, which no token is).
+      ...generationContext(model, folder.settings, tokenizer, { height: preprocessing.height, width: preprocessing.width, tokensPerImage }),
       eosTokenIds: new Set<number>(),
-      padTokenId: folder.settings.padTokenId ?? 0,
-      imageTokenId: folder.settings.imageTokenId,
-      geometry: { height: preprocessing.height, width: preprocessing.width, tokensPerImage },
-      lengthPenalty: folder.settings.lengthPenalty,
-      earlyStopping: folder.settings.earlyStopping,
       shouldStop: () => false,
     };
     for (const batch of spec.batches) {
