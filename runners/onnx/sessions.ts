@@ -26,6 +26,8 @@ export interface SessionSettings {
   intraOpThreads?: number;
   interOpThreads?: number;
   decodeLoop?: DecodeLoop;
+  /** onnxruntime's session log level (default 3, errors); 0 (verbose) logs where each node was placed. */
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
 export type { DecoderSignature, ModelSignature } from './model-signature.js';
@@ -62,7 +64,7 @@ export async function createModelSessions(
     intraOpNumThreads: sessionSettings.intraOpThreads,
     interOpNumThreads: sessionSettings.interOpThreads ?? 1,
     graphOptimizationLevel: 'all',
-    logSeverityLevel: 3,
+    logSeverityLevel: sessionSettings.logSeverityLevel ?? 3,
   };
   const open = async (component: ModelComponent) => {
     try {

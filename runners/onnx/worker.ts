@@ -3,6 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { ConfigError, errorMessage } from '../../core/errors.js';
 import { errorRow, generateRows } from './generate.js';
+import { generationContext } from './generation-context.js';
 import { GenerationAborted, type GenerationContext } from './generation-types.js';
 import { scoreErrorRow, scoreRows, type LoglikRow, type ScoredRow } from './score-continuations.js';
 import { createModelSessions } from './sessions.js';
@@ -30,17 +31,7 @@ async function initialize(init: WorkerInit): Promise<void> {
     if (tokensPerImage === undefined) {
       throw new ConfigError(`model folder ${init.directory}: neither config.json (n_image_tokens) nor the vision encoder's output shape says how many tokens an image takes`);
     }
-    const { settings } = init;
-    context = {
-      model,
-      decode: (ids) => tokenizer.decode(ids),
-      eosTokenIds: new Set(settings.eosTokenIds),
-      padTokenId: settings.padTokenId ?? settings.eosTokenIds[0] ?? 0,
-      imageTokenId: settings.imageTokenId,
-      geometry: { height: init.imageHeight, width: init.imageWidth, tokensPerImage },
-      lengthPenalty: settings.lengthPenalty,
-      earlyStopping: settings.earlyStopping,
-    };
+    context = generationContext(model, init.settings, tokenizer, { height: init.imageHeight, width: init.imageWidth, tokensPerImage });
     send({
       type: 'ready',
       tokensPerImage,
