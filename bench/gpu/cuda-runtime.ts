@@ -91,7 +91,7 @@ export function findCudaLibraries(extraRoots: string[] = []): { folders: string[
 
 function pythonNvidiaFolders(): string[] {
   try {
-    const output = execFileSync('python3', ['-c', 'import site; print("\\n".join(site.getsitepackages()))'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 });
+    const output = execFileSync('python3', ['-'], { input: 'import site; print("\\n".join(site.getsitepackages()))', encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'], timeout: 20_000 });
     return output.split('\n').filter(Boolean).map((folder) => path.join(folder, 'nvidia'));
   } catch {
     return [];
