@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '../core/package-root.js';
 import { ConfigError } from '../core/errors.js';
 import { activitynetQa } from './activitynet-qa.js';
 import { gqa } from './gqa.js';
@@ -38,7 +38,7 @@ export function isVideoTask(id: string): boolean {
   return Object.hasOwn(tasks, id) && (tasks as Record<string, TaskAdapter>)[id]!.modality === 'video';
 }
 
-/** Absolute path of a task's bundled synthetic sample, found next to this file so it works from any working folder. */
+/** Absolute path of a task's bundled synthetic sample, found in the checkout so it works from any working folder. */
 export function bundledDataDir(task: TaskAdapter): string {
-  return fileURLToPath(new URL(`./samples/data/${task.sampleFolder}`, import.meta.url));
+  return sourcePath('tasks', 'samples', 'data', task.sampleFolder);
 }
