@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DataError } from '../core/errors.js';
-import { readValidatedJson } from '../core/validation.js';
+import { isPlainObject, readValidatedJson, withFastCheck } from '../core/validation.js';
 import { readSampleRecords } from './samples-log.js';
 
 // The official/EvalAI results format is `[{question_id, answer}]`; VizWiz's submission names the
@@ -9,7 +9,14 @@ const officialEntry = z.union([
   z.strictObject({ question_id: z.union([z.number().int(), z.string().min(1)]), answer: z.string() }),
   z.strictObject({ image: z.string().min(1), answer: z.string() }),
 ]);
-const officialResults = z.array(officialEntry);
+const officialResults = withFastCheck(z.array(officialEntry), (value) => Array.isArray(value) && value.every(isOfficialEntry));
+
+function isOfficialEntry(value: unknown): boolean {
+  if (!isPlainObject(value) || Object.keys(value).length !== 2 || typeof value.answer !== 'string') return false;
+  const id = value.question_id ?? value.image;
+  if (typeof id === 'string') return id.length > 0;
+  return 'question_id' in value && Number.isSafeInteger(id);
+}
 
 export interface Predictions {
   /** sample id → answer text */

@@ -60,8 +60,9 @@ export async function* readSampleRecords(file: string): AsyncGenerator<SampleRec
 }
 
 /**
- * Appends finished samples one line at a time. Each line goes to the kernel in one write, so a killed
- * process loses at most the line being written (handled by truncateTornTail on resume).
+ * Appends finished samples, one line each. Each call goes to the kernel in one write (a batch's lines
+ * together: one system call per batch, not per sample), so a killed process loses at most the lines
+ * being written; a torn last line is cut off by truncateTornTail on resume.
  */
 export class SamplesLog {
   private descriptor: number;
@@ -72,7 +73,13 @@ export class SamplesLog {
   }
 
   append(record: SampleRecord): void {
-    writeSync(this.descriptor, `${JSON.stringify(record)}\n`);
+    this.appendAll([record]);
+  }
+
+  appendAll(records: readonly SampleRecord[]): void {
+    let text = '';
+    for (const record of records) text += `${JSON.stringify(record)}\n`;
+    writeSync(this.descriptor, text);
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isNonNegativeInteger, isPlainObject, withFastCheck } from '../core/validation.js';
 
 // The run artifact is the only contract between the producing side (tasks, runners, evals) and the
 // consuming side (reports, compare, leaderboard). Bump SCHEMA_VERSION on any incompatible change.
@@ -91,7 +92,7 @@ export const runRecordSchema = z.strictObject({
   error: z.string().optional(),
 });
 
-export const sampleRecordSchema = z.strictObject({
+const sampleRecordShape = z.strictObject({
   task: z.string(),
   sampleId: z.string(),
   shots: z.number().int().nonnegative(),
@@ -116,6 +117,44 @@ export const sampleRecordSchema = z.strictObject({
     .union([z.strictObject({ pred: z.enum(['yes', 'no']), score: z.number().min(0).max(5), cached: z.boolean().optional() }), z.strictObject({ error: z.string() })])
     .optional(),
 });
+
+const SAMPLE_KEY_ORDER = new Map(Object.keys(sampleRecordShape.shape).map((key, index) => [key, index]));
+const FINISH_REASONS: ReadonlySet<unknown> = new Set(['stop', 'length', 'error']);
+
+/** A line as emu-eval writes it: the schema's keys in the schema's order, no judge (those go to zod). */
+function isWrittenSampleRecord(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  let previous = -1;
+  for (const key of Object.keys(value)) {
+    const position = SAMPLE_KEY_ORDER.get(key);
+    if (position === undefined || position <= previous || key === 'judge') return false;
+    previous = position;
+  }
+  const { score, demoIds } = value;
+  return (
+    typeof value.task === 'string' &&
+    typeof value.sampleId === 'string' &&
+    isNonNegativeInteger(value.shots) &&
+    isNonNegativeInteger(value.trial) &&
+    Array.isArray(demoIds) &&
+    demoIds.every((id) => typeof id === 'string') &&
+    (value.demosDropped === undefined || isNonNegativeInteger(value.demosDropped)) &&
+    typeof value.promptHash === 'string' &&
+    typeof value.output === 'string' &&
+    FINISH_REASONS.has(value.finishReason) &&
+    typeof value.extracted === 'string' &&
+    (score === null || (typeof score === 'number' && score >= 0 && score <= 1)) &&
+    (value.error === undefined || typeof value.error === 'string') &&
+    typeof value.latencyMs === 'number' &&
+    value.latencyMs >= 0 &&
+    Number.isFinite(value.latencyMs) &&
+    (value.tokens === undefined || isNonNegativeInteger(value.tokens)) &&
+    (value.cached === undefined || typeof value.cached === 'boolean') &&
+    isPlainObject(value.meta)
+  );
+}
+
+export const sampleRecordSchema = withFastCheck(sampleRecordShape, isWrittenSampleRecord);
 
 export const summarySchema = z.strictObject({
   /** Percent, unrounded. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { hashOf } from '../core/hash.js';
+import { relativeInside } from '../core/safe-path.js';
 import type { ExtractionStrategy } from '../scoring/extract.js';
 import { SAMPLES_FILE } from '../artifact/run-directory.js';
 import { dropErrorSamples, readSampleRecords, SamplesLog, sampleKey } from '../artifact/samples-log.js';
@@ -60,8 +61,8 @@ async function finishedKeys(file: string): Promise<{ keys: Set<string>; anySucce
 
 function promptHash(request: Request, root: string): string {
   const parts = request.parts.map((part) => {
-    if (part.type === 'image') return { type: 'image', file: path.relative(root, part.source.path) };
-    if (part.type === 'video') return { type: 'video', frames: part.frames.map((frame) => path.relative(root, frame.path)) };
+    if (part.type === 'image') return { type: 'image', file: relativeInside(root, part.source.path) };
+    if (part.type === 'video') return { type: 'video', frames: part.frames.map((frame) => relativeInside(root, frame.path)) };
     return part;
   });
   return hashOf({ parts, system: request.system, maxNewTokens: request.maxNewTokens, numBeams: request.numBeams, stop: request.stop }, 16);
@@ -100,7 +101,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
   const log = new SamplesLog(samplesFile);
   const { keys: done, anySucceeded } = await finishedKeys(samplesFile);
   const batchSizeOf = () => context.batchSize ?? runner.batchSize ?? 8;
-  const guard = new FailFastGuard(firstWaveSize(batchSizeOf(), runner.maxInFlight ?? 1), anySucceeded, (record) => log.append(record));
+  const guard = new FailFastGuard(firstWaveSize(batchSizeOf(), runner.maxInFlight ?? 1), anySucceeded, (records) => log.appendAll(records));
   let completed = false;
   try {
     for (const unit of context.units) {
