@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { hashOf } from '../core/hash.js';
-import { relativeInside } from '../core/safe-path.js';
 import type { ExtractionStrategy } from '../scoring/extract.js';
 import { SAMPLES_FILE } from '../artifact/run-directory.js';
 import { dropErrorSamples, readSampleRecords, SamplesLog, sampleKey } from '../artifact/samples-log.js';
@@ -17,7 +15,8 @@ import { runInBatches } from './batch-pipeline.js';
 import type { DemoSelector } from './fewshot/demo-selector.js';
 import type { EngineEvent } from './events.js';
 import { FailFastGuard, firstWaveSize } from './fail-fast.js';
-import { fitToContext } from './fit-to-context.js';
+import { fitToContext, type FittedPrompt } from './fit-to-context.js';
+import { promptHash } from './prompt-hash.js';
 import { generatePrepared, type PrepareRequest } from './generate-prepared.js';
 import { scoringRuleOf, selectSamples, type PlannedTask, type SelectionOptions } from './plan.js';
 
@@ -59,13 +58,32 @@ async function finishedKeys(file: string): Promise<{ keys: Set<string>; anySucce
   return { keys, anySucceeded };
 }
 
-function promptHash(request: Request, root: string): string {
-  const parts = request.parts.map((part) => {
-    if (part.type === 'image') return { type: 'image', file: relativeInside(root, part.source.path) };
-    if (part.type === 'video') return { type: 'video', frames: part.frames.map((frame) => relativeInside(root, frame.path)) };
-    return part;
-  });
-  return hashOf({ parts, system: request.system, maxNewTokens: request.maxNewTokens, numBeams: request.numBeams, stop: request.stop }, 16);
+/**
+ * One line of samples.jsonl. Optional fields are added in place, in the schema's order, rather than
+ * spread in (this runs once per sample; the key order is part of the file's bytes).
+ */
+function sampleRecord(
+  sample: Sample,
+  output: Output,
+  prompt: FittedPrompt,
+  unit: { task: string; shots: number; trial: number; dataDir: string },
+  scored: { extracted: string; score: number | null },
+  verdict: SampleJudgement | undefined,
+): SampleRecord {
+  const record: SampleRecord = { task: unit.task, sampleId: sample.id, shots: unit.shots, trial: unit.trial, demoIds: prompt.demos.map((demo) => demo.id) } as SampleRecord;
+  if (prompt.dropped > 0) record.demosDropped = prompt.dropped;
+  record.promptHash = promptHash(prompt.request, unit.dataDir);
+  record.output = output.text;
+  record.finishReason = output.finishReason;
+  record.extracted = scored.extracted;
+  record.score = scored.score;
+  if (output.error) record.error = output.error;
+  record.latencyMs = Math.round(output.latencyMs * 1000) / 1000;
+  if (output.tokens !== undefined) record.tokens = output.tokens;
+  if (output.cached) record.cached = true;
+  record.meta = breakdownMeta(sample);
+  if (verdict !== undefined) record.judge = verdict;
+  return record;
 }
 
 /** The judge's verdict for every sample the model answered (a failed call is recorded as such, never as "no"). */
@@ -107,8 +125,9 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
     for (const unit of context.units) {
       if (signal.aborted) break;
       const { task, shots, trial } = unit;
-      const keyOf = (sample: Sample) => sampleKey({ task: task.record.id, sampleId: sample.id, shots, trial });
-      const prefix = `${task.record.id}\u0000${shots}\u0000${trial}\u0000`;
+      // sampleKey of this unit's samples: the unit's prefix, then the sample id.
+      const prefix = sampleKey({ task: task.record.id, sampleId: '', shots, trial });
+      const keyOf = (sample: Sample) => prefix + sample.id;
       const alreadyDone = [...done].filter((key) => key.startsWith(prefix)).length;
       const label = shots > 0 || context.units.length > 1 ? `${task.record.id} ${shots}-shot${trial > 0 ? ` trial ${trial + 1}` : ''}` : task.record.id;
       emit({ type: 'task-start', task: label, split: task.record.split, total: context.totals?.get(task) ?? null, alreadyDone });
@@ -136,27 +155,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
           // An output cut short by Ctrl-C is not a result: leave it for the resumed run.
           if (!output || (signal.aborted && output.finishReason === 'error')) return;
           const prompt = prompts[index]!;
-          const { extracted, score } = scoreOutput(sample, output, settings);
-          const record: SampleRecord = {
-            task: task.record.id,
-            sampleId: sample.id,
-            shots,
-            trial,
-            demoIds: prompt.demos.map((demo) => demo.id),
-            ...(prompt.dropped > 0 ? { demosDropped: prompt.dropped } : {}),
-            promptHash: promptHash(prompt.request, task.record.dataDir),
-            output: output.text,
-            finishReason: output.finishReason,
-            extracted,
-            score,
-            ...(output.error ? { error: output.error } : {}),
-            latencyMs: Math.round(output.latencyMs * 1000) / 1000,
-            ...(output.tokens !== undefined ? { tokens: output.tokens } : {}),
-            ...(output.cached ? { cached: true } : {}),
-            meta: breakdownMeta(sample),
-            ...(verdicts.has(sample.id) ? { judge: verdicts.get(sample.id) } : {}),
-          };
-          records.push(record);
+          records.push(sampleRecord(sample, output, prompt, { task: task.record.id, shots, trial, dataDir: task.record.dataDir }, scoreOutput(sample, output, settings), verdicts.get(sample.id)));
           done.add(keyOf(sample));
         });
         guard.accept(records);
