@@ -1,16 +1,15 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
+/** One-shot hashing (crypto.hash): no Hash object per call; prompt hashes run once per sample. */
 export function sha256(content: string | Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
+  return hash('sha256', content, 'hex');
 }
 
 /** JSON with object keys sorted, so equal values hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
-  if (value !== null && typeof value === 'object') {
-    const fast = plainCanonicalJson(value);
-    if (fast !== undefined) return fast;
-  }
-  return canonicalJsonByReplacer(value);
+  // A replacer returns a lone primitive unchanged: plain JSON.stringify gives the same text.
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  return plainCanonicalJson(value) ?? canonicalJsonByReplacer(value);
 }
 
 /** The definition: JSON.stringify with every plain object rebuilt with its entries sorted. */

@@ -107,8 +107,11 @@ export function maxNewTokensFor(task: PlannedTask, config: RunConfig, preset: Pr
  * in samples.jsonl, appended as each batch finishes. Samples already in the log are skipped, so
  * rerunning the same command resumes. A run whose first samples all fail with one same error stops
  * (fail-fast.ts).
+ *
+ * Returns the records written when the log held none before: then they are the whole log, in its
+ * order, and metrics can be computed from them without reading the file back. Undefined on a resume.
  */
-export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverride: boolean): Promise<void> {
+export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverride: boolean): Promise<SampleRecord[] | undefined> {
   const { runner, config, runDirectory, signal, emit } = context;
   const preset = getPreset(config.protocol);
   const samplesFile = path.join(runDirectory, SAMPLES_FILE);
@@ -118,8 +121,12 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
   }
   const log = new SamplesLog(samplesFile);
   const { keys: done, anySucceeded } = await finishedKeys(samplesFile);
+  const written: SampleRecord[] | undefined = done.size === 0 ? [] : undefined;
   const batchSizeOf = () => context.batchSize ?? runner.batchSize ?? 8;
-  const guard = new FailFastGuard(firstWaveSize(batchSizeOf(), runner.maxInFlight ?? 1), anySucceeded, (records) => log.appendAll(records));
+  const guard = new FailFastGuard(firstWaveSize(batchSizeOf(), runner.maxInFlight ?? 1), anySucceeded, (records) => {
+    log.appendAll(records);
+    if (written) for (const record of records) written.push(record);
+  });
   let completed = false;
   try {
     for (const unit of context.units) {
@@ -173,4 +180,5 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
       log.close();
     }
   }
+  return written;
 }

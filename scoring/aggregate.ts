@@ -55,6 +55,7 @@ function clusteredSummary(values: ArrayLike<number>, clusterIds: readonly string
 
 /** Each item's video id when every item has one (video tasks), else undefined. */
 function clusterIdsOf(items: ScoredItem[]): string[] | undefined {
+  if (items.length === 0 || typeof items[0]!.meta[CLUSTER_KEY] !== 'string') return undefined;
   const ids = items.map((item) => item.meta[CLUSTER_KEY]);
   return items.length > 0 && ids.every((id) => typeof id === 'string') ? (ids as string[]) : undefined;
 }
@@ -153,5 +154,7 @@ export function aggregate(items: ScoredItem[], context: AggregateContext): TaskM
 }
 
 export function toScoredItem(record: SampleRecord): ScoredItem {
-  return { score: record.score, error: record.finishReason === 'error', meta: record.meta, ...(record.meta.answerable !== undefined ? { extracted: record.extracted } : {}) };
+  const item: ScoredItem = { score: record.score, error: record.finishReason === 'error', meta: record.meta };
+  if (record.meta.answerable !== undefined) item.extracted = record.extracted;
+  return item;
 }
