@@ -15,9 +15,14 @@ export interface JsonStreamOptions {
 }
 
 export async function* streamJsonFile(file: string, target: JsonStreamTarget, options: JsonStreamOptions = {}): AsyncGenerator<JsonStreamElement> {
+  for await (const batch of streamJsonFileBatches(file, target, options)) yield* batch;
+}
+
+/** The elements each read chunk completes, as one array: one async step per chunk, not per element. */
+export async function* streamJsonFileBatches(file: string, target: JsonStreamTarget, options: JsonStreamOptions = {}): AsyncGenerator<JsonStreamElement[]> {
   const stream = createReadStream(file, { highWaterMark: options.chunkSize ?? 1 << 20 });
   try {
-    yield* streamJsonChunks(stream as AsyncIterable<Buffer>, file, target);
+    yield* streamJsonChunkBatches(stream as AsyncIterable<Buffer>, file, target);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DataError(`${file}: file not found`, file);
@@ -29,7 +34,15 @@ export async function* streamJsonFile(file: string, target: JsonStreamTarget, op
 }
 
 export async function* streamJsonChunks(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, file: string, target: JsonStreamTarget): AsyncGenerator<JsonStreamElement> {
+  for await (const batch of streamJsonChunkBatches(chunks, file, target)) yield* batch;
+}
+
+async function* streamJsonChunkBatches(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, file: string, target: JsonStreamTarget): AsyncGenerator<JsonStreamElement[]> {
   const scanner = new JsonElementScanner(file, target);
-  for await (const chunk of chunks) yield* scanner.push(chunk);
-  yield* scanner.end();
+  for await (const chunk of chunks) {
+    const elements = scanner.push(chunk);
+    if (elements.length > 0) yield elements;
+  }
+  const last = scanner.end();
+  if (last.length > 0) yield last;
 }
