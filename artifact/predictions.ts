@@ -25,8 +25,10 @@ export interface Predictions {
 }
 
 function rememberOnce(answers: Map<string, string>, id: string, answer: string, file: string, where: string): void {
-  if (answers.has(id)) throw new DataError(`${file}: ${where}: question ${id} appears twice; a predictions file must hold one answer per question`, file, where);
+  const before = answers.size;
   answers.set(id, answer);
+  // One lookup instead of two: a key already there leaves the size as it was.
+  if (answers.size === before) throw new DataError(`${file}: ${where}: question ${id} appears twice; a predictions file must hold one answer per question`, file, where);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { BenchResult } from './types.js';
 // Figures print as tables and land in bench/out/<name>.json; bench/RESULTS.md records the latest.
 const benches: Record<string, () => Promise<BenchResult>> = {
   scoring: async () => (await import('./scoring.js')).benchScoring(),
+  startup: async () => (await import('./startup.js')).benchStartup(),
   onnx: async () => (await import('./onnx.js')).benchOnnx(),
   http: async () => (await import('./http.js')).benchHttp(),
   rices: async () => (await import('./rices.js')).benchRices(),
@@ -16,6 +17,13 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   checkpoint: async () => (await import('./checkpoint.js')).benchCheckpoint(),
   quantization: async () => (await import('./quantization.js')).benchQuantization(),
 };
+
+function printTable(result: BenchResult): void {
+  const columns = [...new Set(result.rows.flatMap((row) => Object.keys(row)))];
+  const table = new Table({ head: columns, style: { head: [], border: [] } });
+  for (const row of result.rows) table.push(columns.map((column) => String(row[column] ?? '')));
+  process.stdout.write(`\n## ${result.name}\n${table.toString()}\n${(result.notes ?? []).map((note) => `- ${note}`).join('\n')}\n`);
+}
 
 const requested = process.argv.slice(2).filter((name) => !name.startsWith('-'));
 const unknown = requested.filter((name) => !(name in benches));
@@ -28,9 +36,6 @@ mkdirSync(outDirectory, { recursive: true });
 for (const name of requested.length > 0 ? requested : Object.keys(benches)) {
   process.stderr.write(`bench ${name}...\n`);
   const result = await benches[name]!();
-  const columns = [...new Set(result.rows.flatMap((row) => Object.keys(row)))];
-  const table = new Table({ head: columns, style: { head: [], border: [] } });
-  for (const row of result.rows) table.push(columns.map((column) => String(row[column] ?? '')));
-  process.stdout.write(`\n## ${result.name}\n${table.toString()}\n${(result.notes ?? []).map((note) => `- ${note}`).join('\n')}\n`);
+  for (const section of [result, ...(result.sections ?? [])]) printTable(section);
   writeFileSync(path.join(outDirectory, `${name}.json`), `${JSON.stringify({ ...result, measuredAt: new Date().toISOString(), node: process.version }, null, 2)}\n`);
 }

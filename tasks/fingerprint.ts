@@ -18,7 +18,7 @@ export async function dataFingerprint(task: TaskAdapter, dataDir: string, split:
       hash.update('missing\0');
       continue;
     }
-    for await (const chunk of createReadStream(absolute)) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(absolute, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   }
   return hash.digest('hex').slice(0, 16);
 }

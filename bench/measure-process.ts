@@ -1,0 +1,53 @@
+// Wall time and peak resident memory of a command run as a child process, as a user runs it. The peak
+// is the child's own maxRSS (getrusage), printed as it exits: Node children through a preloaded hook,
+// Python children through a wrapper around the script.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/emu-eval.js');
+
+const MARK = '__emu_eval_max_rss_kb__';
+const nodeHook = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\n${MARK}'+process.resourceUsage().maxRSS+'\\n'))`;
+const pythonWrapper = [
+  'import resource, runpy, sys',
+  'script = sys.argv[1]',
+  'sys.argv = sys.argv[1:]',
+  "try:\n    runpy.run_path(script, run_name='__main__')\nfinally:\n    sys.stdout.flush()",
+  `sys.stderr.write('\\n${MARK}%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)`,
+].join('\n');
+
+export interface Measurement {
+  seconds: number;
+  peakRssMiB: number;
+  stderr: string;
+}
+
+function measureChild(executable: string, args: string[], env: NodeJS.ProcessEnv): Promise<Measurement> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(executable, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      const marked = new RegExp(`${MARK}(\\d+)`).exec(stderr);
+      if (code !== 0 || !marked) {
+        reject(new Error(`${path.basename(executable)} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
+        return;
+      }
+      resolve({ seconds, peakRssMiB: Number(marked[1]) / 1024, stderr: stderr.replace(new RegExp(`\\n?${MARK}\\d+\\n`), '') });
+    });
+  });
+}
+
+/** The emu-eval command (bin/emu-eval.js: the compiled dist/ when built). */
+export function measureCli(args: string[], nodeFlags: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<Measurement> {
+  return measureChild(process.execPath, [...nodeFlags, '--import', nodeHook, bin, ...args], env);
+}
+
+/** A Python script, with the interpreter's own peak memory. */
+export function measurePython(python: string, script: string, args: string[]): Promise<Measurement> {
+  return measureChild(python, ['-c', pythonWrapper, script, ...args], process.env);
+}
