@@ -70,15 +70,20 @@ export async function* readSampleRecords(file: string): AsyncGenerator<SampleRec
     for (const line of lines) {
       lineNumber += 1;
       if (line.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (error) {
-        throw new DataError(`${file}: line ${lineNumber} is not valid JSON (${(error as Error).message})`, file, `line ${lineNumber}`);
-      }
-      yield parseOrThrow(sampleRecordSchema, value, file, `line ${lineNumber}`);
+      yield parseSampleLine(line, file, lineNumber);
     }
   }
+}
+
+/** One line of a samples.jsonl as a checked record; a DataError names the file and line. */
+export function parseSampleLine(line: string, file: string, lineNumber: number): SampleRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new DataError(`${file}: line ${lineNumber} is not valid JSON (${(error as Error).message})`, file, `line ${lineNumber}`);
+  }
+  return parseOrThrow(sampleRecordSchema, value, file, `line ${lineNumber}`);
 }
 
 /**

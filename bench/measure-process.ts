@@ -47,6 +47,11 @@ export function measureCli(args: string[], nodeFlags: string[] = [], env: NodeJS
   return measureChild(process.execPath, [...nodeFlags, '--import', nodeHook, bin, ...args], env);
 }
 
+/** An ES module given as text, run by node (with the peak-memory hook). */
+export function measureNodeModule(code: string): Promise<Measurement> {
+  return measureChild(process.execPath, ['--import', nodeHook, '--input-type=module', '-e', code], process.env);
+}
+
 /** A Python script, with the interpreter's own peak memory. */
 export function measurePython(python: string, script: string, args: string[]): Promise<Measurement> {
   return measureChild(python, ['-c', pythonWrapper, script, ...args], process.env);

@@ -5,7 +5,7 @@
 //   score      emu-eval score vqav2 --predictions results.json --data DIR
 //   replay     emu-eval run vqav2 --model replay:results.json --data DIR
 //   resume     the same replay command again on the finished run (reads samples.jsonl back, skips all)
-//   data pass  emu-eval data check vqav2 --data DIR (reads and checks the split files, nothing else)
+//   data pass  the compiled vqav2 loader alone: every sample read, joined and checked, nothing else
 //   start-up   emu-eval tasks
 // Each is a child process: wall time and its own peak RSS. The engine's share of the replay run is
 // (replay − data pass − start-up) / questions; of the resume, (resume − data pass − start-up) / questions.
@@ -15,9 +15,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VQAV2_VAL_ANNOTATIONS, VQAV2_VAL_QUESTIONS, writeVqaDataset } from '../test/reliability/vqa-dataset.js';
-import { measureCli, measurePython, type Measurement } from './measure-process.js';
+import { measureCli, measureNodeModule, measurePython, type Measurement } from './measure-process.js';
 import type { BenchResult } from './types.js';
 
 const QUESTION_COUNT = Number(process.env.EMU_EVAL_BENCH_QUESTIONS ?? 214_354);
@@ -65,7 +65,10 @@ export async function benchWholeProcess(): Promise<WholeProcess> {
     mkdirSync(officialOut);
     const official = await measurePython(PYTHON, officialScript, [path.join(data, VQAV2_VAL_ANNOTATIONS), path.join(data, VQAV2_VAL_QUESTIONS), predictions, officialOut]);
     const startup = await measureCli(['tasks']);
-    const dataPass = await measureCli(['data', 'check', 'vqav2', '--data', data, '--quiet']);
+    const loader = pathToFileURL(path.join(benchFolder, '..', 'dist', 'tasks', 'registry.js')).href;
+    const dataPass = await measureNodeModule(
+      `const { getTask } = await import(${JSON.stringify(loader)}); let n = 0; for await (const _ of getTask('vqav2').load({ dataDir: ${JSON.stringify(data)}, split: 'val', textOnly: true })) n++; if (n !== ${QUESTION_COUNT}) throw new Error('read ' + n);`,
+    );
     const scoreOut = path.join(work, 'score');
     const score = await measureCli(['score', 'vqav2', '--predictions', predictions, '--data', data, '--out', scoreOut, '--quiet']);
     const replayOut = path.join(work, 'replay');
@@ -106,7 +109,7 @@ export async function benchWholeProcess(): Promise<WholeProcess> {
         row('emu-eval score vqav2 --predictions', score),
         row('emu-eval run vqav2 --model replay:', replay),
         row('same run again: resume (reads samples.jsonl)', resume),
-        row('emu-eval data check vqav2 (data pass)', dataPass),
+        row('data pass: the vqav2 loader alone', dataPass),
         row('emu-eval tasks (start-up)', startup),
       ],
       notes: [
