@@ -1,21 +1,36 @@
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { z } from 'zod';
 import { DataError } from '../core/errors.js';
 import { isPlainObject, readValidatedJson, withFastCheck } from '../core/validation.js';
 import { readSampleRecords } from './samples-log.js';
 
 // The official/EvalAI results format is `[{question_id, answer}]`; VizWiz's submission names the
-// question by its image file. Both are accepted, as is an emu-eval samples.jsonl.
+// question by its image file. Both are accepted, as is one object mapping each id to its answer
+// (MMMU's main_eval_only.py input, MM-Vet's results file) and an emu-eval samples.jsonl.
 const officialEntry = z.union([
   z.strictObject({ question_id: z.union([z.number().int(), z.string().min(1)]), answer: z.string() }),
   z.strictObject({ image: z.string().min(1), answer: z.string() }),
 ]);
 const officialResults = withFastCheck(z.array(officialEntry), (value) => Array.isArray(value) && value.every(isOfficialEntry));
+const answersById = z.record(z.string().min(1), z.string());
 
 function isOfficialEntry(value: unknown): boolean {
   if (!isPlainObject(value) || Object.keys(value).length !== 2 || typeof value.answer !== 'string') return false;
   const id = value.question_id ?? value.image;
   if (typeof id === 'string') return id.length > 0;
   return 'question_id' in value && Number.isSafeInteger(id);
+}
+
+/** Whether the file's JSON starts with `{`: the {id: answer} form (the first bytes suffice). */
+function holdsObject(file: string): boolean {
+  const descriptor = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(256);
+    const read = readSync(descriptor, head, 0, head.length, 0);
+    return head.subarray(0, read).toString('utf8').replace(/^\uFEFF/, '').trimStart().startsWith('{');
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 export interface Predictions {
@@ -47,6 +62,8 @@ export async function readPredictions(file: string, task?: string): Promise<Pred
     }
     return { answers, format: 'samples-jsonl' };
   }
+  // An object's keys are unique once parsed (JSON.parse keeps the last of equal keys; json.dump never writes two).
+  if (existsSync(file) && holdsObject(file)) return { answers: new Map(Object.entries(readValidatedJson(answersById, file))), format: 'official' };
   const entries = readValidatedJson(officialResults, file);
   entries.forEach((entry, index) => {
     const id = 'question_id' in entry ? String(entry.question_id) : entry.image;

@@ -122,8 +122,8 @@ export async function dropErrorSamples(file: string): Promise<number> {
   const kept: string[] = [];
   let dropped = 0;
   for await (const record of readSampleRecords(file)) {
-    // A failed judge call is an error too: retrying it is the point of --retry-errors.
-    if (record.finishReason === 'error' || (record.judge !== undefined && 'error' in record.judge)) dropped += 1;
+    // A failed judge call or grading is an error too: retrying it is the point of --retry-errors.
+    if (record.finishReason === 'error' || (record.judge !== undefined && 'error' in record.judge) || record.grades?.some((grade) => 'error' in grade)) dropped += 1;
     else kept.push(JSON.stringify(record));
   }
   if (dropped > 0) writeFileAtomic(file, kept.map((line) => `${line}\n`).join(''));

@@ -27,6 +27,8 @@ export const runConfigSchema = z.strictObject({
   normalize: normalizeMode,
   /** GQA only: `llava` applies LLaVA's answer cleaning before eval.py's comparison. Absent: as given. */
   gqaAnswers: z.enum(['official', 'llava']).optional(),
+  /** Multiple-choice tasks: `likelihood` takes the most likely option instead of a generated letter. Absent: generation. */
+  answerBy: z.enum(['generation', 'likelihood']).optional(),
   shots: z.array(z.number().int().nonnegative()),
   /** One trial per seed (few-shot draws differ by seed); deterministic settings run one trial. */
   seeds: z.array(z.number().int()),
@@ -40,6 +42,10 @@ export const runConfigSchema = z.strictObject({
   /** LLM judge for video QA (--judge, --judge-model): pinned model, protocol and prompt version. */
   judge: z
     .strictObject({ protocol: z.literal('video-chatgpt'), promptVersion: z.number().int(), model: z.string(), endpoints: z.array(z.string()) })
+    .optional(),
+  /** The LLM grader of LLM-graded tasks (mm-vet; --judge, --judge-model, --judge-runs): pinned model, protocol, prompt version, grading runs. */
+  grader: z
+    .strictObject({ protocol: z.literal('mm-vet'), promptVersion: z.number().int(), model: z.string(), endpoints: z.array(z.string()), runs: z.number().int().positive() })
     .optional(),
   runnerOptions: z.record(z.string(), z.unknown()).optional(),
 });
@@ -58,6 +64,8 @@ export const taskRecordSchema = z.strictObject({
    * before it was recorded lack it; readers infer vqaEval.py's rule for them (ruleOfTaskRecord).
    */
   scoringRule: z.string().optional(),
+  /** The benchmark's name as papers spell it (VQAv2), from the task's declaration; reports show it. Not hashed. */
+  benchmark: z.string().optional(),
 });
 
 export const runRecordSchema = z.strictObject({
@@ -112,22 +120,49 @@ const sampleRecordShape = z.strictObject({
   tokens: z.number().int().nonnegative().optional(),
   cached: z.boolean().optional(),
   meta: z.record(z.string(), z.unknown()),
+  /**
+   * Tasks of the `loglik` request kind: the continuations scored, in request order, with each one's
+   * summed natural-log probability and token count. `output` and `extracted` then hold the task's prediction.
+   */
+  loglik: z
+    .strictObject({ continuations: z.array(z.string()).min(1), logprobs: z.array(z.number()), tokens: z.array(z.number().int().nonnegative()) })
+    .optional(),
+  /**
+   * Binary classification tasks scored by a corpus metric (ROC AUC, Hateful Memes): the gold label
+   * (1 = the positive class) and the model's score for the positive class (P(yes)); no score when the
+   * sample errored. The metric is computed over these, not from `score`.
+   */
+  binary: z.strictObject({ label: z.union([z.literal(0), z.literal(1)]), score: z.number().optional() }).optional(),
   /** LLM judge (video QA, --judge): its verdict, or why there is none. A failed call is never a "no". */
   judge: z
     .union([z.strictObject({ pred: z.enum(['yes', 'no']), score: z.number().min(0).max(5), cached: z.boolean().optional() }), z.strictObject({ error: z.string() })])
     .optional(),
+  /**
+   * LLM-graded tasks (mm-vet): each grading run's 0–1 grade, or why it has none; `score` is the mean of
+   * the grades. `attempts`: grader replies read (re-asks after unusable replies included).
+   */
+  grades: z
+    .array(
+      z.union([
+        z.strictObject({ run: z.number().int().nonnegative(), score: z.number().min(0).max(1), attempts: z.number().int().positive(), cached: z.boolean().optional() }),
+        z.strictObject({ run: z.number().int().nonnegative(), error: z.string(), attempts: z.number().int().nonnegative() }),
+      ]),
+    )
+    .optional(),
 });
 
 const SAMPLE_KEY_ORDER = new Map(Object.keys(sampleRecordShape.shape).map((key, index) => [key, index]));
+/** The fields the fast check below verifies; a line with any other (judge, loglik, binary, grades) goes to zod. */
+const FAST_CHECKED_KEYS: ReadonlySet<string> = new Set(['task', 'sampleId', 'shots', 'trial', 'demoIds', 'demosDropped', 'promptHash', 'output', 'finishReason', 'extracted', 'score', 'error', 'latencyMs', 'tokens', 'cached', 'meta']);
 const FINISH_REASONS: ReadonlySet<unknown> = new Set(['stop', 'length', 'error']);
 
-/** A line as emu-eval writes it: the schema's keys in the schema's order, no judge (those go to zod). */
+/** A line as emu-eval writes it: the schema's keys in the schema's order, only fields checked here. */
 function isWrittenSampleRecord(value: unknown): boolean {
   if (!isPlainObject(value)) return false;
   let previous = -1;
   for (const key of Object.keys(value)) {
     const position = SAMPLE_KEY_ORDER.get(key);
-    if (position === undefined || position <= previous || key === 'judge') return false;
+    if (position === undefined || position <= previous || !FAST_CHECKED_KEYS.has(key)) return false;
     previous = position;
   }
   const { score, demoIds } = value;
@@ -190,6 +225,11 @@ export const taskMetricsSchema = z.strictObject({
   /** Errors excluded. */
   valid: summarySchema,
   breakdowns: z.record(z.string(), z.record(z.string(), breakdownEntrySchema)),
+  /**
+   * Corpus metrics (ROC AUC): the accuracy of the predictions next to it, the mean of the per-sample
+   * scores (percent), in the ALL and VALID views.
+   */
+  accuracy: z.strictObject({ all: summarySchema, valid: summarySchema }).optional(),
   /** The official evaluator's report: 2-decimal rounding, overall and per answer type (VQA tasks). */
   official: z
     .strictObject({
@@ -201,6 +241,29 @@ export const taskMetricsSchema = z.strictObject({
     .optional(),
   /** For splits without answers: the submission file written instead of a score. */
   submission: z.string().optional(),
+  /** LLM-graded tasks (mm-vet): the grader's figures as the benchmark's evaluator reports them, with its failures counted. */
+  grader: z
+    .strictObject({
+      protocol: z.literal('mm-vet'),
+      promptVersion: z.number().int(),
+      model: z.string(),
+      runs: z.number().int().positive(),
+      /** 100 × the mean over graded samples of their mean grade. */
+      total: z.number().nullable(),
+      /** Each grading run's total, over the samples graded in that run. */
+      runTotals: z.array(z.number().nullable()),
+      /** Population standard deviation of the run totals. */
+      runStd: z.number().nullable(),
+      /** Per capability (a sample counts in each of its capabilities): 100 × mean grade, n samples. */
+      capabilities: z.record(z.string(), breakdownEntrySchema),
+      /** Per capability integration (the exact set, alphabetical, "_"-joined). */
+      integrations: z.record(z.string(), breakdownEntrySchema),
+      /** Gradings asked for (answered samples × runs), those that gave a grade, those that failed. */
+      gradings: z.strictObject({ requested: z.number().int().nonnegative(), graded: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }),
+      /** Answered samples without any grade: left out of every figure above. */
+      ungradedSamples: z.number().int().nonnegative(),
+    })
+    .optional(),
   /** Video-ChatGPT's LLM-judge figures next to exact match (--judge); absent without a judge. */
   judge: z
     .strictObject({
@@ -247,4 +310,5 @@ export type TaskMetrics = z.infer<typeof taskMetricsSchema>;
 export type MetricsRecord = z.infer<typeof metricsRecordSchema>;
 export type SampleJudgement = NonNullable<SampleRecord['judge']>;
 export type JudgeMetrics = NonNullable<TaskMetrics['judge']>;
+export type SampleGrade = NonNullable<SampleRecord['grades']>[number];
 export type TrialSummary = z.infer<typeof trialSummarySchema>;

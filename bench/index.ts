@@ -16,6 +16,8 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   memory: async () => (await import('./memory.js')).benchMemory(),
   checkpoint: async () => (await import('./checkpoint.js')).benchCheckpoint(),
   quantization: async () => (await import('./quantization.js')).benchQuantization(),
+  'mmbench-tsv': async () => (await import('./mmbench-tsv.js')).benchMmbenchTsv(),
+  gpu: async () => (await import('./gpu.js')).benchGpu(),
 };
 
 function printTable(result: BenchResult): void {
@@ -25,7 +27,8 @@ function printTable(result: BenchResult): void {
   process.stdout.write(`\n## ${result.name}\n${table.toString()}\n${(result.notes ?? []).map((note) => `- ${note}`).join('\n')}\n`);
 }
 
-const requested = process.argv.slice(2).filter((name) => !name.startsWith('-'));
+// Flags (`--dry-run`, `--config FILE`, ...) belong to the benches that read them: gpu.
+const requested = process.argv.slice(2).filter((name, index, all) => !name.startsWith('-') && !(all[index - 1]?.startsWith('--') && !['--dry-run', '--prepare'].includes(all[index - 1])));
 const unknown = requested.filter((name) => !(name in benches));
 if (unknown.length > 0) {
   process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}\n`);
@@ -33,7 +36,8 @@ if (unknown.length > 0) {
 }
 const outDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'out');
 mkdirSync(outDirectory, { recursive: true });
-for (const name of requested.length > 0 ? requested : Object.keys(benches)) {
+// gpu needs a GPU machine (or --dry-run): it runs only when named.
+for (const name of requested.length > 0 ? requested : Object.keys(benches).filter((bench) => bench !== 'gpu')) {
   process.stderr.write(`bench ${name}...\n`);
   const result = await benches[name]!();
   for (const section of [result, ...(result.sections ?? [])]) printTable(section);

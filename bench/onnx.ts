@@ -228,6 +228,8 @@ async function prepareBareRows(folder: ModelFolder, tokenizer: TextTokenizer, re
 
 /** The reference: the same computation as the runner's greedy search, written as one flat loop. */
 async function bareGenerate(model: ModelSessions, folder: ModelFolder, rows: BareRow[], steps: number): Promise<{ tokens: number[][]; decodeMs: number }> {
+  const decoderSession = model.decoder;
+  if (!decoderSession) throw new Error('the bare loop needs the step-loop decoder session');
   const { vision, embed, decoder } = model.signature;
   const batch = rows.length;
   const length = Math.max(...rows.map((row) => row.inputIds.length));
@@ -265,7 +267,7 @@ async function bareGenerate(model: ModelSessions, folder: ModelFolder, rows: Bar
   if (decoder.positionName) feeds[decoder.positionName] = new Tensor('int64', positions, [batch, length]);
   const emptyPast = new Tensor('float32', new Float32Array(0), [batch, decoder.keyValueHeads, 0, decoder.headDim]);
   for (const layer of decoder.layers) feeds[layer.pastKey] = feeds[layer.pastValue] = emptyPast;
-  let outputs = await model.decoder.run(feeds);
+  let outputs = await decoderSession.run(feeds);
   const nextPosition = rows.map((row) => BigInt(row.inputIds.length));
   const tokens = rows.map((): number[] => []);
   let total = length;
@@ -300,7 +302,7 @@ async function bareGenerate(model: ModelSessions, folder: ModelFolder, rows: Bar
       stepFeeds[layer.pastKey] = outputs[layer.presentKey];
       stepFeeds[layer.pastValue] = outputs[layer.presentValue];
     }
-    outputs = await model.decoder.run(stepFeeds);
+    outputs = await decoderSession.run(stepFeeds);
     decodeMs += performance.now() - started;
   }
   return { tokens, decodeMs };

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { commandHeader } from './command-headers.js';
 import { ConfigError } from '../core/errors.js';
 import { filterBaselines, loadBaselines } from '../reports/baselines/registry.js';
-import { benchmarkName } from '../reports/benchmark-names.js';
+import { benchmarkNameOf as benchmarkName } from '../tasks/registry.js';
 import { buildComparison } from '../reports/compare-rows.js';
 import { paramsBases, type ParamsBasis } from '../reports/params-basis.js';
 import { comparisonJson } from '../reports/report-json.js';

@@ -43,8 +43,8 @@ export const commandHeaders = {
     describe: 'Run a suite into a history folder, compare with the last successful night, write the report and trend charts; exit 3 on a regression',
   },
   export: {
-    command: 'export <checkpoint>',
-    describe: 'Export a Hugging Face checkpoint (LLaVA-1.5, CogVLM) to an ONNX model folder that --model onnx:DIR runs (or use --model hf:DIR)',
+    command: 'export [checkpoint]',
+    describe: 'Export a Hugging Face checkpoint (LLaVA-1.5, Emu2, CogVLM) to an ONNX model folder that --model onnx:DIR runs (or use --model hf:DIR); --random CONFIG_JSON writes one with random weights',
   },
   history: {
     command: 'history <dir>',

@@ -70,6 +70,7 @@ export async function runSuiteCommand(io: CommandIO, argv: CommandArguments, set
   const conflicting = SUITE_DECIDED.filter((flag) => argv[flag] !== undefined);
   if (conflicting.length > 0) throw new ConfigError(`--suite decides --${conflicting.join(', --')} per entry; edit the suite file instead`, true);
   if (argv.protocol !== undefined && argv.protocol !== 'emu2') throw new ConfigError('--suite decides the protocol of each entry; drop --protocol', true);
+  if (argv['answer-by'] === 'likelihood') throw new ConfigError('suite entries answer multiple-choice tasks by generation; run --answer-by likelihood without --suite', true);
   const suite = loadSuite(argv.suite as string);
   const entries = selectEntries(suite, parseEntryNames(argv.entries));
   const feedback = startRunFeedback(io, argv);

@@ -10,13 +10,13 @@ import { taskIds } from '../tasks/registry.js';
 import { type Command, type CommandArguments, type CommandIO } from './io.js';
 import { modelRunnerOptions, withModelOptions } from './model-options.js';
 import { startRunFeedback } from './run-feedback.js';
-import { asExtraction, checkCountFlags, parseDataOption, parseNumberList, parseShardOption, withRunOutput } from './shared-options.js';
+import { asExtraction, checkCountFlags, judgeSettings, parseDataOption, parseNumberList, parseShardOption, withJudgeOptions, withRunOutput } from './shared-options.js';
 
 export function runCommand(io: CommandIO, setExitCode: (code: number) => void): Command {
   return {
     ...commandHeader('run'),
     builder: (yargs: Argv) =>
-      withModelOptions(withRunOutput(yargs))
+      withJudgeOptions(withModelOptions(withRunOutput(yargs)))
         .positional('tasks', { type: 'string', array: true, describe: `Task ids: ${taskIds().join(', ')}` })
         .option('suite', { type: 'string', describe: 'Run a suite instead of tasks: a built-in name (nightly, emu2-paper) or a YAML file; one run directory per entry under --out/<suite run id>/' })
         .option('entries', { type: 'string', describe: 'With --suite: comma list of the entries to run (default: all)' })
@@ -33,14 +33,14 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
         .option('max-new-tokens', { type: 'number', describe: 'Override the preset\'s maximum new tokens' })
         .option('num-beams', { type: 'number', describe: 'Override the preset\'s beam count (1 = greedy)' })
         .option('frames', { type: 'number', describe: 'Video tasks: frames sampled per video (default: 16 for emu2-chat, 8 otherwise)' })
+        .option('answer-by', { choices: ['generation', 'likelihood'] as const, default: 'generation' as const, describe: 'Multiple-choice tasks (seed-bench): generation asks for the option letter; likelihood picks the option the model finds most likely (SEED-Bench eval.py; needs a runner that scores continuations). Recorded in run.json' })
         .option('frame-sampler', { choices: ['uniform', 'interior', 'midpoint'] as const, describe: 'Video tasks: uniform (lmms-eval), interior (VLMEvalKit), midpoint (Video-ChatGPT); default uniform' })
-        .option('judge', { type: 'string', describe: 'Video QA: also score with Video-ChatGPT\'s LLM judge on an OpenAI-compatible server (openai:URL)' })
-        .option('judge-model', { type: 'string', describe: 'The judge\'s served model name (required with --judge; pinned in run.json)' })
         .option('retry-errors', { type: 'boolean', default: false, describe: 'Attempt again the samples of this run that ended in an error (e.g. after a server outage)' })
         .option('params', { type: 'number', describe: 'Declared total parameter count (overrides the count read from the graph)' })
         .example('$0 run vqav2', 'bundled sample + tiny-emu smoke test')
         .example('$0 run vqav2 okvqa --model onnx:./emu2-chat-onnx --data vqav2=/data/vqav2 --data okvqa=/data/okvqa --protocol emu2-chat', 'a real model on real data')
         .example('$0 run vqav2 --model replay:results.json --data /data/vqav2', 'replay published predictions through the full loop')
+        .example('$0 run mmmu mm-vet --model openai:http://gpu:8000/v1 --data mmmu=/data/mmmu --data mm-vet=/data/mm-vet --judge openai:https://api.openai.com/v1 --judge-model gpt-4-0613', 'MMMU and MM-Vet, MM-Vet graded by GPT-4 five times')
         .example('$0 run vqav2 --data /data/vqav2 --shard auto', 'in a Slurm array job or Kubernetes Indexed Job: this worker\'s shard')
         .example('$0 run vqav2 okvqa --shots 0,4,8,16 --protocol emu2 --demos rices', 'Emu2 Table 1 style few-shot')
         .example('$0 run --suite emu2-paper --entries table-1-few-shot --model onnx:./emu2 --data vqav2=/data/vqav2', 'a suite: the entries\' settings, this model and data'),
@@ -67,13 +67,14 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
           extraction: asExtraction(argv.extraction as string | undefined),
           normalize: argv.normalize as 'official' | 'always',
           gqaAnswers: argv['gqa-answers'] as 'official' | 'llava',
+          answerBy: argv['answer-by'] as 'generation' | 'likelihood',
           maxNewTokens: argv['max-new-tokens'] as number | undefined,
           numBeams: argv['num-beams'] as number | undefined,
           batchSize: argv['batch-size'] as number | undefined,
           runnerOptions: modelRunnerOptions(argv),
           command: ['emu-eval', ...process.argv.slice(2)],
           retryErrors: argv['retry-errors'] as boolean,
-          ...(argv.judge ? { judge: judgeOptions(argv) } : {}),
+          ...judgeSettings(argv),
           shots: parseNumberList(argv.shots as string | undefined, '--shots'),
           seeds: parseNumberList(argv.seeds as string | undefined, '--seeds'),
           trials: argv.trials as number | undefined,
@@ -98,10 +99,4 @@ export function runCommand(io: CommandIO, setExitCode: (code: number) => void): 
       }
     },
   };
-}
-
-/** The judge talks to its server with the key the model's does (`--api-key-env`), when one is named. */
-function judgeOptions(argv: CommandArguments): { spec: string; model: string; apiKeyEnv?: string } {
-  const apiKeyEnv = argv['api-key-env'];
-  return { spec: argv.judge as string, model: (argv['judge-model'] as string | undefined) ?? '', ...(typeof apiKeyEnv === 'string' && apiKeyEnv ? { apiKeyEnv } : {}) };
 }

@@ -5,13 +5,13 @@ import { ConfigError } from '../core/errors.js';
 import { taskIds } from '../tasks/registry.js';
 import { notifier, type Command, type CommandArguments, type CommandIO } from './io.js';
 import { presets } from '../tasks/prompts/presets.js';
-import { asExtraction, checkCountFlags, parseDataOption, withRunOutput } from './shared-options.js';
+import { asExtraction, checkCountFlags, judgeSettings, parseDataOption, withJudgeOptions, withRunOutput } from './shared-options.js';
 
 export function scoreCommand(io: CommandIO): Command {
   return {
     ...commandHeader('score'),
     builder: (yargs: Argv) =>
-      withRunOutput(yargs)
+      withJudgeOptions(withRunOutput(yargs))
         .positional('task', { type: 'string', describe: `Task id: ${taskIds().join(', ')}` })
         .option('predictions', { type: 'string', demandOption: true, describe: 'Predictions file' })
         .option('data', { type: 'string', describe: 'Dataset folder with the question and annotation files (default: the bundled sample)' })
@@ -26,7 +26,9 @@ export function scoreCommand(io: CommandIO): Command {
         .example('$0 score vqav2 --predictions emu2-chat-results.json --data /data/vqav2 --protocol emu2-chat', 'Emu2-Chat\'s answers: compared with the instruction-tuned rows (Table 2)')
         .example('$0 score vqav2 --predictions runs/x/samples.jsonl --normalize always --extraction short-answer', 'another normalization of an earlier run')
         .example('$0 score textvqa --predictions results.json --data /data/textvqa', 'TextVQA accuracy, as the m4c TextVQA evaluator computes it')
-        .example('$0 score gqa --predictions results.json --data /data/gqa --gqa-answers llava', "GQA as LLaVA's pipeline scores it (recorded in run.json)"),
+        .example('$0 score gqa --predictions results.json --data /data/gqa --gqa-answers llava', "GQA as LLaVA's pipeline scores it (recorded in run.json)")
+        .example('$0 score mmmu --predictions total_val_output.json --data /data/mmmu', "MMMU predictions in its own {id: answer} format, as main_eval_only.py scores them")
+        .example('$0 score mm-vet --predictions results.json --data /data/mm-vet --judge openai:https://api.openai.com/v1 --judge-model gpt-4-0613', "MM-Vet's results file graded as mm-vet_evaluator.py grades it, five runs"),
     handler: async (parsed: unknown) => {
       const argv = parsed as CommandArguments;
       checkCountFlags(argv);
@@ -51,6 +53,7 @@ export function scoreCommand(io: CommandIO): Command {
         gqaAnswers: argv['gqa-answers'] as 'official' | 'llava',
         command: ['emu-eval', ...process.argv.slice(2)],
         textOnly: true,
+        ...judgeSettings(argv),
         onEvent: (event) => {
           if (event.type === 'notice') notify(event.level, event.message);
         },

@@ -17,6 +17,23 @@ export function withRunOutput<T>(yargs: Argv<T>) {
     .option('split', { type: 'string', describe: 'Dataset split (default: each task\'s evaluation split)' });
 }
 
+/** The LLM judge's flags (`run` and `score`): Video-ChatGPT's judge for video QA, the grader of mm-vet. */
+export function withJudgeOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('judge', { type: 'string', describe: "LLM judge on an OpenAI-compatible server (openai:URL): video QA is also scored with Video-ChatGPT's judge; mm-vet needs it, its grader gives the score" })
+    .option('judge-model', { type: 'string', describe: "The judge's served model name (required with --judge; pinned in run.json; MM-Vet's paper grades with gpt-4-0613)" })
+    .option('judge-runs', { type: 'number', describe: 'mm-vet: independent grading runs per answer, averaged (default 5, as the MM-Vet paper and Emu2 report)' });
+}
+
+/** The judge settings from those flags; the judge talks to its server with the key the model's does (`--api-key-env`), when one is named. */
+export function judgeSettings(argv: Readonly<Record<string, unknown>>): { judge?: { spec: string; model: string; apiKeyEnv?: string }; judgeRuns?: number } {
+  const apiKeyEnv = argv['api-key-env'];
+  return {
+    ...(argv.judge ? { judge: { spec: argv.judge as string, model: (argv['judge-model'] as string | undefined) ?? '', ...(typeof apiKeyEnv === 'string' && apiKeyEnv ? { apiKeyEnv } : {}) } } : {}),
+    ...(argv['judge-runs'] !== undefined ? { judgeRuns: argv['judge-runs'] as number } : {}),
+  };
+}
+
 /** `--data DIR` for every task, or `--data task=DIR` (repeatable) for one task each. */
 export function parseDataOption(values: string | string[] | undefined): string | Record<string, string> | undefined {
   if (values === undefined) return undefined;
@@ -44,6 +61,7 @@ const countFlagsSchema = z.object({
   trials: aCount.optional(),
   limit: aCount.optional(),
   shards: aCount.optional(),
+  'judge-runs': aCount.optional(),
 });
 
 /** Refuses a counting flag that is not a whole number greater than 0, naming it and its value. */

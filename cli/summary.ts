@@ -34,10 +34,23 @@ export function formatSummaryTable(metrics: MetricsRecord): string {
       result.official ? result.official.overall.toFixed(2) : '-',
     ]);
   }
+  // A corpus metric's secondary figure (ROC AUC tasks: accuracy of the predicted class).
+  for (const result of metrics.results) {
+    if (!result.accuracy) continue;
+    const { all, valid } = result.accuracy;
+    table.push([result.task, result.split, String(result.shots), ...(withTrials ? [String(result.trial + 1)] : []), 'accuracy', percent(all.value), interval(all), percent(valid.value), String(all.n), String(all.nErrors), '-']);
+  }
   for (const result of metrics.results) {
     if (!result.judge) continue;
     const judge = result.judge;
     table.push([result.task, result.split, String(result.shots), ...(withTrials ? [String(result.trial + 1)] : []), `judge ${judge.model}`, percent(judge.all.value), interval(judge.all), percent(judge.valid.value), String(judge.judged), String(judge.failedCalls), judge.meanScore === null ? '-' : `score ${judge.meanScore.toFixed(2)}/5`]);
+  }
+  for (const result of metrics.results) {
+    if (!result.grader) continue;
+    const grader = result.grader;
+    const spread = grader.total === null ? '-' : `${grader.total.toFixed(1)} ± ${(grader.runStd ?? 0).toFixed(1)}`;
+    const failures = `${grader.gradings.failed} failed gradings`;
+    table.push([result.task, result.split, String(result.shots), ...(withTrials ? [String(result.trial + 1)] : []), `grader ${grader.model}`, spread, `(std of ${grader.runs} runs)`, '', String(grader.gradings.graded), failures, grader.ungradedSamples > 0 ? `${grader.ungradedSamples} ungraded` : '-']);
   }
   for (const summary of metrics.trialSummaries ?? []) {
     const spread = summary.mean === null ? '-' : `${summary.mean.toFixed(2)} ± ${(summary.populationStd ?? 0).toFixed(2)}`;

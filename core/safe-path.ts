@@ -1,7 +1,7 @@
 import { realpath, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DataError } from './errors.js';
-import type { MediaRef } from './contracts/task.js';
+import type { MediaFile, MediaRef } from './contracts/task.js';
 
 interface Origin {
   file: string;
@@ -100,7 +100,7 @@ export function linkOutsideMessage(file: string, realFile: string, realDataRoot:
 }
 
 /** Resolves symlinks and checks the real file still lies inside the real data root (or a trusted folder). */
-export async function realPathInside(ref: MediaRef): Promise<string> {
+export async function realPathInside(ref: MediaFile): Promise<string> {
   const [resolvedRoot, realFile] = await Promise.all([realRoot(ref.root), realpath(ref.path)]).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') throw new DataError(`media file not found: ${ref.path}`, ref.path);
     throw new DataError(`cannot read media file ${ref.path}: ${error.message}`, ref.path);
@@ -109,7 +109,8 @@ export async function realPathInside(ref: MediaRef): Promise<string> {
   return realFile;
 }
 
-/** Reads a media file's bytes after the containment check. */
+/** A media file's bytes, read after the containment check; inline bytes as they are (a view, not a copy). */
 export async function readMedia(ref: MediaRef): Promise<Buffer> {
+  if (ref.source === 'bytes') return Buffer.from(ref.bytes.buffer, ref.bytes.byteOffset, ref.bytes.byteLength);
   return readFile(await realPathInside(ref));
 }

@@ -1,15 +1,20 @@
 import path from 'node:path';
 import { aggregate, toScoredItem } from '../scoring/aggregate.js';
+import { scoredUnits } from '../scoring/scored-units.js';
 import { populationStd } from '../scoring/stats.js';
 import { SAMPLES_FILE } from '../artifact/run-directory.js';
 import { readSampleRecords } from '../artifact/samples-log.js';
-import { SCHEMA_VERSION, type MetricsRecord, type SampleRecord, type RunConfig, type SampleJudgement, type TaskMetrics, type TrialSummary } from '../artifact/schema.js';
+import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type SampleGrade, type SampleJudgement, type SampleRecord, type TaskMetrics, type TrialSummary } from '../artifact/schema.js';
 import { summarizeJudgements } from '../scoring/judge/judge-summary.js';
+import { summarizeMmVet } from '../scoring/judge/mm-vet/summary.js';
+import { scoringRules } from '../scoring/metrics/index.js';
 import type { EvaluationUnit } from './evaluation-loop.js';
+import type { TaskAdapter } from '../core/contracts/task.js';
 import { effectiveNormalize, scoringRuleOf } from './plan.js';
 import { writeSubmission } from './submission.js';
+import type { SubmittedAnswer } from '../core/contracts/task.js';
 
-type Item = ReturnType<typeof toScoredItem> & { id: string; judge?: SampleJudgement };
+type Item = ReturnType<typeof toScoredItem> & { id: string; judge?: SampleJudgement; grades?: SampleGrade[] };
 
 const unitKey = (task: string, shots: number, trial: number) => `${task}\u0000${shots}\u0000${trial}`;
 
@@ -22,7 +27,7 @@ const unitKey = (task: string, shots: number, trial: number) => `${task}\u0000${
  */
 export async function computeMetrics(runDirectory: string, units: EvaluationUnit[], config: RunConfig, records?: readonly SampleRecord[]): Promise<MetricsRecord> {
   const items = new Map<string, Item[]>();
-  const answers = new Map<string, Array<{ id: string; answer: string }>>();
+  const answers = new Map<string, SubmittedAnswer[]>();
   for (const unit of units) {
     items.set(unitKey(unit.task.record.id, unit.shots, unit.trial), []);
     answers.set(unitKey(unit.task.record.id, unit.shots, unit.trial), []);
@@ -32,24 +37,27 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
     const item = toScoredItem(record) as Item;
     item.id = record.sampleId;
     if (record.judge) item.judge = record.judge;
+    if (record.grades) item.grades = record.grades;
     items.get(key)?.push(item);
-    if (record.finishReason !== 'error') answers.get(key)?.push({ id: record.sampleId, answer: record.extracted });
+    if (record.finishReason !== 'error') answers.get(key)?.push({ id: record.sampleId, answer: record.extracted, output: record.output });
   }
   const results: TaskMetrics[] = [];
   for (const unit of units) {
     const { task, shots, trial } = unit;
     const key = unitKey(task.record.id, shots, trial);
     const unitItems = items.get(key)!.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const metrics = aggregate(unitItems, {
+    const metrics = aggregate(scoredUnits(unitItems, task.record.metric, task.record.hasAnswers), {
       task: task.record.id,
       split: task.record.split,
       metric: task.record.metric,
       normalize: effectiveNormalize(task, config),
       rule: scoringRuleOf(task, config),
-      extraction: config.extraction,
+      extraction: extractionOf(task.adapter, config),
       shots,
       trial,
       hasAnswers: task.record.hasAnswers,
+      breakdowns: task.adapter.breakdowns,
+      ...(task.adapter.clusterBy ? { clusterBy: task.adapter.clusterBy } : {}),
     });
     if (config.judge && task.adapter.modality === 'video' && task.record.hasAnswers) {
       metrics.judge = summarizeJudgements(
@@ -57,9 +65,15 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
         config.judge,
       );
     }
+    if (config.grader && scoringRules[metrics.rule ?? '']?.grader !== undefined && task.record.hasAnswers) {
+      metrics.grader = graderMetrics(unitItems, config.grader);
+    }
     if (!task.record.hasAnswers) {
       const suffix = shots > 0 || trial > 0 ? `-${shots}shot-trial${trial}` : '';
-      metrics.submission = writeSubmission(runDirectory, task.adapter, `${task.record.split}${suffix}`, answers.get(key)!);
+      const label = `${task.record.split}${suffix}`;
+      metrics.submission = task.adapter.writeSubmission
+        ? await task.adapter.writeSubmission({ runDirectory, label, split: task.record.split, dataDir: task.record.dataDir }, answers.get(key)!)
+        : writeSubmission(runDirectory, task.adapter, label, answers.get(key)!);
     }
     results.push(metrics);
   }
@@ -71,6 +85,24 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
     results,
     ...(trialSummaries.length > 0 ? { trialSummaries } : {}),
   };
+}
+
+/**
+ * MM-Vet's figures from the records: every sample the model answered has its gradings (a model error
+ * has none and is left out, as a failed sample is from the evaluator's result file); its capabilities
+ * are the recorded `capabilities` set.
+ */
+function graderMetrics(items: readonly Item[], grader: NonNullable<RunConfig['grader']>): NonNullable<TaskMetrics['grader']> {
+  const samples = items.map((item) => {
+    const capabilities = typeof item.meta.capabilities === 'string' ? item.meta.capabilities.split('_') : [];
+    return { capabilities, ...(item.grades ? { gradings: item.grades } : {}) };
+  });
+  return { protocol: grader.protocol, promptVersion: grader.promptVersion, model: grader.model, ...summarizeMmVet(samples, grader.runs) };
+}
+
+/** The extraction a task's answers went through: the run's strategy, or `task:<id>` for a task that parses answers itself (MMMU). */
+export function extractionOf(task: Pick<TaskAdapter, 'id' | 'parseAnswer'>, config: Pick<RunConfig, 'extraction'>): string {
+  return task.parseAnswer ? `task:${task.id}` : config.extraction;
 }
 
 /** Several trials of the same task × shots: each value, the mean and the population std (docs/protocols.md#trials). */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { hashOf } from '../core/hash.js';
 import type { ExtractionStrategy } from '../scoring/extract.js';
-import type { GqaAnswers, NormalizeMode } from '../core/contracts/metric.js';
+import type { AnswerBy, GqaAnswers, NormalizeMode } from '../core/contracts/metric.js';
 import { describeEnvironment } from '../artifact/environment.js';
 import { openRunDirectory, writeMetricsRecord, writeRunRecord, type OpenedRun } from '../artifact/run-directory.js';
 import { acquireRunLock } from '../artifact/run-lock.js';
@@ -16,7 +16,11 @@ import { computeMetrics } from './compute-metrics.js';
 import { createDemoSelector } from './fewshot/demo-selection.js';
 import type { DemoSelector } from './fewshot/demo-selector.js';
 import { runEvaluationLoop, type EvaluationUnit } from './evaluation-loop.js';
-import { openLlmJudge } from './judge-runner.js';
+import { openLlmJudge, openTaskGrader } from './judge-runner.js';
+import { MM_VET_DEFAULT_RUNS } from '../scoring/judge/mm-vet/grade.js';
+import { MM_VET_GRADER_MODEL } from '../scoring/judge/mm-vet/grader-prompt.js';
+import type { TaskGrader } from '../scoring/judge/task-grader.js';
+import { scoringRules } from '../scoring/metrics/index.js';
 import type { EngineEvent } from './events.js';
 import type { PrepareRequest } from './generate-prepared.js';
 import { planTask, scoringRuleOf, type PlannedTask, type SelectionOptions } from './plan.js';
@@ -42,6 +46,8 @@ export interface EvaluateOptions {
   normalize: NormalizeMode;
   /** GQA: clean predictions as LLaVA's pipeline does before eval.py compares them. */
   gqaAnswers?: GqaAnswers;
+  /** Multiple-choice tasks: generate the letter (default) or take the most likely option (docs/protocols.md#multiple-choice). */
+  answerBy?: AnswerBy;
   maxNewTokens?: number;
   numBeams?: number;
   batchSize?: number;
@@ -60,8 +66,13 @@ export interface EvaluateOptions {
   /** Video tasks: frames per video (default: the preset's) and the sampler (default uniform). */
   frames?: number;
   frameSampler?: 'uniform' | 'interior' | 'midpoint';
-  /** Video QA: Video-ChatGPT's LLM judge on an OpenAI-compatible server, model pinned (`--judge`, `--judge-model`), key by variable name. */
+  /**
+   * The LLM judge's server (`--judge`, `--judge-model`, key by variable name): Video-ChatGPT's judge for
+   * video QA, and the grader of LLM-graded tasks (MM-Vet), which need it.
+   */
   judge?: { spec: string; model: string; apiKeyEnv?: string };
+  /** Grading runs per sample for LLM-graded tasks (`--judge-runs`, default 5 as MM-Vet's paper). */
+  judgeRuns?: number;
   /** Drop the error samples of an existing run so they are attempted again (`--retry-errors`). */
   retryErrors?: boolean;
   signal?: AbortSignal;
@@ -92,9 +103,9 @@ const OPERATIONAL_RUNNER_OPTIONS = new Set([...operationalRunnerOptions(), 'batc
 export function configHashOf(config: RunConfig, tasks: RunRecord['tasks'], kind: RunRecord['kind']): string {
   const runnerOptions = Object.fromEntries(Object.entries(config.runnerOptions ?? {}).filter(([key]) => !OPERATIONAL_RUNNER_OPTIONS.has(key)));
   const { batchSize: _batchSize, ...rest } = config;
-  // The scoring rule follows from the task version and the options hashed already; leaving it out
-  // keeps the identity (and directory name) of runs made before it was recorded.
-  const hashedTasks = tasks.map(({ scoringRule: _scoringRule, ...task }) => task);
+  // The scoring rule and the benchmark name follow from the task version and the options hashed
+  // already; leaving them out keeps the identity (and directory name) of runs made before they were recorded.
+  const hashedTasks = tasks.map(({ scoringRule: _scoringRule, benchmark: _benchmark, ...task }) => task);
   return hashOf({ config: { ...rest, runnerOptions }, tasks: hashedTasks, kind });
 }
 
@@ -148,22 +159,38 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const shots = resolveShots(options, preset);
   const seeds = resolveSeeds(options);
   const planned: PlannedTask[] = [];
-  for (const id of options.tasks) planned.push(await planTask(id, options.split, options.data));
+  for (const id of options.tasks) planned.push(await planTask(id, options.split, options.data, options.answerBy));
   for (const task of planned) {
     if (task.record.bundledSample) {
       emit({ type: 'notice', level: 'warning', message: `${task.record.id}: no --data given, using the bundled SYNTHETIC sample (${task.record.dataDir}); its numbers say nothing about real benchmark performance` });
     }
   }
   const needsDemos = shots.some((count) => demosNeeded(preset, count) > 0);
-  if (options.judge && !planned.some((task) => task.adapter.modality === 'video')) {
-    throw new ConfigError('--judge follows Video-ChatGPT\'s protocol for video QA; none of the tasks is a video task', true);
+  const hasVideo = planned.some((task) => task.adapter.modality === 'video');
+  const graderProtocol = graderProtocolOf(planned);
+  if (options.judge && !hasVideo && !graderProtocol) {
+    throw new ConfigError("--judge grades video QA (Video-ChatGPT's protocol) and LLM-graded tasks (mm-vet); none of the tasks is one", true);
+  }
+  if (options.judgeRuns !== undefined && !graderProtocol) {
+    throw new ConfigError('--judge-runs sets the grading runs of LLM-graded tasks (mm-vet); none of the tasks is one', true);
+  }
+  if (graderProtocol && !options.judge) {
+    const graded = planned.filter((task) => scoringRules[task.adapter.evaluator]?.grader !== undefined).map((task) => task.record.id);
+    throw new ConfigError(`${graded.join(', ')}: scored by an LLM grader; give --judge openai:<URL> --judge-model <NAME> (the paper's grader is ${MM_VET_GRADER_MODEL})`, true);
   }
   // Every data problem (a duplicate id deep in a 100 MB file included) surfaces here, before a
   // runner, a judge or a run directory exists. Replaying predictions (`score`, `replay:`) costs no
   // more than this pass, so there it runs only to give a progress bar its total.
   const replaying = findBackend(options.model)?.capabilities.replaysPredictions === true;
   const totals = !replaying || options.countTotals ? await preflightTasks(planned, selectionOf(options)) : new Map<PlannedTask, number>();
-  const judge = options.judge ? await openLlmJudge(options.judge) : undefined;
+  const judge = options.judge && hasVideo ? await openLlmJudge(options.judge) : undefined;
+  let grader: TaskGrader | undefined;
+  try {
+    grader = options.judge && graderProtocol ? await openTaskGrader(options.judge, graderProtocol, options.judgeRuns ?? MM_VET_DEFAULT_RUNS) : undefined;
+  } catch (error) {
+    await judge?.close();
+    throw error;
+  }
   const config: RunConfig = {
     tasks: options.tasks,
     ...(options.split ? { split: options.split } : {}),
@@ -175,6 +202,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     normalize: options.normalize,
     // Recorded only when it departs from the default, so the hashes of earlier runs stay as they were.
     ...(options.gqaAnswers === 'llava' ? { gqaAnswers: 'llava' as const } : {}),
+    ...(options.answerBy === 'likelihood' ? { answerBy: 'likelihood' as const } : {}),
     shots,
     seeds,
     ...(needsDemos ? { demos: options.demos ?? 'random' } : {}),
@@ -186,6 +214,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
       ? { video: { frames: options.frames ?? preset.videoFrames, sampler: options.frameSampler ?? 'uniform' } }
       : {}),
     ...(judge ? { judge: judge.identity } : {}),
+    ...(grader ? { grader: grader.identity } : {}),
     ...(options.runnerOptions && Object.keys(options.runnerOptions).length > 0 ? { runnerOptions: { ...options.runnerOptions } } : {}),
   };
   for (const task of planned) task.record.scoringRule = scoringRuleOf(task, config);
@@ -194,10 +223,19 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   if (!/^[a-zA-Z0-9._+-]+$/.test(runId)) throw new ConfigError(`--run-id "${runId}": use letters, digits, '.', '_', '+' and '-' only`, true);
 
   try {
-    return await evaluateWith(options, { preset, planned, totals, config, configHash, runId, needsDemos, judge, emit, signal });
+    return await evaluateWith(options, { preset, planned, totals, config, configHash, runId, needsDemos, judge, grader, emit, signal });
   } finally {
-    await judge?.close();
+    await Promise.all([judge?.close(), grader?.close()]);
   }
+}
+
+/** The grader protocol of the run's LLM-graded tasks (one protocol per run: only MM-Vet's exists). */
+function graderProtocolOf(planned: readonly PlannedTask[]): string | undefined {
+  for (const task of planned) {
+    const protocol = scoringRules[task.adapter.evaluator]?.grader;
+    if (protocol !== undefined) return protocol;
+  }
+  return undefined;
 }
 
 function selectionOf(options: EvaluateOptions): SelectionOptions {
@@ -214,17 +252,19 @@ interface Prepared {
   runId: string;
   needsDemos: boolean;
   judge?: LlmJudge;
+  grader?: TaskGrader;
   emit: (event: EngineEvent) => void;
   signal: AbortSignal;
 }
 
 async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promise<EvaluationResult> {
-  const { preset, planned, totals, config, configHash, runId, needsDemos, judge, emit, signal } = prepared;
+  const { preset, planned, totals, config, configHash, runId, needsDemos, judge, grader, emit, signal } = prepared;
   const runner: Runner = await createRunner(options.model, options.runnerOptions, {
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.tasks.length === 1 ? { task: options.tasks[0] } : {}),
   });
   try {
+    requireRequestKinds(runner, options.model, planned);
     const now = new Date().toISOString();
     const warnings = [...(runner.warnings ?? [])];
     const fresh: RunRecord = {
@@ -279,6 +319,7 @@ async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promi
           totals,
           prepareFor: (task) => videoPreparation(task, config, preset),
           judge,
+          grader,
           signal,
           emit,
         },
@@ -299,6 +340,19 @@ async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promi
   } finally {
     await runner.close();
   }
+}
+
+/**
+ * A task of the `loglik` request kind needs a runner that scores continuations: refused before the run
+ * directory exists, naming the model, its runner and the task.
+ */
+export function requireRequestKinds(runner: Runner, model: string, planned: readonly PlannedTask[]): void {
+  if (runner.scoreContinuations) return;
+  const loglik = planned.filter((task) => task.adapter.request?.kind === 'loglik').map((task) => task.record.id);
+  if (loglik.length === 0) return;
+  throw new ConfigError(
+    `${loglik.join(', ')}: scored by the log-likelihood of given continuations (loglik request kind), which the model ${model} (runner ${runner.id}) cannot compute; use a runner that implements scoreContinuations`,
+  );
 }
 
 /** Video parts arrive as one video file; the model sees the sampled frames (decoded ahead, cached on disk). */

@@ -6,18 +6,20 @@ import { dropErrorSamples, readSampleRecords, SamplesLog, sampleKey } from '../a
 import type { RunConfig, SampleJudgement, SampleRecord } from '../artifact/schema.js';
 import { sampleJudgement } from '../scoring/judge/judge-summary.js';
 import type { LlmJudge } from '../scoring/judge/llm-judge.js';
-import { breakdownMeta, scoreOutput } from '../scoring/score-sample.js';
+import type { GradeOutcome, TaskGrader } from '../scoring/judge/task-grader.js';
+import { scoringRules } from '../scoring/metrics/index.js';
+import { recordedMeta, scoreAnswer, scoreOutput, type ScoringSettings } from '../scoring/score-sample.js';
 import { buildRequest } from '../tasks/prompts/build-request.js';
-import { demosNeeded, getPreset, type ProtocolPreset } from '../tasks/prompts/presets.js';
-import type { Sample } from '../core/contracts/task.js';
-import type { Output, Request, Runner } from '../core/contracts/runner.js';
+import { demosNeeded, getPreset, presetForTask, type ProtocolPreset } from '../tasks/prompts/presets.js';
+import type { Sample, TaskRequestKind } from '../core/contracts/task.js';
+import type { LoglikOutput, Output, Request, Runner } from '../core/contracts/runner.js';
 import { runInBatches } from './batch-pipeline.js';
 import type { DemoSelector } from './fewshot/demo-selector.js';
 import type { EngineEvent } from './events.js';
 import { FailFastGuard, firstWaveSize } from './fail-fast.js';
-import { fitToContext, type FittedPrompt } from './fit-to-context.js';
+import { fitToContext } from './fit-to-context.js';
 import { promptHash } from './prompt-hash.js';
-import { generatePrepared, type PrepareRequest } from './generate-prepared.js';
+import { generatePrepared, scorePrepared, type PrepareRequest } from './generate-prepared.js';
 import { scoringRuleOf, selectSamples, type PlannedTask, type SelectionOptions } from './plan.js';
 
 /** One pass over a task's samples: a shot count and, for random demonstrations, one seed. */
@@ -42,6 +44,8 @@ export interface LoopContext {
   prepareFor: (task: PlannedTask) => Promise<PrepareRequest | undefined>;
   /** Video QA's optional LLM judge: every answered sample also gets its verdict. */
   judge?: LlmJudge;
+  /** LLM-graded tasks' grader (MM-Vet): it gives every answered sample its score. */
+  grader?: TaskGrader;
   signal: AbortSignal;
   emit: (event: EngineEvent) => void;
 }
@@ -58,32 +62,45 @@ async function finishedKeys(file: string): Promise<{ keys: Set<string>; anySucce
   return { keys, anySucceeded };
 }
 
-/**
- * One line of samples.jsonl. Optional fields are added in place, in the schema's order, rather than
- * spread in (this runs once per sample; the key order is part of the file's bytes).
- */
-function sampleRecord(
-  sample: Sample,
-  output: Output,
-  prompt: FittedPrompt,
-  unit: { task: string; shots: number; trial: number; dataDir: string },
-  scored: { extracted: string; score: number | null },
-  verdict: SampleJudgement | undefined,
-): SampleRecord {
-  const record: SampleRecord = { task: unit.task, sampleId: sample.id, shots: unit.shots, trial: unit.trial, demoIds: prompt.demos.map((demo) => demo.id) } as SampleRecord;
-  if (prompt.dropped > 0) record.demosDropped = prompt.dropped;
-  record.promptHash = promptHash(prompt.request, unit.dataDir);
-  record.output = output.text;
-  record.finishReason = output.finishReason;
-  record.extracted = scored.extracted;
-  record.score = scored.score;
-  if (output.error) record.error = output.error;
-  record.latencyMs = Math.round(output.latencyMs * 1000) / 1000;
-  if (output.tokens !== undefined) record.tokens = output.tokens;
-  if (output.cached) record.cached = true;
-  record.meta = breakdownMeta(sample);
-  if (verdict !== undefined) record.judge = verdict;
-  return record;
+/** The record fields of a generated answer: the output, what was extracted from it, its score. */
+function generatedFields(sample: Sample, output: Output, settings: ScoringSettings) {
+  const { extracted, score } = scoreOutput(sample, output, settings);
+  return {
+    output: output.text,
+    finishReason: output.finishReason,
+    extracted,
+    score,
+    ...(output.error ? { error: output.error } : {}),
+    latencyMs: Math.round(output.latencyMs * 1000) / 1000,
+    ...(output.tokens !== undefined ? { tokens: output.tokens } : {}),
+    ...(output.cached ? { cached: true } : {}),
+  };
+}
+
+/** The record fields of scored continuations: their log-likelihoods, and the task's prediction from them as output and answer. */
+function loglikFields(sample: Sample, output: LoglikOutput, continuations: string[], kind: Extract<TaskRequestKind, { kind: 'loglik' }>, settings: ScoringSettings) {
+  const timing = { latencyMs: Math.round(output.latencyMs * 1000) / 1000, ...(output.cached ? { cached: true } : {}) };
+  // A binary classification keeps its gold label even on errors: ROC AUC's ALL view ranks them as wrong.
+  const label = kind.binary?.label(sample);
+  const failed = (error: string) => ({ output: '', finishReason: 'error' as const, extracted: '', score: null, error, ...timing, ...(label !== undefined ? { binary: { label } } : {}) });
+  if (output.error !== undefined || output.logprobs.length !== continuations.length) {
+    return failed(output.error ?? `the runner returned ${output.logprobs.length} log-probabilities for ${continuations.length} continuations`);
+  }
+  // JSON has no -Infinity or NaN: such a value would not survive samples.jsonl, and no metric can rank it.
+  if (!output.logprobs.every(Number.isFinite)) return failed(`the runner returned a log-probability that is not a finite number (${output.logprobs.join(', ')})`);
+  const scores = { continuations, logprobs: output.logprobs, tokens: output.tokens };
+  const positiveScore = kind.binary?.score(scores, sample);
+  if (positiveScore !== undefined && !Number.isFinite(positiveScore)) return failed(`the task's positive-class score is not a finite number (${positiveScore})`);
+  const prediction = kind.predict(scores, sample);
+  return {
+    output: prediction,
+    finishReason: 'stop' as const,
+    extracted: prediction,
+    score: scoreAnswer(sample, prediction, settings.rule),
+    ...timing,
+    loglik: { continuations, logprobs: [...output.logprobs], tokens: [...output.tokens] },
+    ...(label !== undefined && positiveScore !== undefined ? { binary: { label, score: positiveScore } } : {}),
+  };
 }
 
 /** The judge's verdict for every sample the model answered (a failed call is recorded as such, never as "no"). */
@@ -98,13 +115,31 @@ async function judgeOutputs(judge: LlmJudge, batch: Sample[], outputs: Output[],
   return new Map(outcomes.map((outcome) => [outcome.sampleId, sampleJudgement(outcome)]));
 }
 
+/** The grader's outcome for every sample the model answered; `question` is the dataset's, not the prompt. */
+async function gradeOutputs(grader: TaskGrader, batch: Sample[], outputs: Output[], signal: AbortSignal): Promise<Map<string, GradeOutcome>> {
+  const items = batch.flatMap((sample, index) => {
+    const output = outputs[index];
+    if (!output || output.finishReason === 'error' || sample.answers.length === 0) return [];
+    return [{ sampleId: sample.id, question: sample.question, answer: sample.answers[0]!, prediction: output.text }];
+  });
+  if (items.length === 0) return new Map();
+  const outcomes = await grader.grade(items, signal);
+  return new Map(outcomes.map((outcome) => [outcome.sampleId, outcome]));
+}
+
+/** A graded sample's record fields: the mean grade as its score, every grading, and why there is no score if none succeeded. */
+function gradedFields(outcome: GradeOutcome) {
+  return { score: outcome.score, grades: outcome.grades, ...(outcome.error ? { error: outcome.error } : {}) };
+}
+
 export function maxNewTokensFor(task: PlannedTask, config: RunConfig, preset: ProtocolPreset, override: boolean): number {
-  return override ? config.maxNewTokens : (preset.maxNewTokensByTask?.[task.record.id] ?? config.maxNewTokens);
+  if (override) return config.maxNewTokens;
+  return task.adapter.prompts?.[preset.id]?.maxNewTokens ?? preset.maxNewTokensByTask?.[task.record.id] ?? config.maxNewTokens;
 }
 
 /**
- * Every unit's samples → requests (with demonstrations) → runner → extract and score → one line each
- * in samples.jsonl, appended as each batch finishes. Samples already in the log are skipped, so
+ * Every unit's samples → requests (with demonstrations) → runner (generate, or score the task's
+ * continuations for the `loglik` request kind) → extract and score → one line each in samples.jsonl, appended as each batch finishes. Samples already in the log are skipped, so
  * rerunning the same command resumes. A run whose first samples all fail with one same error stops
  * (fail-fast.ts).
  *
@@ -141,7 +176,13 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
       async function* pending(): AsyncGenerator<Sample> {
         for await (const sample of selectSamples(task, context.selection)) if (!done.has(keyOf(sample))) yield sample;
       }
-      const settings = { rule: scoringRuleOf(task, config), extraction: config.extraction as ExtractionStrategy };
+      const settings: ScoringSettings = {
+        rule: scoringRuleOf(task, config),
+        extraction: config.extraction as ExtractionStrategy,
+        ...(task.adapter.parseAnswer ? { parseAnswer: task.adapter.parseAnswer } : {}),
+      };
+      const requestKind: TaskRequestKind = task.adapter.request ?? { kind: 'generate' };
+      const taskPreset = presetForTask(preset, task.adapter);
       const generation = { maxNewTokens: maxNewTokensFor(task, config, preset, maxNewTokensOverride), numBeams: config.numBeams };
       const demoCount = demosNeeded(preset, shots);
       const textOnlyDemos = shots === 0 && demoCount > 0;
@@ -151,18 +192,48 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
         const prompts = await Promise.all(
           batch.map((sample) => {
             const demos = demoCount > 0 && unit.demos ? unit.demos.select(sample, demoCount, unit.seed) : [];
-            return fitToContext(runner, demos, (kept) => buildRequest(sample, preset, generation, kept, { textOnlyDemos }));
+            return fitToContext(runner, demos, (kept) => buildRequest(sample, taskPreset, generation, kept, { textOnlyDemos }));
           }),
         );
-        const outputs: Output[] = await generatePrepared(runner, prompts.map((prompt) => prompt.request), prepare, signal);
-        const verdicts = context.judge && task.adapter.modality === 'video' ? await judgeOutputs(context.judge, batch, outputs, signal) : new Map();
+        const requests = prompts.map((prompt) => prompt.request);
+        let results: Array<ReturnType<typeof generatedFields> | ReturnType<typeof loglikFields>>;
+        let verdicts = new Map<string, SampleJudgement>();
+        let grades = new Map<string, GradeOutcome>();
+        let continuationsOf = new Map<string, string[]>();
+        if (requestKind.kind === 'loglik') {
+          continuationsOf = new Map(batch.map((sample) => [sample.id, requestKind.continuations(sample)]));
+          const outputs = await scorePrepared(runner, requests, continuationsOf, prepare, signal);
+          results = batch.map((sample, index) => loglikFields(sample, outputs[index]!, continuationsOf.get(sample.id)!, requestKind, settings));
+        } else {
+          const outputs: Output[] = await generatePrepared(runner, requests, prepare, signal);
+          if (context.judge && task.adapter.modality === 'video') verdicts = await judgeOutputs(context.judge, batch, outputs, signal);
+          if (context.grader && scoringRules[settings.rule]?.grader !== undefined) grades = await gradeOutputs(context.grader, batch, outputs, signal);
+          results = batch.map((sample, index) => generatedFields(sample, outputs[index]!, settings));
+        }
         const records: SampleRecord[] = [];
         batch.forEach((sample, index) => {
-          const output = outputs[index];
-          // An output cut short by Ctrl-C is not a result: leave it for the resumed run.
-          if (!output || (signal.aborted && output.finishReason === 'error')) return;
+          const result = results[index];
+          // An output or a grading cut short by Ctrl-C is not a result: leave it for the resumed run.
+          const gradingCut = signal.aborted && grades.get(sample.id)?.grades.some((grade) => 'error' in grade) === true;
+          if (!result || (signal.aborted && result.finishReason === 'error') || gradingCut) return;
           const prompt = prompts[index]!;
-          records.push(sampleRecord(sample, output, prompt, { task: task.record.id, shots, trial, dataDir: task.record.dataDir }, scoreOutput(sample, output, settings), verdicts.get(sample.id)));
+          const { loglik, binary, ...fields } = { loglik: undefined, binary: undefined, ...result };
+          const record: SampleRecord = {
+            task: task.record.id,
+            sampleId: sample.id,
+            shots,
+            trial,
+            demoIds: prompt.demos.map((demo) => demo.id),
+            ...(prompt.dropped > 0 ? { demosDropped: prompt.dropped } : {}),
+            promptHash: promptHash(prompt.request, task.record.dataDir, continuationsOf.get(sample.id)),
+            ...fields,
+            meta: recordedMeta(sample, task.adapter.recordMeta),
+            ...(loglik ? { loglik } : {}),
+            ...(binary ? { binary } : {}),
+            ...(verdicts.has(sample.id) ? { judge: verdicts.get(sample.id) } : {}),
+            ...(grades.has(sample.id) ? gradedFields(grades.get(sample.id)!) : {}),
+          };
+          records.push(record);
           done.add(keyOf(sample));
         });
         guard.accept(records);

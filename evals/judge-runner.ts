@@ -5,10 +5,11 @@
 // openai: spec; its model name is required, never discovered, because judgements drift with it.
 import { cacheDirectory } from '../core/cache-directory.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
-import type { RunnerOptions } from '../core/contracts/runner.js';
+import type { Runner, RunnerOptions } from '../core/contracts/runner.js';
 import { parseEndpoints } from '../runners/openai/endpoints.js';
 import { createRunner } from '../runners/registry.js';
 import { createLlmJudge, type LlmJudge } from '../scoring/judge/llm-judge.js';
+import { createTaskGrader, type TaskGrader } from '../scoring/judge/task-grader.js';
 
 const JUDGE_SCHEME = 'openai:';
 
@@ -27,7 +28,8 @@ export interface JudgeSettings {
   noCache?: boolean;
 }
 
-export async function openLlmJudge(settings: JudgeSettings): Promise<LlmJudge> {
+/** The runner that reaches the judge model, with its pinned name and endpoints (no credentials). */
+export async function openJudgeRunner(settings: JudgeSettings): Promise<{ runner: Runner; model: string; endpoints: string[] }> {
   if (!settings.model) {
     throw new ConfigError('--judge needs --judge-model NAME: judge scores drift with the judge model, so its name is pinned in run.json rather than discovered', true);
   }
@@ -45,9 +47,21 @@ export async function openLlmJudge(settings: JudgeSettings): Promise<LlmJudge> {
     ...(settings.noCache ? { noCache: true } : { cacheDir: settings.cacheDirectory ?? cacheDirectory('judge') }),
   };
   try {
-    return createLlmJudge(await createRunner(settings.spec, options), { model: settings.model, endpoints });
+    return { runner: await createRunner(settings.spec, options), model: settings.model, endpoints };
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(`--judge: ${error.message}`, error.usage);
     throw new ConfigError(`--judge: ${errorMessage(error)}`);
   }
+}
+
+/** Video-ChatGPT's judge for video QA, on the --judge server. */
+export async function openLlmJudge(settings: JudgeSettings): Promise<LlmJudge> {
+  const { runner, model, endpoints } = await openJudgeRunner(settings);
+  return createLlmJudge(runner, { model, endpoints });
+}
+
+/** The grader of an LLM-graded task (MM-Vet), on the --judge server: `runs` independent gradings per sample. */
+export async function openTaskGrader(settings: JudgeSettings, protocol: string, runs: number): Promise<TaskGrader> {
+  const { runner, model, endpoints } = await openJudgeRunner(settings);
+  return createTaskGrader(protocol, runner, { model, endpoints, runs });
 }

@@ -6,7 +6,7 @@ import { canonicalJson } from '../core/hash.js';
 import { computeMetrics } from './compute-metrics.js';
 import { configHashOf, planUnits } from './evaluate.js';
 import type { EvaluationUnit } from './evaluation-loop.js';
-import type { PlannedTask } from './plan.js';
+import { answeredBy, type PlannedTask } from './plan.js';
 import { defaultRunId } from './run-id.js';
 import { inShard } from './shard.js';
 import { getPreset } from '../tasks/prompts/presets.js';
@@ -61,8 +61,8 @@ const label = (shard: Shard) => `shard ${shard.index}/${shard.count} (${shard.di
 
 /** Everything in a task record that decides the numbers; the data folder may differ between machines. */
 /** What shards must agree on: not the data folder, nor the scoring rule (hashed through the task version and options). */
-function taskIdentity(task: TaskRecord): Omit<TaskRecord, 'dataDir' | 'scoringRule'> {
-  const { dataDir: _dataDir, scoringRule: _scoringRule, ...identity } = task;
+function taskIdentity(task: TaskRecord): Omit<TaskRecord, 'dataDir' | 'scoringRule' | 'benchmark'> {
+  const { dataDir: _dataDir, scoringRule: _scoringRule, benchmark: _benchmark, ...identity } = task;
   return identity;
 }
 
@@ -240,7 +240,7 @@ export async function mergeRuns(options: MergeOptions): Promise<MergeResult> {
     throw new ConfigError(`${target} already exists; choose another --run-id or --out, or remove it`);
   }
 
-  const planned: PlannedTask[] = first.tasks.map((record) => ({ adapter: getTask(record.id), record }));
+  const planned: PlannedTask[] = first.tasks.map((record) => ({ adapter: answeredBy(getTask(record.id), first.config.answerBy), record }));
   const units = planUnits(planned, config, getPreset(config.protocol), new Map());
   const { entries, torn } = await collectLines(shards, units);
   entries.sort((a, b) => a.unit - b.unit || (a.sampleId < b.sampleId ? -1 : a.sampleId > b.sampleId ? 1 : 0));

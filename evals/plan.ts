@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../core/errors.js';
-import type { NormalizeMode, ScoringRuleId } from '../core/contracts/metric.js';
+import type { AnswerBy, NormalizeMode, ScoringRuleId } from '../core/contracts/metric.js';
 import { scoringRuleFor } from '../scoring/metrics/index.js';
 import type { RunConfig, TaskRecord } from '../artifact/schema.js';
 import { dataFingerprint } from '../tasks/fingerprint.js';
@@ -30,8 +30,17 @@ function dataDirFor(task: TaskAdapter, data: string | Record<string, string> | u
   return { dataDir: bundledDataDir(task), bundledSample: true };
 }
 
-export async function planTask(id: string, split: string | undefined, data: string | Record<string, string> | undefined): Promise<PlannedTask> {
-  const adapter = getTask(id);
+/** The task as asked under `--answer-by`: its likelihood variant's reader, request and prompts replace its own. */
+export function answeredBy(task: TaskAdapter, answerBy: AnswerBy | undefined): TaskAdapter {
+  if (answerBy !== 'likelihood') return task;
+  if (!task.likelihood) {
+    throw new ConfigError(`${task.id}: --answer-by likelihood applies to multiple-choice tasks that can rank their options (seed-bench); ${task.id} is answered by generation only`, true);
+  }
+  return { ...task, ...task.likelihood };
+}
+
+export async function planTask(id: string, split: string | undefined, data: string | Record<string, string> | undefined, answerBy?: AnswerBy): Promise<PlannedTask> {
+  const adapter = answeredBy(getTask(id), answerBy);
   const chosen = split ?? adapter.defaultSplit;
   const splitInfo = adapter.splits.find((candidate) => candidate.name === chosen);
   if (!splitInfo) throw new ConfigError(`${id}: unknown split "${chosen}"; known: ${adapter.splits.map((known) => known.name).join(', ')}`, true);
@@ -42,6 +51,7 @@ export async function planTask(id: string, split: string | undefined, data: stri
       id,
       version: adapter.version,
       metric: adapter.metric,
+      benchmark: adapter.benchmark,
       split: chosen,
       hasAnswers: splitInfo.hasAnswers,
       dataDir,
@@ -72,5 +82,5 @@ export function effectiveNormalize(task: PlannedTask, config: RunConfig): Normal
 
 /** The rule that scores this task in this run: its evaluator's, varied by --normalize or --gqa-answers. */
 export function scoringRuleOf(task: PlannedTask, config: RunConfig): ScoringRuleId {
-  return scoringRuleFor(task.adapter.evaluator, { normalize: config.normalize, gqaAnswers: config.gqaAnswers });
+  return scoringRuleFor(task.adapter.evaluator, { normalize: config.normalize, gqaAnswers: config.gqaAnswers, answerBy: config.answerBy });
 }

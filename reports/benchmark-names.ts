@@ -1,4 +1,8 @@
-/** Our task ids and the benchmark names papers (and the published CSV) use for them. */
+/**
+ * The benchmark names of the tasks that existed before run.json recorded each task's `benchmark`:
+ * reports read the name from the run's task record, and fall back to this frozen list for older runs.
+ * New tasks declare their name in their task file (TaskAdapter.benchmark); never add them here.
+ */
 export const benchmarkOfTask: Record<string, string> = {
   vqav2: 'VQAv2',
   okvqa: 'OKVQA',
@@ -10,7 +14,7 @@ export const benchmarkOfTask: Record<string, string> = {
   'activitynet-qa': 'ActivityNet-QA',
 };
 
-/** A task id or a benchmark name, in any case, to the benchmark name; undefined when unknown. */
+/** A task id or a benchmark name of the list above, in any case, to the benchmark name; undefined when unknown. */
 export function benchmarkName(taskOrBenchmark: string): string | undefined {
   const lower = taskOrBenchmark.toLowerCase();
   const byTask = benchmarkOfTask[lower];
@@ -27,6 +31,8 @@ export function canonicalSplit(split: string): string {
   if (lower === 'testdev' || lower === 'test_dev') return 'test-dev';
   if (lower === 'teststd' || lower === 'test-std' || lower === 'test_std') return 'test-standard';
   if (lower === 'validation') return 'val';
+  // Hateful Memes' test_seen.jsonl is the papers' "seen test".
+  if (lower === 'test_seen' || lower === 'test-seen' || lower === 'seen_test') return 'seen-test';
   return lower;
 }
 

@@ -3,11 +3,11 @@ import { SYNTHETIC_MARK, type ComparisonGroup } from './compare-rows.js';
 import { palette, pointLabels, type LabelledPoint } from './chart-render.js';
 import { formatBillions, paretoFrontier, trendScore } from './normalize.js';
 import { formatShots } from './format-values.js';
+import { metricLabel } from '../scoring/metrics/registry.js';
 
-const metricNames: Record<string, string> = { vqa_accuracy: 'VQA accuracy (%)', exact_match: 'exact-match accuracy (%)', roc_auc: 'ROC AUC (×100)' };
-
+/** The metric's label from its declaration (scoring/metrics/registry.ts). */
 export function metricAxisTitle(metric: string): string {
-  return metricNames[metric] ?? `${metric} (%)`;
+  return metricLabel(metric);
 }
 
 /**

@@ -119,7 +119,7 @@ export function resultsOfRun(record: RunRecord, metrics: MetricsRecord, runDirec
     const { shotStyle, note: shotNote } = shotStyleOfRun(record, first.shots);
     const { demoSelection, note: demoNote } = demoSelectionOfRun(record, first.shots);
     const trained = trainedOnTrainSplit(first.task, options.trainedOn ?? []);
-    const benchmark = benchmarkOfTask[first.task] ?? first.task;
+    const benchmark = taskRecord?.benchmark ?? benchmarkOfTask[first.task] ?? first.task;
     results.push({
       runId: record.id,
       runDirectory,

@@ -1,17 +1,9 @@
 import { bootstrapCI, clusteredStandardError, mean, standardError } from './stats.js';
-import { averagePrecision, f1Score, type AnswerabilityItem } from './metrics/vizwiz-answerability.js';
-import { predictsUnanswerable } from './metrics/vizwiz-vqa-eval.js';
-import { roundHalfEven } from './metrics/python-round.js';
+import { corpusBreakdown, corpusSummary, rankedView } from './corpus-aggregate.js';
+import { getMetric } from './metrics/registry.js';
+import type { ScoredItem } from './metrics/scored-item.js';
 import type { SampleRecord, Summary, TaskMetrics } from '../artifact/schema.js';
 
-/** The per-sample facts aggregation needs; kept small so a 214k-question run aggregates in little memory. */
-interface ScoredItem {
-  score: number | null;
-  error: boolean;
-  meta: Record<string, unknown>;
-  /** The scored answer; only VizWiz's answerability reads it. */
-  extracted?: string;
-}
 
 export interface AggregateContext {
   task: string;
@@ -25,9 +17,19 @@ export interface AggregateContext {
   trial: number;
   hasAnswers: boolean;
   seed?: number;
+  /** Record meta keys to break the score down by (the task's `breakdowns`), in order. */
+  breakdowns?: readonly string[];
+  /** Record meta key whose samples are clustered in the CI (the task's `clusterBy`, e.g. videoId). */
+  clusterBy?: string;
 }
 
-export function summarize(values: ArrayLike<number>, nErrors: number, seed: number, clusterIds?: readonly string[]): Summary {
+/** Samples sharing difficulty (one video's questions) are not independent: an interval around the clustered standard error. */
+interface Clusters {
+  ids: readonly string[];
+  by: string;
+}
+
+export function summarize(values: ArrayLike<number>, nErrors: number, seed: number, clusters?: Clusters): Summary {
   if (values.length === 0) return { value: null, ci95: null, standardError: null, n: 0, nErrors };
   const [low, high] = bootstrapCI(values, { seed });
   const value = 100 * mean(values);
@@ -37,27 +39,24 @@ export function summarize(values: ArrayLike<number>, nErrors: number, seed: numb
     standardError: values.length > 1 ? 100 * standardError(values) : null,
     n: values.length,
     nErrors,
-    ...(clusterIds ? { clustered: clusteredSummary(values, clusterIds, value) } : {}),
+    ...(clusters ? { clustered: clusteredSummary(values, clusters, value) } : {}),
   };
 }
 
-/** Questions about one video share its difficulty: video tasks cluster by the sample's video id. */
-const CLUSTER_KEY = 'videoId';
-
 /** Normal-approximation interval around the clustered standard error; null below two clusters. */
-function clusteredSummary(values: ArrayLike<number>, clusterIds: readonly string[], value: number): NonNullable<Summary['clustered']> {
-  const error = clusteredStandardError(values, clusterIds);
-  const clusters = new Set(clusterIds).size;
-  if (!Number.isFinite(error)) return { standardError: null, ci95: null, clusters, by: CLUSTER_KEY };
+function clusteredSummary(values: ArrayLike<number>, clusters: Clusters, value: number): NonNullable<Summary['clustered']> {
+  const error = clusteredStandardError(values, clusters.ids);
+  const count = new Set(clusters.ids).size;
+  if (!Number.isFinite(error)) return { standardError: null, ci95: null, clusters: count, by: clusters.by };
   const percent = 100 * error;
-  return { standardError: percent, ci95: [value - 1.96 * percent, value + 1.96 * percent], clusters, by: CLUSTER_KEY };
+  return { standardError: percent, ci95: [value - 1.96 * percent, value + 1.96 * percent], clusters: count, by: clusters.by };
 }
 
-/** Each item's video id when every item has one (video tasks), else undefined. */
-function clusterIdsOf(items: ScoredItem[]): string[] | undefined {
-  if (items.length === 0 || typeof items[0]!.meta[CLUSTER_KEY] !== 'string') return undefined;
-  const ids = items.map((item) => item.meta[CLUSTER_KEY]);
-  return items.length > 0 && ids.every((id) => typeof id === 'string') ? (ids as string[]) : undefined;
+/** Each item's cluster id when every item has one (a video task's items all name their video), else undefined. */
+function clustersOf(items: ScoredItem[], by: string | undefined): Clusters | undefined {
+  if (by === undefined || items.length === 0) return undefined;
+  const ids = items.map((item) => item.meta[by]);
+  return ids.every((id) => typeof id === 'string') ? { ids: ids as string[], by } : undefined;
 }
 
 function breakdown(items: ScoredItem[], key: string): Record<string, { value: number; n: number }> | undefined {
@@ -76,51 +75,12 @@ function breakdown(items: ScoredItem[], key: string): Record<string, { value: nu
 }
 
 /**
- * The official report: 2-decimal percentages of unrounded per-question accuracies, as vqaEval.py and
- * the VizWiz API compute them (round(100 · sum / n, 2)). The m4c evaluator divides first and then
- * scales (100 · (sum / n)), which can differ in the last bit, so it gets its own order.
+ * ALL counts an errored sample as wrong; VALID leaves it out. Both are always reported. A corpus metric
+ * (ROC AUC) is computed over all samples' `binary` fields, with the mean per-sample score as `accuracy`.
  */
-function officialReport(items: ScoredItem[], rule: string | undefined): TaskMetrics['official'] {
-  const percent = rule === 'm4c-textvqa' ? (sum: number, n: number) => 100 * (sum / n) : (sum: number, n: number) => (100 * sum) / n;
-  let sum = 0;
-  const perType = new Map<string, { sum: number; n: number }>();
-  for (const item of items) {
-    const score = item.score ?? 0;
-    sum += score;
-    const type = item.meta.answerType;
-    if (typeof type === 'string') {
-      const entry = perType.get(type) ?? { sum: 0, n: 0 };
-      entry.sum += score;
-      entry.n += 1;
-      perType.set(type, entry);
-    }
-  }
-  const unanswerability = rule === 'vizwiz-vqa-eval' ? unanswerabilityReport(items) : undefined;
-  return {
-    overall: roundHalfEven(percent(sum, items.length), 2),
-    perAnswerType: Object.fromEntries([...perType.entries()].map(([type, entry]) => [type, roundHalfEven(percent(entry.sum, entry.n), 2)])),
-    ...(unanswerability ? { unanswerability } : {}),
-  };
-}
-
-/**
- * VizWiz's answerability figures, when every item knows its annotation's `answerable` (runs made
- * before it was recorded do not). An errored sample has an empty answer, which does not say
- * "unanswerable".
- */
-function unanswerabilityReport(items: ScoredItem[]): { averagePrecision: number; f1Score: number } | undefined {
-  const answerability: AnswerabilityItem[] = [];
-  for (const item of items) {
-    const answerable = item.meta.answerable;
-    if (answerable !== '0' && answerable !== '1') return undefined;
-    answerability.push({ unanswerable: answerable === '0', predictedUnanswerable: predictsUnanswerable(item.extracted ?? '') });
-  }
-  return { averagePrecision: roundHalfEven(100 * averagePrecision(answerability), 2), f1Score: roundHalfEven(100 * f1Score(answerability), 2) };
-}
-
-/** ALL counts an errored sample as wrong; VALID leaves it out. Both are always reported. */
 export function aggregate(items: ScoredItem[], context: AggregateContext): TaskMetrics {
   const seed = context.seed ?? 0;
+  const { officialReport, aggregation } = getMetric(context.metric);
   const errors = items.filter((item) => item.error).length;
   const base = {
     task: context.task,
@@ -140,21 +100,39 @@ export function aggregate(items: ScoredItem[], context: AggregateContext): TaskM
   const validItems = items.filter((item) => !item.error);
   const validScores = Float64Array.from(validItems, (item) => item.score ?? 0);
   const breakdowns: TaskMetrics['breakdowns'] = {};
-  for (const key of ['answerType', 'questionType', 'category']) {
-    const groups = breakdown(items, key);
+  for (const key of context.breakdowns ?? []) {
+    const groups = aggregation === 'mean' ? breakdown(items, key) : corpusBreakdown(aggregation, items, key);
     if (groups) breakdowns[key] = groups;
+  }
+  if (aggregation !== 'mean') {
+    return {
+      ...base,
+      all: corpusSummary(aggregation, rankedView(items, 'all'), errors, seed),
+      valid: corpusSummary(aggregation, rankedView(items, 'valid'), errors, seed),
+      breakdowns,
+      accuracy: { all: summarize(allScores, errors, seed), valid: summarize(validScores, errors, seed) },
+    };
   }
   return {
     ...base,
-    all: summarize(allScores, errors, seed, clusterIdsOf(items)),
-    valid: summarize(validScores, errors, seed, clusterIdsOf(validItems)),
+    all: summarize(allScores, errors, seed, clustersOf(items, context.clusterBy)),
+    valid: summarize(validScores, errors, seed, clustersOf(validItems, context.clusterBy)),
     breakdowns,
-    ...(context.metric === 'vqa_accuracy' && items.length > 0 ? { official: officialReport(items, context.rule) } : {}),
+    ...(officialReport && items.length > 0 ? { official: officialReport(items, context.rule) } : {}),
   };
 }
 
+export type { ScoredItem };
+
+/** A sample counts as an error when the model failed on it, or when it was to be graded and no grading succeeded. */
+export function isErrorRecord(record: Pick<SampleRecord, 'finishReason' | 'grades' | 'score'>): boolean {
+  return record.finishReason === 'error' || (record.grades !== undefined && record.score === null);
+}
+
 export function toScoredItem(record: SampleRecord): ScoredItem {
-  const item: ScoredItem = { score: record.score, error: record.finishReason === 'error', meta: record.meta };
+  // Optional fields set in place rather than spread: this runs once per sample.
+  const item: ScoredItem = { score: record.score, error: isErrorRecord(record), meta: record.meta };
   if (record.meta.answerable !== undefined) item.extracted = record.extracted;
+  if (record.binary) item.binary = record.binary;
   return item;
 }

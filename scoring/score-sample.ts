@@ -7,18 +7,27 @@ import type { Sample } from '../core/contracts/task.js';
 export interface ScoringSettings {
   rule: ScoringRuleId;
   extraction: ExtractionStrategy;
+  /** The task's own answer parsing (TaskAdapter.parseAnswer), which replaces the extraction strategy. */
+  parseAnswer?: (output: string, sample: Sample) => string;
 }
 
-/** Keys copied from a sample into its record: what metrics.json groups by, and VizWiz's `answerable` (its answerability figures). */
-const BREAKDOWN_KEYS = ['answerType', 'questionType', 'videoId', 'category', 'answerable'] as const;
-
-export function breakdownMeta(sample: Sample): Record<string, string> {
+/** The sample meta keys a task records (its `recordMeta`), as strings: what metrics.json groups and clusters by. */
+export function recordedMeta(sample: Sample, keys: readonly string[]): Record<string, string> {
   const meta: Record<string, string> = {};
-  for (const key of BREAKDOWN_KEYS) {
+  for (const key of keys) {
     const value = sample.meta[key];
     if (typeof value === 'string' || typeof value === 'number') meta[key] = String(value);
   }
   return meta;
+}
+
+/** The rule's per-sample score of an answer; null for a sample without gold answers (test split). */
+export function scoreAnswer(sample: Sample, answer: string, rule: ScoringRuleId): number | null {
+  if (sample.answers.length === 0) return null;
+  const scoringRule = scoringRules[rule]!;
+  // A graded rule's score comes from its LLM grader, after generation.
+  if (scoringRule.grader !== undefined) return null;
+  return scoringRule.score(answer, sample.answers, sample);
 }
 
 /**
@@ -27,7 +36,6 @@ export function breakdownMeta(sample: Sample): Record<string, string> {
  */
 export function scoreOutput(sample: Sample, output: Output, settings: ScoringSettings): { extracted: string; score: number | null } {
   if (output.finishReason === 'error') return { extracted: '', score: null };
-  const extracted = extractAnswer(output.text, settings.extraction);
-  if (sample.answers.length === 0) return { extracted, score: null };
-  return { extracted, score: scoringRules[settings.rule].score(extracted, sample.answers) };
+  const extracted = settings.parseAnswer ? settings.parseAnswer(output.text, sample) : extractAnswer(output.text, settings.extraction);
+  return { extracted, score: scoreAnswer(sample, extracted, settings.rule) };
 }

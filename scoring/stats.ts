@@ -146,7 +146,8 @@ function resampleMeansDirectly(values: ArrayLike<number>, resamples: number, ran
   return means;
 }
 
-function quantileOfSorted(sorted: Float64Array, probability: number): number {
+/** The `probability` quantile of ascending values, interpolated linearly (numpy's default). */
+export function quantileOfSorted(sorted: Float64Array, probability: number): number {
   const position = (sorted.length - 1) * probability;
   const below = Math.floor(position);
   const above = Math.min(below + 1, sorted.length - 1);

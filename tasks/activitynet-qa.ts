@@ -82,6 +82,7 @@ async function* loadActivityNetQa(options: LoadOptions): AsyncGenerator<Sample> 
 
 export const activitynetQa = {
   id: 'activitynet-qa',
+  benchmark: 'ActivityNet-QA',
   version: 1,
   modality: 'video',
   metric: 'exact_match',
@@ -90,5 +91,8 @@ export const activitynetQa = {
   splits: splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: true, files: [split.questions, split.answers] })),
   defaultSplit: 'test',
   sampleFolder: 'activitynet-qa',
+  recordMeta: ['videoId', 'questionType'],
+  breakdowns: ['questionType'],
+  clusterBy: 'videoId',
   load: loadActivityNetQa,
 } satisfies TaskAdapter;

@@ -6,7 +6,8 @@ import { DataError, errorMessage } from '../core/errors.js';
 import { Semaphore } from '../core/semaphore.js';
 import { isReadableMediaPath, linkOutsideMessage } from '../core/safe-path.js';
 import { problemFromError } from './formats/problem-sink.js';
-import type { DataProblem, MediaRef, SplitInfo, TaskAdapter } from '../core/contracts/task.js';
+import type { DataProblem, MediaBytes, MediaFile, SplitInfo, TaskAdapter } from '../core/contracts/task.js';
+import { isMediaBytes } from '../core/media-ref.js';
 
 export interface DataCheckSplit {
   split: string;
@@ -14,9 +15,9 @@ export interface DataCheckSplit {
   found: boolean;
   /** Questions that passed validation (and, with annotations, were matched to one). */
   questions: number;
-  /** Distinct image files the valid questions refer to. */
+  /** Distinct images the valid questions refer to: files by path, images stored inside the dataset files by content. */
   images: number;
-  /** Of those, the ones missing, not regular files, or links leading outside the data root. */
+  /** Of those, the ones missing, not regular files, links leading outside the data root, or not decodable. */
   missingImages: number;
 }
 
@@ -88,19 +89,26 @@ async function checkSplit(task: TaskAdapter, root: string, realRoot: string | un
   }
 
   // Media path → the first question using it, so a missing or broken image can be traced back to the data.
-  const images = new Map<string, { sampleId: string; kind: MediaRef['kind'] }>();
+  const images = new Map<string, { sampleId: string; kind: MediaFile['kind'] }>();
+  // Images stored in the dataset files are checked as they stream past: holding them all would hold the dataset.
+  const inlineImages = new InlineImageCheck(problems);
   try {
     for await (const sample of task.load({ dataDir: root, split: split.name, textOnly: true, onProblem: (problem) => problems.add(problem) })) {
       report.questions++;
-      for (const media of sample.media) if (!images.has(media.path)) images.set(media.path, { sampleId: sample.id, kind: media.kind });
+      for (const media of sample.media) {
+        if (isMediaBytes(media)) await inlineImages.add(media, sample.id);
+        else if (!images.has(media.path)) images.set(media.path, { sampleId: sample.id, kind: media.kind });
+      }
     }
   } catch (error) {
     // Adapters that can't collect (or a failure past the point of collecting) still end up in the list.
     if (error instanceof DataError) problems.add(problemFromError(error, path.join(root, split.files[0] ?? '')));
     else problems.add({ file: path.join(root, split.files[0] ?? ''), message: `could not read the split: ${errorMessage(error)}` });
   }
-  report.images = images.size;
-  if (realRoot !== undefined) report.missingImages = await countUnusableImages(images, realRoot, problems);
+  await inlineImages.finished();
+  report.images = images.size + inlineImages.distinct;
+  report.missingImages = inlineImages.unusable;
+  if (realRoot !== undefined) report.missingImages += await countUnusableImages(images, realRoot, problems);
   return report;
 }
 
@@ -113,7 +121,49 @@ async function isFile(file: string): Promise<boolean> {
 
 type ImageHeaderModule = typeof import('../core/image-header.js');
 
-async function countUnusableImages(images: Map<string, { sampleId: string; kind: MediaRef['kind'] }>, realRoot: string, problems: ProblemList): Promise<number> {
+/**
+ * Header checks of images carried as bytes, each distinct image (by content hash) once, at most
+ * IMAGE_CHECK_CONCURRENCY at a time: `add` waits for a free slot, so the reader never runs far ahead.
+ */
+class InlineImageCheck {
+  private readonly seen = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
+  private headers: Promise<ImageHeaderModule> | undefined;
+  unusable = 0;
+
+  constructor(private readonly problems: ProblemList) {}
+
+  get distinct(): number {
+    return this.seen.size;
+  }
+
+  async add(image: MediaBytes, sampleId: string): Promise<void> {
+    if (this.seen.has(image.sha256)) return;
+    this.seen.add(image.sha256);
+    while (this.running.size >= IMAGE_CHECK_CONCURRENCY) await Promise.race(this.running);
+    this.headers ??= import('../core/image-header.js');
+    const check = this.check(image, sampleId).finally(() => this.running.delete(check));
+    this.running.add(check);
+  }
+
+  async finished(): Promise<void> {
+    await Promise.all(this.running);
+  }
+
+  private async check(image: MediaBytes, sampleId: string): Promise<void> {
+    const headers = await this.headers!;
+    const bytes = Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength);
+    try {
+      await headers.readImageHeader(bytes);
+    } catch (error) {
+      this.unusable++;
+      const reason = await headers.explainImageError(error, bytes, bytes.length, () => headers.readImageHeader(bytes));
+      this.problems.add({ file: image.origin.file, field: image.origin.field, message: `cannot decode image: ${reason} (needed by question ${sampleId})` });
+    }
+  }
+}
+
+async function countUnusableImages(images: Map<string, { sampleId: string; kind: MediaFile['kind'] }>, realRoot: string, problems: ProblemList): Promise<number> {
   const entries = [...images];
   // sharp takes ~0.2 s to load: only when there are images to read (not for `tasks` or video tasks).
   const headers = entries.some(([, { kind }]) => kind === 'image') ? await import('../core/image-header.js') : undefined;
@@ -142,7 +192,7 @@ interface HeaderReader {
   scratch: Buffer;
 }
 
-async function describeImageProblem(image: string, realRoot: string, kind: MediaRef['kind'], reader: HeaderReader | undefined): Promise<string | undefined> {
+async function describeImageProblem(image: string, realRoot: string, kind: MediaFile['kind'], reader: HeaderReader | undefined): Promise<string | undefined> {
   // Video tasks refer to video files, or to folders of pre-extracted frames.
   const noun = kind === 'frames' ? 'frames folder' : `${kind} file`;
   let realImage: string;

@@ -6,7 +6,8 @@ import type { TaskAdapter } from '../core/contracts/task.js';
 /**
  * Content hash of the files a split reads (questions, annotations), so two runs on different data can
  * never be compared or resumed into each other by accident. Media files are not hashed: there can be
- * hundreds of thousands; their names are part of the annotation files already.
+ * hundreds of thousands; their names are part of the annotation files already. Images stored inside the
+ * split files (Parquet datasets carry them as bytes) are hashed with those files.
  */
 export async function dataFingerprint(task: TaskAdapter, dataDir: string, split: string): Promise<string> {
   const splitInfo = task.splits.find((candidate) => candidate.name === split);

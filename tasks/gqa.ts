@@ -67,6 +67,7 @@ async function* loadGqa(options: LoadOptions): AsyncGenerator<Sample> {
 
 export const gqa = {
   id: 'gqa',
+  benchmark: 'GQA',
   // 2: scored by the GQA release's eval.py (exact string equality) instead of normalized exact match.
   version: 2,
   modality: 'image',
@@ -77,5 +78,7 @@ export const gqa = {
   defaultSplit: 'testdev',
   trainSplit: 'train',
   sampleFolder: 'gqa',
+  recordMeta: ['questionType'],
+  breakdowns: ['questionType'],
   load: loadGqa,
 } satisfies TaskAdapter;

@@ -20,6 +20,7 @@ const layout: VideoQaListLayout = {
 
 export const msrvttQa = {
   id: 'msrvtt-qa',
+  benchmark: 'MSRVTT-QA',
   version: 1,
   modality: 'video',
   metric: 'exact_match',
@@ -28,5 +29,8 @@ export const msrvttQa = {
   splits: videoQaSplitInfos(layout),
   defaultSplit: 'test',
   sampleFolder: 'msrvtt-qa',
+  recordMeta: ['videoId', 'questionType'],
+  breakdowns: ['questionType'],
+  clusterBy: 'videoId',
   load: (options) => loadVideoQaList(layout, options),
 } satisfies TaskAdapter;

@@ -27,6 +27,7 @@ const layout: VideoQaListLayout = {
 
 export const msvdQa = {
   id: 'msvd-qa',
+  benchmark: 'MSVD-QA',
   version: 1,
   modality: 'video',
   metric: 'exact_match',
@@ -35,5 +36,8 @@ export const msvdQa = {
   splits: videoQaSplitInfos(layout),
   defaultSplit: 'test',
   sampleFolder: 'msvd-qa',
+  recordMeta: ['videoId', 'questionType'],
+  breakdowns: ['questionType'],
+  clusterBy: 'videoId',
   load: (options) => loadVideoQaList(layout, options),
 } satisfies TaskAdapter;

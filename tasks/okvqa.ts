@@ -16,6 +16,7 @@ const layout: VqaFormatLayout = {
 export const okvqa = {
   ...vqav2,
   id: 'okvqa',
+  benchmark: 'OKVQA',
   description: 'OK-VQA: visual questions that need outside knowledge, on COCO images (10 human answers per question)',
   splits: vqaFormatSplitInfos(layout),
   sampleFolder: 'okvqa',

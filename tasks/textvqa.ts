@@ -56,6 +56,7 @@ async function* loadTextVqa(options: LoadOptions): AsyncGenerator<Sample> {
 
 export const textvqa = {
   id: 'textvqa',
+  benchmark: 'TextVQA',
   // 2: scored by the m4c TextVQA evaluator's rule instead of vqaEval.py's.
   version: 2,
   modality: 'image',
@@ -66,5 +67,7 @@ export const textvqa = {
   defaultSplit: 'val',
   trainSplit: 'train',
   sampleFolder: 'textvqa',
+  recordMeta: [],
+  breakdowns: [],
   load: loadTextVqa,
 } satisfies TaskAdapter;

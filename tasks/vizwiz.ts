@@ -63,6 +63,7 @@ async function* loadVizWiz(options: LoadOptions): AsyncGenerator<Sample> {
 
 export const vizwiz = {
   id: 'vizwiz',
+  benchmark: 'VizWiz',
   // 2: scored by the VizWiz API's rule instead of vqaEval.py's.
   version: 2,
   modality: 'image',
@@ -73,6 +74,8 @@ export const vizwiz = {
   defaultSplit: 'val',
   trainSplit: 'train',
   sampleFolder: 'vizwiz',
+  recordMeta: ['answerType', 'answerable'],
+  breakdowns: ['answerType'],
   submissionKey: 'image',
   load: loadVizWiz,
 } satisfies TaskAdapter;

@@ -16,6 +16,7 @@ const layout: VqaFormatLayout = {
 
 export const vqav2 = {
   id: 'vqav2',
+  benchmark: 'VQAv2',
   version: 1,
   modality: 'image',
   metric: 'vqa_accuracy',
@@ -25,5 +26,7 @@ export const vqav2 = {
   defaultSplit: 'val',
   trainSplit: 'train',
   sampleFolder: 'vqav2',
+  recordMeta: ['answerType', 'questionType'],
+  breakdowns: ['answerType', 'questionType'],
   load: (options) => loadVqaFormat(layout, options),
 } satisfies TaskAdapter;

@@ -13,6 +13,16 @@ export interface Request {
   maxNewTokens: number;
   numBeams: number;
   stop: string[];
+  /**
+   * Sampling temperature; absent = greedy (0). Only an LLM judge's protocol asks for more (MM-Vet's
+   * grader re-asks warmer); the OpenAI backend sends it, and it is part of the response cache key.
+   */
+  temperature?: number;
+  /**
+   * The request's own sampling seed, over the runner's: independent repeats of one request (MM-Vet's
+   * five grading runs) differ in it, so neither the server nor the response cache merges them.
+   */
+  seed?: number;
 }
 
 export interface Output {

@@ -4,6 +4,7 @@ import { cacheDirectory } from '../../core/cache-directory.js';
 import { writeJsonAtomic } from '../../core/atomic-file.js';
 import { hashOf } from '../../core/hash.js';
 import type { MediaRef } from '../../core/contracts/task.js';
+import { portableMediaIdentity } from '../../core/media-ref.js';
 import type { EmbeddingBlock } from './rices-retrieval.js';
 import type { ImageEmbedder } from './image-embedder.js';
 
@@ -19,7 +20,7 @@ export interface EmbeddingFile {
  * computed (memory stays one batch) to a temp file renamed into place when complete.
  */
 export async function cachedEmbeddings(embedder: ImageEmbedder, images: MediaRef[], dataKey: string, onProgress?: (done: number) => void): Promise<EmbeddingFile> {
-  const key = hashOf({ dataKey, images: images.map((image) => path.relative(image.root, image.path)) }, 24);
+  const key = hashOf({ dataKey, images: images.map(portableMediaIdentity) }, 24);
   const folder = path.join(cacheDirectory('rices'), embedder.id);
   const file = path.join(folder, `${key}.f32`);
   const header = `${file}.json`;

@@ -7,6 +7,7 @@ import { randomFor } from './seeded-draw.js';
 import { dataFingerprint } from '../../tasks/fingerprint.js';
 import { demosNeeded, getPreset } from '../../tasks/prompts/presets.js';
 import type { MediaRef, Sample } from '../../core/contracts/task.js';
+import { mediaIdentity } from '../../core/media-ref.js';
 import { parseModelSpec } from '../../runners/registry.js';
 import { demoPool, type DemoSelector, type SelectorContext } from './demo-selector.js';
 import { selectSamples, type PlannedTask } from '../plan.js';
@@ -20,16 +21,17 @@ async function defaultEncoderFolder(model: string): Promise<string> {
 
 /** Groups training questions by image: retrieval ranks images, then one question per image is shown. */
 async function supportImages(task: PlannedTask): Promise<{ images: MediaRef[]; examples: Sample[][] }> {
-  const byPath = new Map<string, number>();
+  // By identity: a file's path, or the content hash of inline bytes (a Parquet row per question repeats its image).
+  const byImage = new Map<string, number>();
   const images: MediaRef[] = [];
   const examples: Sample[][] = [];
   for await (const sample of demoPool(task)) {
     const image = sample.media[0];
     if (!image || image.kind !== 'image') continue;
-    let index = byPath.get(image.path);
+    let index = byImage.get(mediaIdentity(image));
     if (index === undefined) {
       index = images.length;
-      byPath.set(image.path, index);
+      byImage.set(mediaIdentity(image), index);
       images.push(image);
       examples.push([]);
     }
@@ -62,8 +64,8 @@ export async function createRicesSelector(task: PlannedTask, config: RunConfig, 
     const queryImages: MediaRef[] = [];
     for await (const sample of selectSamples(task, context.selection)) {
       const image = sample.media[0];
-      if (image && !queryIndex.has(image.path)) {
-        queryIndex.set(image.path, queryImages.length);
+      if (image && !queryIndex.has(mediaIdentity(image))) {
+        queryIndex.set(mediaIdentity(image), queryImages.length);
         queryImages.push(image);
       }
     }
@@ -72,7 +74,8 @@ export async function createRicesSelector(task: PlannedTask, config: RunConfig, 
     return {
       kind: 'rices',
       select(sample, count, seed) {
-        const row = queryIndex.get(sample.media[0]?.path ?? '');
+        const image = sample.media[0];
+        const row = image ? queryIndex.get(mediaIdentity(image)) : undefined;
         if (row === undefined) return [];
         const take = Math.min(count, neighbours.k);
         const chosen: Sample[] = [];

@@ -12,6 +12,7 @@ const publishedRules: Record<string, string> = {
   textvqa: 'm4c-textvqa',
   vizwiz: 'vizwiz-vqa-eval',
   gqa: 'gqa-eval',
+  hatefulmemes: 'openflamingo-classification',
 };
 
 /** The rule published rows of this benchmark follow, if it has an official evaluator. */

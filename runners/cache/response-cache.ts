@@ -4,9 +4,9 @@
 // stored, so a request that failed is always attempted again.
 import path from 'node:path';
 import { packageRoot as repositoryRoot } from '../../core/package-root.js';
-import type { Output, Request, Runner } from '../../core/contracts/runner.js';
+import type { LoglikOutput, LoglikRequest, Output, Request, Runner } from '../../core/contracts/runner.js';
 import { RequestKeyer } from './request-key.js';
-import { ResponseStore } from './response-store.js';
+import { ResponseStore, type StoredEntry } from './response-store.js';
 
 /** `$EMU_EVAL_CACHE/responses` when that variable is set, else `<repo>/.cache/responses` (gitignored). */
 export function defaultCacheDirectory(): string {
@@ -50,6 +50,7 @@ export function withResponseCache(runner: Runner, options: ResponseCacheOptions 
       ...describedAs(runner),
       warnings: [...(runner.warnings ?? []), 'responses are not cached: this model configuration does not decode deterministically'],
       generate: (batch, signal) => runner.generate(batch, signal),
+      ...(runner.scoreContinuations ? { scoreContinuations: (batch: LoglikRequest[], signal: AbortSignal) => runner.scoreContinuations!(batch, signal) } : {}),
       close: () => runner.close(),
     };
   }
@@ -57,29 +58,36 @@ export function withResponseCache(runner: Runner, options: ResponseCacheOptions 
   const keyer = new RequestKeyer();
   const stats: CacheStats = { hits: 0, misses: 0, writes: 0, writeFailures: 0 };
 
-  async function generate(batch: Request[], signal: AbortSignal): Promise<Output[]> {
+  /**
+   * Answers what the store holds and asks the runner for the rest, storing what it answers unless
+   * `storable` says no (an error). A request whose key cannot be computed (an unreadable image) goes to
+   * the runner, which reports the problem as that sample's error.
+   */
+  async function throughCache<Item, Result extends { latencyMs: number; cached?: boolean }>(
+    batch: Item[],
+    keyOf: (item: Item) => Promise<string>,
+    fromStore: (entry: StoredEntry | undefined) => Omit<Result, 'cached'> | undefined,
+    ask: (items: Item[]) => Promise<Result[]>,
+    storable: (result: Result) => StoredEntry | undefined,
+  ): Promise<Result[]> {
     const started = performance.now();
-    // A request whose key cannot be computed (an unreadable image) goes to the runner, which reports
-    // the problem as that sample's error.
-    const keys = await Promise.all(batch.map((request) => keyer.keyOf(request, identity!).catch(() => undefined)));
-    const stored = await Promise.all(keys.map((key) => (key ? store.get(key) : undefined)));
-    const outputs: Array<Output | undefined> = stored.map((hit) => (hit ? { ...hit, latencyMs: performance.now() - started, cached: true } : undefined));
+    const keys = await Promise.all(batch.map((item) => keyOf(item).catch(() => undefined)));
+    const stored = await Promise.all(keys.map(async (key) => (key ? fromStore(await store.get(key)) : undefined)));
+    const outputs = stored.map((hit) => (hit ? ({ ...hit, latencyMs: performance.now() - started, cached: true } as unknown as Result) : undefined));
     const missing = outputs.flatMap((output, index) => (output ? [] : [index]));
     stats.hits += batch.length - missing.length;
     stats.misses += missing.length;
     if (missing.length > 0) {
-      const fresh = await runner.generate(
-        missing.map((index) => batch[index]!),
-        signal,
-      );
+      const fresh = await ask(missing.map((index) => batch[index]!));
       await Promise.all(
         missing.map(async (index, position) => {
           const output = fresh[position]!;
           outputs[index] = output;
           const key = keys[index];
-          if (!key || output.finishReason === 'error') return;
+          const entry = storable(output);
+          if (!key || !entry) return;
           try {
-            await store.put(key, { text: output.text, finishReason: output.finishReason, latencyMs: output.latencyMs, ...(output.tokens !== undefined ? { tokens: output.tokens } : {}) });
+            await store.put(key, entry);
             stats.writes += 1;
           } catch {
             // A full or read-only disk costs the cache, not the run.
@@ -88,8 +96,34 @@ export function withResponseCache(runner: Runner, options: ResponseCacheOptions 
         }),
       );
     }
-    return outputs as Output[];
+    return outputs as Result[];
   }
 
-  return { ...describedAs(runner), generate, cacheStats: () => ({ ...stats }), close: () => runner.close() };
+  const generate = (batch: Request[], signal: AbortSignal): Promise<Output[]> =>
+    throughCache(
+      batch,
+      (request) => keyer.keyOf(request, identity!),
+      (entry) => (entry && 'text' in entry ? entry : undefined),
+      (requests) => runner.generate(requests, signal),
+      (output) =>
+        output.finishReason === 'error' ? undefined : { text: output.text, finishReason: output.finishReason, latencyMs: output.latencyMs, ...(output.tokens !== undefined ? { tokens: output.tokens } : {}) },
+    );
+
+  /** The same for scores, keyed apart from generation; an output with an error is never stored. */
+  const scoreContinuations = (batch: LoglikRequest[], signal: AbortSignal): Promise<LoglikOutput[]> =>
+    throughCache(
+      batch,
+      (request) => keyer.loglikKeyOf(request, identity!),
+      (entry) => (entry && 'logprobs' in entry ? entry : undefined),
+      (requests) => runner.scoreContinuations!(requests, signal),
+      (output) => (output.error !== undefined ? undefined : { logprobs: output.logprobs, tokens: output.tokens, latencyMs: output.latencyMs }),
+    );
+
+  return {
+    ...describedAs(runner),
+    generate,
+    ...(runner.scoreContinuations ? { scoreContinuations } : {}),
+    cacheStats: () => ({ ...stats }),
+    close: () => runner.close(),
+  };
 }

@@ -11,16 +11,26 @@ const STORE_FORMAT = 1;
 const entrySchema = z.strictObject({
   format: z.literal(STORE_FORMAT),
   key: z.string(),
-  output: z.strictObject({
-    text: z.string(),
-    finishReason: z.enum(['stop', 'length']),
-    tokens: z.number().int().nonnegative().optional(),
-    latencyMs: z.number().nonnegative(),
-  }),
+  // A generated answer, or the scores of a loglik request (their keys never coincide: request-key.ts).
+  output: z.union([
+    z.strictObject({
+      text: z.string(),
+      finishReason: z.enum(['stop', 'length']),
+      tokens: z.number().int().nonnegative().optional(),
+      latencyMs: z.number().nonnegative(),
+    }),
+    z.strictObject({
+      logprobs: z.array(z.number()),
+      tokens: z.array(z.number().int().nonnegative()),
+      latencyMs: z.number().nonnegative(),
+    }),
+  ]),
   storedAt: z.string(),
 });
 
-export type StoredOutput = z.infer<typeof entrySchema>['output'];
+export type StoredEntry = z.infer<typeof entrySchema>['output'];
+export type StoredOutput = Extract<StoredEntry, { text: string }>;
+export type StoredScores = Extract<StoredEntry, { logprobs: number[] }>;
 
 let temporaryCounter = 0;
 
@@ -33,7 +43,7 @@ export class ResponseStore {
     return path.join(this.directory, key.slice(0, 2), `${key}.json`);
   }
 
-  async get(key: string): Promise<StoredOutput | undefined> {
+  async get(key: string): Promise<StoredEntry | undefined> {
     let text: string;
     try {
       text = await readFile(this.fileFor(key), 'utf8');
@@ -49,7 +59,7 @@ export class ResponseStore {
     }
   }
 
-  async put(key: string, output: StoredOutput): Promise<void> {
+  async put(key: string, output: StoredEntry): Promise<void> {
     const file = this.fileFor(key);
     const folder = path.dirname(file);
     if (!this.createdFolders.has(folder)) {

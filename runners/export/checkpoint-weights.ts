@@ -24,9 +24,13 @@ export class CheckpointWeights {
       if (kind === 'linear') {
         const [inputs, outputs] = dims;
         this.requests.push({ source, shape: [outputs, inputs] });
-        return async () => transpose(await this.checkpoint.readShaped(source, [outputs, inputs]), outputs, inputs);
+        this.checkpoint.declare?.(source, [outputs, inputs]);
+        const { checkpoint } = this;
+        if (checkpoint.readTransposed) return () => checkpoint.readTransposed!(source, [outputs, inputs]);
+        return async () => transpose(await checkpoint.readShaped(source, [outputs, inputs]), outputs, inputs);
       }
       this.requests.push({ source, shape: dims });
+      this.checkpoint.declare?.(source, dims);
       return () => this.checkpoint.readShaped(source, dims);
     };
   }

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { convertCheckpointTokenizer } from './tokenizer/write-tokenizer-json.js';
 import { ConfigError } from '../../core/errors.js';
 import { findArchitecture } from './architecture.js';
-import type { ComponentName } from './export-plan.js';
-import { openCheckpoint } from './checkpoint/checkpoint.js';
+import { ATTENTION_KINDS, type AttentionChoice, type AttentionKind } from './graph/fused-attention.js';
+import type { ComponentName, WeightFormat } from './export-plan.js';
+import { openCheckpoint, type Checkpoint } from './checkpoint/checkpoint.js';
 import { exportWeightFormat, quantizationRecord, type QuantizationOptions } from './quantize/export-quantization.js';
 import { graphWeightBytes, writeGraph } from './writer/write-graph.js';
 
@@ -29,7 +30,16 @@ export const RUNNER_DTYPES: Readonly<Record<ExportDtype, string>> = { fp32: 'fp3
  * Bumped whenever exported graphs change for the same checkpoint, so `--model hf:` re-exports instead of
  * reusing a cached export made by older code.
  */
-export const EXPORT_FORMAT_VERSION = 1;
+export const EXPORT_FORMAT_VERSION = 2;
+
+/**
+ * The decoder's attention form when --attention is not given: fused where onnxruntime's fused kernels pay,
+ * which is CUDA, whose GroupQueryAttention runs float16 (and bfloat16) only — so fp16 exports, the ones
+ * meant for GPUs, where the head size allows it. fp32 and the quantized exports (float32 activations) stay plain.
+ */
+export function defaultAttention(dtype: ExportDtype): AttentionChoice {
+  return dtype === 'fp16' ? 'fused-where-supported' : 'plain';
+}
 
 const OPSET = 17;
 /** Files copied as they are when the checkpoint has them: tokenizer, chat template, generation defaults. */
@@ -37,6 +47,8 @@ const COPIED_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens
 
 export interface ExportOptions extends QuantizationOptions {
   dtype: ExportDtype;
+  /** The decoder's attention form (default: defaultAttention(dtype)). */
+  attention?: AttentionKind;
   /** Weight bytes written so far and in all. */
   onProgress?: (written: number, total: number) => void;
   /** Extra fields recorded under config.json's emu_eval_export (the hf: cache records its content key). */
@@ -47,6 +59,7 @@ export interface ExportResult {
   out: string;
   architecture: string;
   dtype: ExportDtype;
+  attention: AttentionKind;
   /** Paths relative to `out`. */
   files: string[];
   parameters: number;
@@ -55,20 +68,51 @@ export interface ExportResult {
 }
 
 export async function exportCheckpoint(checkpointFolder: string, outFolder: string, options: ExportOptions): Promise<ExportResult> {
-  const started = performance.now();
   const source = path.resolve(checkpointFolder);
-  const out = path.resolve(outFolder);
   const configFile = path.join(source, 'config.json');
   const config = await readConfig(configFile);
   const architecture = findArchitecture(configFile, config);
-  const format = exportWeightFormat(options);
+  exportFormat(options);
   const convertedTokenizer = tokenizerToConvert(source, architecture.missingTokenizerHint);
+  return writeExport({ source, configFile, config, open: () => openCheckpoint(source), convertedTokenizer, record: { checkpoint: source } }, outFolder, options);
+}
+
+/** Where an export's weights and files come from: a checkpoint folder, or made up (./random/export-random.ts). */
+export interface ExportSource {
+  /** The folder holding config.json and the tokenizer, preprocessor and chat-template files copied over. */
+  source: string;
+  configFile: string;
+  config: Record<string, unknown>;
+  open(): Promise<Checkpoint>;
+  convertedTokenizer?: Record<string, unknown>;
+  /** Fields recorded under config.json's emu_eval_export that say where the weights came from. */
+  record: Record<string, unknown>;
+  /** Files written into the export as they are (name → text). */
+  extraFiles?: Record<string, string>;
+}
+
+/** The weight format and attention form of every graph, checked (usage errors name the flag). */
+function exportFormat(options: ExportOptions): WeightFormat {
+  if (options.attention !== undefined && !(ATTENTION_KINDS as readonly string[]).includes(options.attention)) throw new ConfigError(`--attention ${options.attention}: expected one of ${ATTENTION_KINDS.join(', ')}`, true);
+  return { ...exportWeightFormat(options), attention: options.attention ?? defaultAttention(options.dtype) };
+}
+
+/** Plans and writes an export into a hidden sibling of `outFolder`, renamed into place once complete. */
+export async function writeExport(input: ExportSource, outFolder: string, options: ExportOptions): Promise<ExportResult> {
+  const started = performance.now();
+  const { source, configFile, config, convertedTokenizer } = input;
+  const out = path.resolve(outFolder);
+  const architecture = findArchitecture(configFile, config);
+  const format = exportFormat(options);
   if (existsSync(out) && (await readdir(out)).length > 0) throw new ConfigError(`${out} already exists and is not empty; choose another --out or remove it`);
 
   const temporary = path.join(path.dirname(out), `.${path.basename(out)}.exporting-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const checkpoint = await openCheckpoint(source);
+  const checkpoint = await input.open();
   try {
     const plan = await architecture.plan(checkpoint, configFile, config, format);
+    const decoder = plan.graphs.decoder_model_merged;
+    const attention: AttentionKind = decoder.hasOperator('MultiHeadAttention') || decoder.hasOperator('GroupQueryAttention') ? 'fused' : 'plain';
+    const notes = [...plan.notes, ...Object.values(plan.graphs).flatMap((graph) => graph.notes)];
     await mkdir(path.join(temporary, 'onnx'), { recursive: true });
     const components = Object.entries(plan.graphs) as Array<[ComponentName, (typeof plan.graphs)[ComponentName]]>;
     const total = components.reduce((sum, [, graph]) => sum + graphWeightBytes(graph), 0);
@@ -100,20 +144,24 @@ export async function exportCheckpoint(checkpointFolder: string, outFolder: stri
       await writeJson(path.join(temporary, 'preprocessor_config.json'), plan.preprocessorConfig);
       files.push('preprocessor_config.json');
     }
+    for (const [name, text] of Object.entries(input.extraFiles ?? {})) {
+      await writeFile(path.join(temporary, name), text);
+      files.push(name);
+    }
     const quantization = format.quantization ? { quantization: quantizationRecord(format.quantization) } : {};
-    const exportRecord = { architecture: architecture.name, dtype: options.dtype, format_version: EXPORT_FORMAT_VERSION, checkpoint: source, ...quantization, ...options.provenance };
+    const exportRecord = { architecture: architecture.name, dtype: options.dtype, attention, format_version: EXPORT_FORMAT_VERSION, ...input.record, ...quantization, ...options.provenance };
     await writeJson(path.join(temporary, 'config.json'), { ...plan.runnerConfig, emu_eval_export: exportRecord });
     files.push('config.json');
     await rm(out, { recursive: true, force: true }); // only ever an empty folder here (checked above)
     await rename(temporary, out);
-    return { out, architecture: architecture.name, dtype: options.dtype, files: files.sort(), parameters, seconds: (performance.now() - started) / 1000, notes: plan.notes };
+    return { out, architecture: architecture.name, dtype: options.dtype, attention, files: files.sort(), parameters, seconds: (performance.now() - started) / 1000, notes };
   } finally {
     await checkpoint.close();
     await rm(temporary, { recursive: true, force: true });
   }
 }
 
-async function readConfig(file: string): Promise<Record<string, unknown>> {
+export async function readConfig(file: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -3,7 +3,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeImage, openImage } from '../../core/image-header.js';
 import { realPathInside } from '../../core/safe-path.js';
-import type { MediaRef } from '../../core/contracts/task.js';
+import type { MediaFile, MediaRef } from '../../core/contracts/task.js';
 import type { FrameCache } from './frame-cache.js';
 import { sampleFrameIndices, type FrameSampler } from './frame-samplers.js';
 import { VideoDecodeError } from '../../core/media-tools.js';
@@ -30,7 +30,7 @@ export interface FolderSamplingSettings {
 }
 
 /** The sampled frames of a frames folder, resized and cached; each returned ref lies inside the cache. */
-export async function sampleFramesFolder(ref: MediaRef, settings: FolderSamplingSettings, cache: FrameCache): Promise<MediaRef[]> {
+export async function sampleFramesFolder(ref: MediaFile, settings: FolderSamplingSettings, cache: FrameCache): Promise<MediaRef[]> {
   const folder = await realPathInside(ref);
   const names = await listFrameImages(folder).catch((error: NodeJS.ErrnoException) => {
     throw new VideoDecodeError(error.code === 'ENOTDIR' ? 'expected a folder of frame images' : `cannot list the frames folder: ${error.message}`);

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { errorMessage } from '../../core/errors.js';
 import { realPathInside } from '../../core/safe-path.js';
-import type { MediaRef } from '../../core/contracts/task.js';
+import type { MediaFile, MediaRef } from '../../core/contracts/task.js';
 import { DecodeQueue, defaultDecoderCount } from './decode-queue.js';
 import { extractFrames } from './extract-frames.js';
 import type { VideoProbe } from './ffprobe.js';
@@ -32,7 +32,7 @@ export function createVideoFrameSampler(options: { cache?: FrameCache; queue?: D
   const cache = options.cache ?? new FrameCache();
   const queue = options.queue ?? new DecodeQueue(defaultDecoderCount());
 
-  async function sampleVideo(ref: MediaRef, settings: FrameSamplingSettings, signal?: AbortSignal): Promise<MediaRef[]> {
+  async function sampleVideo(ref: MediaFile, settings: FrameSamplingSettings, signal?: AbortSignal): Promise<MediaRef[]> {
     const file = await realPathInside(ref);
     const hash = await contentHash(file);
     const framesOf = (positions: number[]) => positions.map((position): MediaRef => ({ kind: 'image', path: cache.framePath(hash, settings.imageSize, position), root: cache.root }));
@@ -75,6 +75,7 @@ export function createVideoFrameSampler(options: { cache?: FrameCache; queue?: D
     queue,
     async sample(ref, settings, signal) {
       validate(settings);
+      // An image, as a file or as inline bytes, is its own single frame.
       if (ref.kind === 'image') return [ref];
       try {
         if (ref.kind === 'frames') return await queue.run(`folder\0${ref.path}\0${JSON.stringify(settings)}`, () => sampleFramesFolder(ref, settings, cache));

@@ -7,7 +7,7 @@ import { ConfigError } from '../../core/errors.js';
 import { aCount, oneValue, parseFlags } from '../../core/flags.js';
 import type { Backend, BackendFlag } from '../../core/contracts/runner.js';
 
-export type OnnxOptions = { device?: string; devices?: string[]; dtype?: string; threads?: number };
+export type OnnxOptions = { device?: string; devices?: string[]; dtype?: string; threads?: number; decodeLoop?: 'step' | 'graph' };
 
 /** The flags every ONNX-runner scheme takes (the hf: export backend too). */
 export const onnxFlags = {
@@ -15,14 +15,31 @@ export const onnxFlags = {
   devices: { type: 'string', describe: 'ONNX: comma list of GPU ids, one worker each (data parallel)' },
   dtype: { type: 'string', describe: 'ONNX: weight file suffix (fp32, fp16, q4, quantized ...)' },
   threads: { type: 'number', describe: 'ONNX: intra-op threads per worker' },
+  'decode-loop': {
+    type: 'string',
+    describe: 'ONNX: step (default: JavaScript runs each decoder step) | graph (the whole search runs inside onnxruntime in one ONNX Loop, so a GPU keeps the KV cache; beam search then cuts stop strings after decoding)',
+  },
 } satisfies Record<string, BackendFlag>;
 
-const flagsSchema = z.object({ device: oneValue.optional(), devices: oneValue.optional(), dtype: oneValue.optional(), threads: aCount.optional() });
+const flagsSchema = z.object({
+  device: oneValue.optional(),
+  devices: oneValue.optional(),
+  dtype: oneValue.optional(),
+  threads: aCount.optional(),
+  'decode-loop': z.enum(['step', 'graph']).optional(),
+});
 
 export function parseOnnxOptions(given: Readonly<Record<string, unknown>>): OnnxOptions {
-  const { device, devices, dtype, threads } = parseFlags(flagsSchema, given);
+  const { device, devices, dtype, threads, 'decode-loop': decodeLoop } = parseFlags(flagsSchema, given);
   const deviceIds = devices?.split(',').map((id) => id.trim()).filter(Boolean);
-  return { ...(device ? { device } : {}), ...(deviceIds ? { devices: deviceIds } : {}), ...(dtype ? { dtype } : {}), ...(threads ? { threads } : {}) };
+  return {
+    ...(device ? { device } : {}),
+    ...(deviceIds ? { devices: deviceIds } : {}),
+    ...(dtype ? { dtype } : {}),
+    ...(threads ? { threads } : {}),
+    // Recorded (and hashed) only when not the default: beam search with stop strings can answer differently.
+    ...(decodeLoop === 'graph' ? { decodeLoop } : {}),
+  };
 }
 
 /** Where the model runs and how many threads it gets change speed, not answers. */

@@ -9,19 +9,19 @@ import { logSoftmax, topIndices } from './logits-math.js';
 import { embedPrompts, embedTokens } from './prompt-embedding.js';
 import { containsStopString, finalText } from './stop-criteria.js';
 
-interface Beam {
+export interface Beam {
   tokens: number[];
   score: number;
   stateRow: number;
 }
 
-interface Hypothesis {
+export interface Hypothesis {
   tokens: number[];
   normalizedScore: number;
   reason: 'stop' | 'length';
 }
 
-interface RequestSearch {
+export interface RequestSearch {
   row: GenerationRow;
   beams: Beam[];
   hypotheses: Hypothesis[];
@@ -33,14 +33,14 @@ export async function beamSearch(context: GenerationContext, rows: GenerationRow
   const state = new DecodingState(model, rows.length);
   const prompt = await embedPrompts(model, rows, context.imageTokenId, context.padTokenId, context.geometry);
   let logits = await state.step(prompt.embeds, prompt.mask, 1, prompt.imageTokens);
-  const searches: RequestSearch[] = rows.map((row, index) => ({ row, beams: [{ tokens: [], score: 0, stateRow: index }], hypotheses: [], done: false }));
+  const searches = rows.map((row, index) => newSearch(row, index));
 
   for (;;) {
     const sources: number[] = [];
     const nextTokens: number[] = [];
     for (const search of searches) {
       if (search.done) continue;
-      const nextBeams = advance(search, logits.values, logits.vocabularySize, beamCount, context);
+      const nextBeams = advance(search, rankCandidates(search, logits.values, logits.vocabularySize, beamCount), beamCount, context);
       if (search.done) continue;
       for (const beam of nextBeams) {
         sources.push(beam.stateRow);
@@ -57,14 +57,29 @@ export async function beamSearch(context: GenerationContext, rows: GenerationRow
   }
 
   return searches.map((search) => {
-    const best = search.hypotheses.reduce((top, hypothesis) => (hypothesis.normalizedScore > top.normalizedScore ? hypothesis : top));
+    const best = bestHypothesis(search);
     return { tokenIds: best.tokens, text: finalText(best.tokens, search.row.stop, context), finishReason: best.reason };
   });
 }
 
-/** One step for one request: picks the next beams (their stateRow still points at the source row). */
-function advance(search: RequestSearch, logits: Float32Array, vocabularySize: number, beamCount: number, context: GenerationContext): Beam[] {
-  const candidates: Array<{ beam: number; token: number; score: number }> = [];
+export function newSearch(row: GenerationRow, stateRow: number): RequestSearch {
+  return { row, beams: [{ tokens: [], score: 0, stateRow }], hypotheses: [], done: false };
+}
+
+export function bestHypothesis(search: RequestSearch): Hypothesis {
+  return search.hypotheses.reduce((top, hypothesis) => (hypothesis.normalizedScore > top.normalizedScore ? hypothesis : top));
+}
+
+/** A candidate continuation: beam index within the request, token, and the beam's score plus its log p. */
+export interface Candidate {
+  beam: number;
+  token: number;
+  score: number;
+}
+
+/** Each beam's best 2×beams tokens, best first (ties: lower beam, then lower token). */
+function rankCandidates(search: RequestSearch, logits: Float32Array, vocabularySize: number, beamCount: number): Candidate[] {
+  const candidates: Candidate[] = [];
   search.beams.forEach((beam, beamIndex) => {
     const logProbabilities = logSoftmax(logits, beam.stateRow * vocabularySize, vocabularySize);
     for (const token of topIndices(logProbabilities, 2 * beamCount)) {
@@ -72,7 +87,14 @@ function advance(search: RequestSearch, logits: Float32Array, vocabularySize: nu
     }
   });
   candidates.sort((left, right) => right.score - left.score || left.beam - right.beam || left.token - right.token);
+  return candidates;
+}
 
+/**
+ * One step for one request from its ranked candidates: picks the next beams (their stateRow still
+ * points at the source row) and closes hypotheses; sets `search.done` when the request is finished.
+ */
+export function advance(search: RequestSearch, candidates: Candidate[], beamCount: number, context: Pick<GenerationContext, 'eosTokenIds' | 'decode' | 'lengthPenalty' | 'earlyStopping'>): Beam[] {
   const next: Beam[] = [];
   for (let rank = 0; rank < candidates.length && next.length < beamCount; rank++) {
     const candidate = candidates[rank];
@@ -110,7 +132,7 @@ function addHypothesis(search: RequestSearch, tokens: number[], score: number, r
   }
 }
 
-function isDone(search: RequestSearch, bestRunningScore: number, length: number, beamCount: number, context: GenerationContext): boolean {
+function isDone(search: RequestSearch, bestRunningScore: number, length: number, beamCount: number, context: Pick<GenerationContext, 'lengthPenalty' | 'earlyStopping'>): boolean {
   if (search.hypotheses.length < beamCount) return false;
   if (context.earlyStopping === true) return true;
   const worst = Math.min(...search.hypotheses.map((hypothesis) => hypothesis.normalizedScore));

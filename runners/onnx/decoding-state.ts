@@ -3,7 +3,7 @@
 // next position. `selectRows` serves three purposes with one copy: dropping finished rows, expanding a
 // prompt into beams, and reordering beams after each beam-search step.
 import { Tensor } from 'onnxruntime-node';
-import type { ModelSessions } from './sessions.js';
+import type { DecoderSignature, ModelSessions } from './sessions.js';
 import { emptyFloatData, floatTensor, integerTensor, readFloat32, type FloatData } from './tensors.js';
 
 export interface StepLogits {
@@ -27,8 +27,9 @@ export class DecodingState {
     const { decoder } = model.signature;
     const emptyPast = floatTensor(decoder.pastType, emptyFloatData(decoder.pastType, 0), [rows, decoder.keyValueHeads, 0, decoder.headDim]);
     this.past = decoder.layers.flatMap(() => [emptyPast, emptyPast]);
-    this.mask = decoder.maskType === 'int64' ? new BigInt64Array(0) : new Int32Array(0);
-    this.nextPositions = new Array<number>(rows).fill(0);
+    const empty = emptyCache(decoder, rows);
+    this.mask = empty.mask;
+    this.nextPositions = empty.nextPositions;
   }
 
   get length(): number {
@@ -45,29 +46,8 @@ export class DecodingState {
     const { decoder } = this.model.signature;
     const steps = embeds.dims[1];
     const total = this.cachedLength + steps;
-    const mask = this.mask instanceof BigInt64Array ? new BigInt64Array(this.rows * total) : new Int32Array(this.rows * total);
-    const positions = new Array<number>(this.rows * steps);
-    for (let row = 0; row < this.rows; row++) {
-      copyRow(this.mask, row * this.cachedLength, this.cachedLength, mask, row * total);
-      for (let index = 0; index < steps; index++) {
-        const value = currentMask[row * steps + index];
-        if (mask instanceof BigInt64Array) mask[row * total + this.cachedLength + index] = BigInt(value);
-        else mask[row * total + this.cachedLength + index] = value;
-      }
-      // position_ids = cumsum(mask) - 1, with padding clamped to 0 (its attention is masked anyway).
-      let position = this.nextPositions[row];
-      const shares = decoder.imagePositions === 'shared' && imageTokens ? sharedImagePositions(imageTokens.subarray(row * steps, (row + 1) * steps)) : undefined;
-      for (let index = 0; index < steps; index++) {
-        const real = currentMask[row * steps + index] === 1;
-        if (real && shares?.[index] === 1) {
-          positions[row * steps + index] = position - 1;
-          continue;
-        }
-        positions[row * steps + index] = real ? position : Math.max(position - 1, 0);
-        if (real) position++;
-      }
-      this.nextPositions[row] = position;
-    }
+    const { mask, positions, nextPositions } = stepInputs(decoder, { mask: this.mask, cachedLength: this.cachedLength, nextPositions: this.nextPositions }, currentMask, steps, imageTokens);
+    this.nextPositions = nextPositions;
 
     const feeds: Record<string, Tensor> = {
       [decoder.embedsName]: embeds,
@@ -82,7 +62,8 @@ export class DecodingState {
       feeds[layer.pastValue] = this.past[2 * index + 1];
     });
 
-    const outputs = await this.model.decoder.run(feeds);
+    const session = this.model.decoder ?? (await this.model.stepDecoder());
+    const outputs = await session.run(feeds);
     this.past = decoder.layers.flatMap((layer) => [outputs[layer.presentKey], outputs[layer.presentValue]]);
     this.mask = mask;
     this.cachedLength = total;
@@ -105,6 +86,58 @@ export class DecodingState {
     this.nextPositions = sources.map((source) => this.nextPositions[source]);
     this.rows = sources.length;
   }
+}
+
+export interface CachedMask {
+  /** rows × cachedLength, 1 = real token, in the decoder's integer type. */
+  mask: BigInt64Array | Int32Array;
+  cachedLength: number;
+  nextPositions: number[];
+}
+
+/**
+ * The attention mask over cache + `steps` new positions and the new positions' position_ids:
+ * position_ids = cumsum(mask) - 1 with padding clamped to 0 (its attention is masked anyway), and
+ * CogVLM's shared positions for image tokens when the decoder asks for them. Rows = nextPositions.length.
+ */
+export function stepInputs(
+  decoder: Pick<DecoderSignature, 'imagePositions' | 'maskType'>,
+  cached: CachedMask,
+  currentMask: Uint8Array,
+  steps: number,
+  imageTokens?: Uint8Array,
+): { mask: BigInt64Array | Int32Array; positions: number[]; nextPositions: number[] } {
+  const rows = cached.nextPositions.length;
+  const total = cached.cachedLength + steps;
+  const mask = decoder.maskType === 'int64' ? new BigInt64Array(rows * total) : new Int32Array(rows * total);
+  const positions = new Array<number>(rows * steps);
+  const nextPositions = [...cached.nextPositions];
+  for (let row = 0; row < rows; row++) {
+    copyRow(cached.mask, row * cached.cachedLength, cached.cachedLength, mask, row * total);
+    for (let index = 0; index < steps; index++) {
+      const value = currentMask[row * steps + index];
+      if (mask instanceof BigInt64Array) mask[row * total + cached.cachedLength + index] = BigInt(value);
+      else mask[row * total + cached.cachedLength + index] = value;
+    }
+    let position = nextPositions[row];
+    const shares = decoder.imagePositions === 'shared' && imageTokens ? sharedImagePositions(imageTokens.subarray(row * steps, (row + 1) * steps)) : undefined;
+    for (let index = 0; index < steps; index++) {
+      const real = currentMask[row * steps + index] === 1;
+      if (real && shares?.[index] === 1) {
+        positions[row * steps + index] = position - 1;
+        continue;
+      }
+      positions[row * steps + index] = real ? position : Math.max(position - 1, 0);
+      if (real) position++;
+    }
+    nextPositions[row] = position;
+  }
+  return { mask, positions, nextPositions };
+}
+
+/** The empty cache a batch of `rows` starts from. */
+export function emptyCache(decoder: Pick<DecoderSignature, 'maskType'>, rows: number): CachedMask {
+  return { mask: decoder.maskType === 'int64' ? new BigInt64Array(0) : new Int32Array(0), cachedLength: 0, nextPositions: new Array<number>(rows).fill(0) };
 }
 
 /**

@@ -1,7 +1,9 @@
 // Entry point of generation inside a worker: validates each row's image placeholders, then runs greedy
-// search for rows with one beam and beam search per beam count. A bad row becomes an error result;
-// the rest of the batch still runs.
+// search for rows with one beam and beam search per beam count — step by step from JavaScript, or in
+// one run of the decode-loop graph when that is what the worker loaded. A bad row becomes an error
+// result; the rest of the batch still runs.
 import { beamSearch } from './beam-search.js';
+import { graphSearch } from './decode-loop/graph-search.js';
 import type { GeneratedRow, GenerationContext, GenerationRow } from './generation-types.js';
 import { greedySearch } from './greedy-search.js';
 import { placeholderCount } from './prompt-embedding.js';
@@ -23,7 +25,11 @@ export async function generateRows(context: GenerationContext, rows: GenerationR
   });
   for (const [beams, indices] of [...groups].sort(([left], [right]) => left - right)) {
     const groupRows = indices.map((index) => rows[index]);
-    const generated = beams === 1 ? await greedySearch(context, groupRows) : await beamSearch(context, groupRows, beams);
+    const generated = context.model.decodeLoop
+      ? await graphSearch(context, groupRows, beams)
+      : beams === 1
+        ? await greedySearch(context, groupRows)
+        : await beamSearch(context, groupRows, beams);
     indices.forEach((index, position) => (results[index] = generated[position]));
   }
   return results as GeneratedRow[];

@@ -8,18 +8,23 @@ import { errorMessage } from '../../core/errors.js';
 import { explainImageError } from '../../core/image-header.js';
 import { readMedia } from '../../core/safe-path.js';
 import type { MediaRef } from '../../core/contracts/task.js';
-import type { Output, Request, Runner } from '../../core/contracts/runner.js';
+import type { LoglikOutput, Output, Request, Runner } from '../../core/contracts/runner.js';
 import { ChatTemplate } from './chat-template.js';
 import { mapLimited, Semaphore } from './concurrency.js';
-import type { GeneratedRow, GenerationRow } from './generation-types.js';
+import type { GenerationRow } from './generation-types.js';
 import { preprocessImage, resolvePreprocessing, type ImagePreprocessing } from './image-preprocess.js';
 import { openModelFolder, type ModelFolder } from './model-folder.js';
 import { countParameters, declaredParameters } from './param-count.js';
+import type { PromptRow } from './prompt-embedding.js';
 import { PromptEncoder } from './prompt-encoding.js';
+import { loglikRow } from './loglik-row.js';
+
 import { assertProvidersInstalled, defaultThreads, executionProviders, resolveDevices } from './providers.js';
+import type { DecodeLoop } from './sessions.js';
 import { resolveImageTokens, TextTokenizer } from './tokenizer.js';
 import { WorkerPool } from './worker-pool.js';
 import type { WorkerInit } from './worker-protocol.js';
+import { mediaOrigin } from '../../core/media-ref.js';
 
 export const SMOKE_TEST_NOTE = 'tiny-emu is a random-weight smoke-test model: its scores are near zero by design';
 const DEFAULT_BATCH_SIZE = 8;
@@ -34,6 +39,8 @@ export interface OnnxRunnerOptions {
   dtype?: string;
   /** Intra-op threads per worker. */
   threads?: number;
+  /** `step` (default) or `graph`: see DecodeLoop in ./sessions.ts. */
+  decodeLoop?: DecodeLoop;
   /** Declared total parameter count, over the one counted from the graph. */
   params?: number;
   batchSize?: number;
@@ -42,8 +49,8 @@ export interface OnnxRunnerOptions {
   numBeams?: number;
 }
 
-interface PreparedRequest {
-  row?: GenerationRow;
+interface PreparedRequest<Row extends PromptRow> {
+  row?: Row;
   error?: string;
 }
 
@@ -64,7 +71,7 @@ export async function createOnnxRunner(modelDir: string, options: OnnxRunnerOpti
     tokenizerJson: folder.tokenizerJson,
     tokenizerConfig: folder.tokenizerConfig,
     tokenizerVocabularySize: tokenizer.vocabularySize(),
-    session: { executionProviders: executionProviders(target), intraOpThreads: options.threads ?? defaultThreads(target, targets.length) },
+    session: { executionProviders: executionProviders(target), intraOpThreads: options.threads ?? defaultThreads(target, targets.length), decodeLoop: options.decodeLoop ?? 'step' },
     imageHeight: preprocessing.height,
     imageWidth: preprocessing.width,
     label: target.label,
@@ -78,6 +85,37 @@ export async function createOnnxRunner(modelDir: string, options: OnnxRunnerOpti
   const decodeConcurrency = Math.max(1, Math.min(8, availableParallelism() - cpuThreads));
   const batchesAlive = new Semaphore(maxInFlight);
 
+  /**
+   * One batch of either request kind: prepared on this thread (bounded to maxInFlight batches alive),
+   * computed by the next idle worker, each request's result or error turned into its output.
+   */
+  function runBatch<Row extends PromptRow, Result, Out>(
+    count: number,
+    encodeRow: (index: number) => { row: Omit<Row, 'pixelValues'>; images: MediaRef[] },
+    compute: (rows: Row[], transfer: ArrayBuffer[]) => Promise<{ results: Result[]; computeMs: number }>,
+    toOutput: (result: Result, latencyMs: number) => Out,
+    toError: (message: string | undefined, latencyMs: number) => Out,
+    signal: AbortSignal,
+  ): Promise<Out[]> {
+    return batchesAlive.use(async () => {
+      signal.throwIfAborted();
+      const started = performance.now();
+      const prepared = await prepareBatch<Row>(count, encodeRow, preprocessing, decodeConcurrency);
+      const preparationMs = performance.now() - started;
+      signal.throwIfAborted();
+      const runnable = prepared.flatMap((entry) => (entry.row ? [entry.row] : []));
+      let results: Result[] = [];
+      let computeMs = 0;
+      if (runnable.length > 0) {
+        const transfer = runnable.flatMap((row) => (row.pixelValues ? [row.pixelValues.buffer as ArrayBuffer] : []));
+        ({ results, computeMs } = await compute(runnable, transfer));
+      }
+      const latencyMs = preparationMs + computeMs;
+      let next = 0;
+      return prepared.map((entry) => (entry.row ? toOutput(results[next++], latencyMs) : toError(entry.error, latencyMs)));
+    });
+  }
+
   return {
     id: 'onnx',
     modelId: modelIdentity(folder),
@@ -90,71 +128,53 @@ export async function createOnnxRunner(modelDir: string, options: OnnxRunnerOpti
     // Lets the engine drop few-shot demonstrations that would overflow the context (fit-to-context.ts).
     promptTokens: async (request) => encoder.countTokens(request),
     generate: (batch, signal) =>
-      batchesAlive.use(async () => {
-        signal.throwIfAborted();
-        const started = performance.now();
-        const prepared = await prepareBatch(batch, encoder, preprocessing, folder, options, decodeConcurrency);
-        const preparationMs = performance.now() - started;
-        signal.throwIfAborted();
-        const runnable = prepared.flatMap((entry) => (entry.row ? [entry.row] : []));
-        let results: GeneratedRow[] = [];
-        let computeMs = 0;
-        if (runnable.length > 0) {
-          const transfer = runnable.flatMap((row) => (row.pixelValues ? [row.pixelValues.buffer as ArrayBuffer] : []));
-          ({ results, computeMs } = await pool.run(runnable, transfer, signal));
-        }
-        const latencyMs = preparationMs + computeMs;
-        let next = 0;
-        return prepared.map((entry): Output => {
-          if (!entry.row) return { text: '', finishReason: 'error', error: entry.error, latencyMs };
-          const result = results[next++];
-          const output: Output = { text: result.text, finishReason: result.finishReason, latencyMs, tokens: result.tokenIds.length };
-          if (result.error !== undefined) output.error = result.error;
-          return output;
-        });
-      }),
+      runBatch(
+        batch.length,
+        (index) => generationRow(batch[index], encoder, folder, options),
+        (rows, transfer) => pool.run(rows, transfer, signal),
+        (result, latencyMs): Output => ({ text: result.text, finishReason: result.finishReason, latencyMs, tokens: result.tokenIds.length, ...(result.error !== undefined ? { error: result.error } : {}) }),
+        (error, latencyMs): Output => ({ text: '', finishReason: 'error', error, latencyMs }),
+        signal,
+      ),
+    scoreContinuations: (batch, signal) =>
+      runBatch(
+        batch.length,
+        (index) => loglikRow(batch[index], encoder, tokenizer, folder),
+        (rows, transfer) => pool.score(rows, transfer, signal),
+        (result, latencyMs): LoglikOutput => ({ logprobs: result.logprobs, tokens: result.tokens, ...(result.error !== undefined ? { error: result.error } : {}), latencyMs }),
+        (error, latencyMs): LoglikOutput => ({ logprobs: [], tokens: [], error, latencyMs }),
+        signal,
+      ),
     close: () => pool.close(),
   };
 }
 
 /**
- * Encodes every prompt, then decodes all the batch's images with bounded concurrency. A request whose
- * prompt or image fails gets an error entry; the others are unaffected.
+ * Encodes every prompt (`encodeRow` builds a row without its pixels, a throw is that request's error),
+ * then decodes all the batch's images with bounded concurrency into each row's pixel tensor. A request
+ * whose prompt or image fails gets an error entry; the others are unaffected.
  */
-async function prepareBatch(
-  batch: Request[],
-  encoder: PromptEncoder,
+async function prepareBatch<Row extends PromptRow>(
+  count: number,
+  encodeRow: (index: number) => { row: Omit<Row, 'pixelValues'>; images: MediaRef[] },
   preprocessing: ImagePreprocessing,
-  folder: ModelFolder,
-  options: OnnxRunnerOptions,
   decodeConcurrency: number,
-): Promise<PreparedRequest[]> {
+): Promise<Array<PreparedRequest<Row>>> {
   const imageSize = 3 * preprocessing.height * preprocessing.width;
-  const prepared: PreparedRequest[] = [];
+  const prepared: Array<PreparedRequest<Row>> = [];
   const images: Array<{ request: number; index: number; ref: MediaRef }> = [];
-  batch.forEach((request, requestIndex) => {
+  for (let requestIndex = 0; requestIndex < count; requestIndex++) {
     let encoded;
     try {
-      encoded = encoder.encode(request);
+      encoded = encodeRow(requestIndex);
     } catch (error) {
       prepared.push({ error: errorMessage(error) });
-      return;
+      continue;
     }
     encoded.images.forEach((ref, index) => images.push({ request: requestIndex, index, ref }));
-    const requestedTokens = request.maxNewTokens > 0 ? request.maxNewTokens : (options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS);
-    // Generation may not run past max_position_embeddings: the budget shrinks to fit.
-    const room = folder.settings.maxPositions === undefined ? requestedTokens : folder.settings.maxPositions - encoded.inputIds.length;
-    prepared.push({
-      row: {
-        inputIds: encoded.inputIds,
-        pixelValues: encoded.images.length > 0 ? new Float32Array(encoded.images.length * imageSize) : undefined,
-        imageCount: encoded.images.length,
-        maxNewTokens: Math.min(requestedTokens, room),
-        numBeams: request.numBeams > 0 ? request.numBeams : (options.numBeams ?? 1),
-        stop: request.stop,
-      },
-    });
-  });
+    const pixelValues = encoded.images.length > 0 ? new Float32Array(encoded.images.length * imageSize) : undefined;
+    prepared.push({ row: { ...encoded.row, pixelValues } as Row });
+  }
   await mapLimited(images, decodeConcurrency, async (image) => {
     const entry = prepared[image.request];
     if (!entry.row) return;
@@ -169,14 +189,32 @@ async function prepareBatch(
   return prepared;
 }
 
+/** The generation row of one request; the budget of new tokens shrinks to fit max_position_embeddings. */
+function generationRow(request: Request, encoder: PromptEncoder, folder: ModelFolder, options: OnnxRunnerOptions): { row: Omit<GenerationRow, 'pixelValues'>; images: MediaRef[] } {
+  const encoded = encoder.encode(request);
+  const requestedTokens = request.maxNewTokens > 0 ? request.maxNewTokens : (options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS);
+  const room = folder.settings.maxPositions === undefined ? requestedTokens : folder.settings.maxPositions - encoded.inputIds.length;
+  return {
+    row: {
+      inputIds: encoded.inputIds,
+      imageCount: encoded.images.length,
+      maxNewTokens: Math.min(requestedTokens, room),
+      numBeams: request.numBeams > 0 ? request.numBeams : (options.numBeams ?? 1),
+      stop: request.stop,
+    },
+    images: encoded.images,
+  };
+}
+
 async function loadImage(image: MediaRef, preprocessing: ImagePreprocessing): Promise<Float32Array> {
   if (image.kind === 'video') throw new Error(`${image.path} is a video file: the ONNX runner takes video as sampled frames (runners/media)`);
+  // A file is read after its containment check; inline bytes (a Parquet dataset's image column) are used as they are.
   const bytes = await readMedia(image);
   try {
     return await preprocessImage(bytes, preprocessing);
   } catch (error) {
     // One line per reason: libvips repeats its own, and a pixel-limit refusal gets the claimed size.
-    throw new Error(`cannot decode image ${image.path}: ${await explainImageError(error, bytes, bytes.length, () => preprocessImage(bytes, preprocessing))}`);
+    throw new Error(`cannot decode image ${mediaOrigin(image)}: ${await explainImageError(error, bytes, bytes.length, () => preprocessImage(bytes, preprocessing))}`);
   }
 }
 

@@ -1,56 +1,47 @@
 // Loads the three ONNX sessions and reads their interface from the sessions' own metadata — input and
 // output names, dtypes, layer count, KV heads — then checks it against config.json, so files from
 // different models (or a config that lies) fail at load time with the files named.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import onnxProto from 'onnx-proto';
 import { InferenceSession } from 'onnxruntime-node';
 import { ConfigError } from '../../core/errors.js';
 import type { ModelSettings } from './config.js';
+import { buildDecodeLoopModel } from './decode-loop/loop-model.js';
+import { graphMetadata, type SessionMetadata } from './decode-loop/proto-metadata.js';
 import type { ModelComponent } from './model-folder.js';
-import { asFloatType, asIntegerType, type FloatType, type IntegerType } from './tensors.js';
+import type { DecoderSignature, ModelSignature } from './model-signature.js';
+import { asFloatType, asIntegerType } from './tensors.js';
 
 type TensorMetadata = InferenceSession.TensorValueMetadata;
+
+/**
+ * `step`: JavaScript runs the decoder once per token and the KV cache crosses into JavaScript between
+ * steps. `graph`: one session runs prefill and the whole search inside an ONNX Loop (./decode-loop/).
+ */
+export type DecodeLoop = 'step' | 'graph';
 
 export interface SessionSettings {
   executionProviders: InferenceSession.ExecutionProviderConfig[];
   intraOpThreads?: number;
   interOpThreads?: number;
+  decodeLoop?: DecodeLoop;
 }
 
-export interface DecoderSignature {
-  embedsName: string;
-  embedsType: FloatType;
-  maskName: string;
-  maskType: IntegerType;
-  positionName?: string;
-  positionType: IntegerType;
-  layers: Array<{ pastKey: string; pastValue: string; presentKey: string; presentValue: string }>;
-  pastType: FloatType;
-  keyValueHeads: number;
-  headDim: number;
-  logitsName: string;
-  logitsToKeepName?: string;
-  logitsToKeepType: IntegerType;
-  useCacheBranchName?: string;
-  /** CogVLM's token_type_ids [B, S] (1 = image token), fed when the graph declares it. */
-  tokenTypeName?: string;
-  tokenTypeType: IntegerType;
-  /** From config.json (position_ids_for_image_tokens): how image tokens advance position_ids. */
-  imagePositions: 'sequential' | 'shared';
-}
-
-export interface ModelSignature {
-  vision: { input: string; inputType: FloatType; output: string; outputType: FloatType; imageTokenCount?: number };
-  embed: { input: string; inputType: IntegerType; output: string; outputType: FloatType };
-  decoder: DecoderSignature;
-  hiddenSize?: number;
-  /** Width of the logits, when the graph declares it. */
-  vocabularySize?: number;
-}
+export type { DecoderSignature, ModelSignature } from './model-signature.js';
 
 export interface ModelSessions {
   vision: InferenceSession;
   embed: InferenceSession;
-  decoder: InferenceSession;
+  /** The decoder, for the step loop; with the graph decode loop, opened only when `stepDecoder` is first called. */
+  decoder?: InferenceSession;
+  /**
+   * The decoder session for work the loop graph does not do (scoring given continuations), opened on first
+   * use: a graph-loop run that only generates never holds the decoder's weights twice.
+   */
+  stepDecoder(): Promise<InferenceSession>;
+  /** The decode-loop graph (prefill + search in one run), with `decodeLoop: 'graph'`. */
+  decodeLoop?: InferenceSession;
   signature: ModelSignature;
   release(): Promise<void>;
 }
@@ -80,13 +71,67 @@ export async function createModelSessions(
       throw new ConfigError(`cannot load ${relativeName(model, component)}: ${(error as Error).message}`);
     }
   };
+  if (sessionSettings.decodeLoop === 'graph') return createLoopSessions(model, settings, options, open, tokenizerVocabularySize);
   const [vision, embed, decoder] = await Promise.all([open('vision_encoder'), open('embed_tokens'), open('decoder_model_merged')]);
   const release = async () => {
     await Promise.all([vision.release(), embed.release(), decoder.release()]);
   };
   try {
     const signature = readSignature(model, { vision, embed, decoder }, settings, tokenizerVocabularySize);
-    return { vision, embed, decoder, signature, release };
+    return { vision, embed, decoder, stepDecoder: async () => decoder, signature, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/**
+ * Opens the vision encoder and embed_tokens as usual and, instead of the decoder, the decode-loop graph
+ * built from the decoder and embed_tokens files. The decoder's interface is read from its graph; its
+ * weights stay in their external-data files, which the loop graph (loaded from memory) finds through
+ * onnxruntime's external-initializers folder setting.
+ */
+async function createLoopSessions(
+  model: SessionFiles,
+  settings: ModelSettings,
+  options: InferenceSession.SessionOptions,
+  open: (component: ModelComponent) => Promise<InferenceSession>,
+  tokenizerVocabularySize: number | undefined,
+): Promise<ModelSessions> {
+  const decoderFile = model.files.decoder_model_merged;
+  const embedFile = model.files.embed_tokens;
+  if (path.dirname(decoderFile) !== path.dirname(embedFile)) {
+    throw new ConfigError(`--decode-loop graph needs ${relativeName(model, 'decoder_model_merged')} and ${relativeName(model, 'embed_tokens')} in one folder (their external data is looked up there)`);
+  }
+  const decode = async (component: ModelComponent) => {
+    try {
+      return onnxProto.onnx.ModelProto.decode(await readFile(model.files[component]));
+    } catch (error) {
+      throw new ConfigError(`cannot read ${relativeName(model, component)} for the decode loop: ${(error as Error).message}`);
+    }
+  };
+  const [vision, embed, decoderModel, embedModel] = await Promise.all([open('vision_encoder'), open('embed_tokens'), decode('decoder_model_merged'), decode('embed_tokens')]);
+  let decodeLoop: InferenceSession | undefined;
+  let decoder: Promise<InferenceSession> | undefined;
+  const stepDecoder = (): Promise<InferenceSession> => (decoder ??= open('decoder_model_merged'));
+  const release = async () => {
+    const opened = decoder ? await decoder.catch(() => undefined) : undefined;
+    await Promise.all([vision.release(), embed.release(), decodeLoop?.release(), opened?.release()]);
+  };
+  try {
+    const signature = readSignature(model, { vision, embed, decoder: graphMetadata(decoderModel.graph ?? {}) }, settings, tokenizerVocabularySize);
+    let bytes: Uint8Array;
+    try {
+      bytes = buildDecodeLoopModel({ decoder: decoderModel, embed: embedModel, decoderFile: relativeName(model, 'decoder_model_merged'), embedFile: relativeName(model, 'embed_tokens') }, signature);
+    } catch (error) {
+      throw new ConfigError(`cannot build the decode loop from ${relativeName(model, 'decoder_model_merged')}: ${(error as Error).message}`);
+    }
+    try {
+      decodeLoop = await InferenceSession.create(bytes, { ...options, extra: { session: { model_external_initializers_file_folder_path: path.dirname(decoderFile) } } });
+    } catch (error) {
+      throw new ConfigError(`cannot load the decode loop built from ${relativeName(model, 'decoder_model_merged')}: ${(error as Error).message}`);
+    }
+    return { vision, embed, decodeLoop, stepDecoder, signature, release };
   } catch (error) {
     await release();
     throw error;
@@ -108,7 +153,7 @@ function numericDim(metadata: TensorMetadata | undefined, index: number): number
 
 export function readSignature(
   model: SessionFiles,
-  sessions: { vision: InferenceSession; embed: InferenceSession; decoder: InferenceSession },
+  sessions: { vision: SessionMetadata; embed: SessionMetadata; decoder: SessionMetadata },
   settings: ModelSettings,
   tokenizerVocabularySize?: number,
 ): ModelSignature {

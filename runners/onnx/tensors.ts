@@ -7,42 +7,8 @@ export type FloatType = 'float32' | 'float16';
 export type IntegerType = 'int64' | 'int32';
 export type FloatData = Float32Array | Uint16Array;
 
-const conversionView = new DataView(new ArrayBuffer(4));
-
-export function float32ToFloat16Bits(value: number): number {
-  conversionView.setFloat32(0, value);
-  const bits = conversionView.getUint32(0);
-  const sign = (bits >>> 16) & 0x8000;
-  const exponent = (bits >>> 23) & 0xff;
-  let mantissa = bits & 0x7fffff;
-  if (exponent === 0xff) return sign | 0x7c00 | (mantissa !== 0 ? 0x200 : 0);
-  let halfExponent = exponent - 127 + 15;
-  if (halfExponent >= 0x1f) return sign | 0x7c00;
-  if (halfExponent <= 0) {
-    if (halfExponent < -10) return sign;
-    mantissa |= 0x800000;
-    const shift = 14 - halfExponent;
-    let half = mantissa >>> shift;
-    // round half to even
-    const remainder = mantissa & ((1 << shift) - 1);
-    const halfway = 1 << (shift - 1);
-    if (remainder > halfway || (remainder === halfway && (half & 1) === 1)) half++;
-    return sign | half;
-  }
-  let half = sign | (halfExponent << 10) | (mantissa >>> 13);
-  const remainder = mantissa & 0x1fff;
-  if (remainder > 0x1000 || (remainder === 0x1000 && (half & 1) === 1)) half++;
-  return half;
-}
-
-export function float16BitsToFloat32(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >>> 10) & 0x1f;
-  const mantissa = bits & 0x3ff;
-  if (exponent === 0) return sign * mantissa * 2 ** -24;
-  if (exponent === 0x1f) return mantissa === 0 ? sign * Infinity : NaN;
-  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
-}
+export { float16BitsToFloat32, float32ArrayToFloat16Bits, float32ToFloat16Bits } from './float16.js';
+import { float16BitsToFloat32, float32ToFloat16Bits } from './float16.js';
 
 /** A float tensor's values as float32, converting float16 bit patterns (and Float16Array, where it exists). */
 export function readFloat32(tensor: Tensor): Float32Array {

@@ -3,6 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { ConfigError, RunnerError } from '../../core/errors.js';
 import type { GeneratedRow, GenerationRow } from './generation-types.js';
+import type { LoglikRow, ScoredRow } from './score-continuations.js';
 import type { WorkerInit, WorkerReady, WorkerResponse } from './worker-protocol.js';
 
 // Run from the TypeScript sources (tests, `npm run emu-eval`), a worker starts through worker-entry.js,
@@ -15,7 +16,7 @@ const WORKER_ENTRY = workerEntry(import.meta.url);
 
 interface PendingJob {
   jobId: number;
-  resolve(result: { results: GeneratedRow[]; computeMs: number }): void;
+  resolve(result: { results: GeneratedRow[] | ScoredRow[]; computeMs: number }): void;
   reject(error: Error): void;
 }
 
@@ -55,7 +56,17 @@ export class WorkerPool {
     }
   }
 
-  async run(rows: GenerationRow[], transfer: ArrayBuffer[], signal: AbortSignal): Promise<{ results: GeneratedRow[]; computeMs: number }> {
+  /** Generates for each row on the next idle worker. */
+  run(rows: GenerationRow[], transfer: ArrayBuffer[], signal: AbortSignal): Promise<{ results: GeneratedRow[]; computeMs: number }> {
+    return this.runJob('generate', rows, transfer, signal) as Promise<{ results: GeneratedRow[]; computeMs: number }>;
+  }
+
+  /** Scores each row's continuations (the loglik request kind) on the next idle worker. */
+  score(rows: LoglikRow[], transfer: ArrayBuffer[], signal: AbortSignal): Promise<{ results: ScoredRow[]; computeMs: number }> {
+    return this.runJob('loglik', rows, transfer, signal) as Promise<{ results: ScoredRow[]; computeMs: number }>;
+  }
+
+  private async runJob(type: 'generate' | 'loglik', rows: GenerationRow[] | LoglikRow[], transfer: ArrayBuffer[], signal: AbortSignal): Promise<{ results: GeneratedRow[] | ScoredRow[]; computeMs: number }> {
     const entry = await this.acquire(signal);
     const cancel = new SharedArrayBuffer(4);
     const onAbort = () => Atomics.store(new Int32Array(cancel), 0, 1);
@@ -64,7 +75,7 @@ export class WorkerPool {
       return await new Promise((resolve, reject) => {
         const jobId = this.nextJobId++;
         entry.job = { jobId, resolve, reject };
-        entry.worker.postMessage({ type: 'generate', jobId, rows, cancel }, transfer);
+        entry.worker.postMessage({ type, jobId, rows, cancel }, transfer);
       });
     } finally {
       signal.removeEventListener('abort', onAbort);

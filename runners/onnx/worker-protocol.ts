@@ -4,6 +4,7 @@
 import type { ModelSettings } from './config.js';
 import type { GeneratedRow, GenerationRow } from './generation-types.js';
 import type { ModelComponent } from './model-folder.js';
+import type { LoglikRow, ScoredRow } from './score-continuations.js';
 import type { SessionSettings } from './sessions.js';
 
 export interface WorkerInit {
@@ -28,7 +29,18 @@ export interface GenerateJob {
   cancel: SharedArrayBuffer;
 }
 
-export type WorkerRequest = WorkerInit | GenerateJob;
+/** The loglik request kind: score given continuations of each row's prompt. */
+export interface LoglikJob {
+  type: 'loglik';
+  jobId: number;
+  rows: LoglikRow[];
+  /** As GenerateJob's. */
+  cancel: SharedArrayBuffer;
+}
+
+export type Job = GenerateJob | LoglikJob;
+
+export type WorkerRequest = WorkerInit | Job;
 
 export interface WorkerReady {
   type: 'ready';
@@ -49,7 +61,8 @@ export interface WorkerInitFailed {
 export interface JobDone {
   type: 'done';
   jobId: number;
-  results: GeneratedRow[];
+  /** GeneratedRow[] for a generate job, ScoredRow[] for a loglik job, one per row in order. */
+  results: GeneratedRow[] | ScoredRow[];
   computeMs: number;
 }
 

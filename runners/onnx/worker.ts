@@ -3,10 +3,11 @@
 import { parentPort } from 'node:worker_threads';
 import { ConfigError, errorMessage } from '../../core/errors.js';
 import { errorRow, generateRows } from './generate.js';
-import { GenerationAborted, type GeneratedRow, type GenerationContext, type GenerationRow } from './generation-types.js';
+import { GenerationAborted, type GenerationContext } from './generation-types.js';
+import { scoreErrorRow, scoreRows, type LoglikRow, type ScoredRow } from './score-continuations.js';
 import { createModelSessions } from './sessions.js';
 import { TextTokenizer } from './tokenizer.js';
-import type { GenerateJob, WorkerInit, WorkerRequest, WorkerResponse } from './worker-protocol.js';
+import type { Job, WorkerInit, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('runners/onnx/worker.ts must run in a worker thread');
@@ -53,14 +54,17 @@ async function initialize(init: WorkerInit): Promise<void> {
   }
 }
 
-async function runJob(job: GenerateJob): Promise<void> {
+async function runJob(job: Job): Promise<void> {
   const started = performance.now();
   const flag = new Int32Array(job.cancel);
   const shouldStop = () => Atomics.load(flag, 0) !== 0;
   try {
     if (!context) throw new Error('worker received a job before it was initialized');
     const jobContext: GenerationContext = { ...context, shouldStop };
-    const results = await generateIsolatingFailures(jobContext, job.rows);
+    const results =
+      job.type === 'generate'
+        ? await isolatingFailures(job.rows, (rows) => generateRows(jobContext, rows), errorRow)
+        : await isolatingFailures(job.rows, (rows: LoglikRow[]) => scoreRows(jobContext, rows), (message): ScoredRow => scoreErrorRow(message));
     send({ type: 'done', jobId: job.jobId, results, computeMs: performance.now() - started });
   } catch (error) {
     send({ type: 'failed', jobId: job.jobId, message: errorMessage(error), aborted: error instanceof GenerationAborted });
@@ -71,19 +75,19 @@ async function runJob(job: GenerateJob): Promise<void> {
  * When a batch fails inside onnxruntime, each row is retried alone, so one row that trips the model
  * (say, a shape it cannot handle) becomes one error result instead of taking its batch with it.
  */
-async function generateIsolatingFailures(jobContext: GenerationContext, rows: GenerationRow[]): Promise<GeneratedRow[]> {
+async function isolatingFailures<Row, Result>(rows: Row[], run: (rows: Row[]) => Promise<Result[]>, failed: (message: string) => Result): Promise<Result[]> {
   try {
-    return await generateRows(jobContext, rows);
+    return await run(rows);
   } catch (error) {
     if (error instanceof GenerationAborted) throw error;
-    if (rows.length === 1) return [errorRow(`onnxruntime: ${errorMessage(error)}`)];
-    const results: GeneratedRow[] = [];
+    if (rows.length === 1) return [failed(`onnxruntime: ${errorMessage(error)}`)];
+    const results: Result[] = [];
     for (const row of rows) {
       try {
-        results.push(...(await generateRows(jobContext, [row])));
+        results.push(...(await run([row])));
       } catch (rowError) {
         if (rowError instanceof GenerationAborted) throw rowError;
-        results.push(errorRow(`onnxruntime: ${errorMessage(rowError)}`));
+        results.push(failed(`onnxruntime: ${errorMessage(rowError)}`));
       }
     }
     return results;

@@ -30,18 +30,32 @@ async function contentOf(part: Part, images: ImageEncoder): Promise<{ content: C
 }
 
 export async function buildChatBody(request: Request, settings: ChatRequestSettings, images: ImageEncoder): Promise<Buffer> {
-  const parts = await Promise.all(request.parts.map((part) => contentOf(part, images)));
+  const fields = { max_tokens: request.maxNewTokens, temperature: request.temperature ?? 0, seed: request.seed ?? settings.seed, ...(request.stop.length > 0 ? { stop: request.stop } : {}) };
+  return serializeChat(request, [], fields, settings, images);
+}
+
+/**
+ * The body of POST /chat/completions: the system message, one user message interleaving text and images,
+ * then `trailing` messages; `fields` are the request's own settings, and the server-specific extra fields
+ * come after them so they can set what the standard API cannot.
+ */
+export async function serializeChat(
+  prompt: Pick<Request, 'parts' | 'system'>,
+  trailing: Array<{ role: string; content: string }>,
+  fields: Record<string, unknown>,
+  settings: ChatRequestSettings,
+  images: ImageEncoder,
+): Promise<Buffer> {
+  const parts = await Promise.all(prompt.parts.map((part) => contentOf(part, images)));
   const messages = [
-    ...(request.system ? [{ role: 'system', content: request.system }] : []),
+    ...(prompt.system ? [{ role: 'system', content: prompt.system }] : []),
     { role: 'user', content: parts.flatMap((part) => part.content) },
+    ...trailing,
   ];
   const json = JSON.stringify({
     model: settings.modelName,
     messages,
-    max_tokens: request.maxNewTokens,
-    temperature: 0,
-    seed: settings.seed,
-    ...(request.stop.length > 0 ? { stop: request.stop } : {}),
+    ...fields,
     ...settings.extraBody,
     stream: false,
   });

@@ -1,11 +1,11 @@
 // Images travel inside the request as base64 data URLs: the original bytes, or (--resize-images) a
 // square JPEG at the protocol's resolution, so a server sees the pixels the protocol prescribes and
 // the request carries no more bytes than the model will use.
-import path from 'node:path';
 import { DataError } from '../../core/errors.js';
 import { decodeImage, openImage, readImageHeader } from '../../core/image-header.js';
 import { readMedia } from '../../core/safe-path.js';
 import type { MediaRef } from '../../core/contracts/task.js';
+import { mediaIdentity, mediaPlace, mediaShortName } from '../../core/media-ref.js';
 
 const JPEG_QUALITY = 95;
 
@@ -49,24 +49,26 @@ export class ImageEncoder {
 
   /** The image as a `data:<type>;base64,...` URL, in ASCII bytes. */
   dataUrl(ref: MediaRef): Promise<Buffer> {
-    const known = this.memo.get(ref.path);
+    // A file by its path, inline bytes by their content hash.
+    const key = mediaIdentity(ref);
+    const known = this.memo.get(key);
     if (known) {
       // Most recently used goes last; eviction takes from the front.
-      this.memo.delete(ref.path);
-      this.memo.set(ref.path, known);
+      this.memo.delete(key);
+      this.memo.set(key, known);
       return known.url;
     }
     const entry: MemoEntry = { url: this.encode(ref), bytes: 0 };
-    this.memo.set(ref.path, entry);
+    this.memo.set(key, entry);
     entry.url.then(
       (url) => {
-        if (this.memo.get(ref.path) !== entry) return;
+        if (this.memo.get(key) !== entry) return;
         entry.bytes = url.length;
         this.memoBytes += url.length;
         this.evict();
       },
       () => {
-        if (this.memo.get(ref.path) === entry) this.memo.delete(ref.path);
+        if (this.memo.get(key) === entry) this.memo.delete(key);
       },
     );
     return entry.url;
@@ -84,7 +86,7 @@ export class ImageEncoder {
     const bytes = await readMedia(ref);
     const mimeType = imageMimeType(bytes);
     if (!mimeType) {
-      throw new DataError(`${path.basename(ref.path)} is not a JPEG, PNG, GIF or WebP image; OpenAI-compatible servers take images only (sample videos into frames first)`, ref.path);
+      throw new DataError(`${mediaShortName(ref)} is not a JPEG, PNG, GIF or WebP image; OpenAI-compatible servers take images only (sample videos into frames first)`, mediaPlace(ref).file, mediaPlace(ref).field);
     }
     const size = this.options.size;
     if (size === undefined) return dataUrlBytes(mimeType, bytes);

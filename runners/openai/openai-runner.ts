@@ -3,11 +3,13 @@
 // hands it over, then waits for a concurrency slot, goes to the least-loaded replica and is retried on
 // transient faults; what still fails becomes an error sample, never a wrong answer.
 import { RunnerError, errorMessage } from '../../core/errors.js';
-import type { Output, ParamCount, Request, Runner } from '../../core/contracts/runner.js';
+import type { LoglikOutput, LoglikRequest, Output, ParamCount, Request, Runner } from '../../core/contracts/runner.js';
 import { AdaptiveConcurrency, type ConcurrencyStats, type Permit } from './adaptive-concurrency.js';
 import { AttemptError, kindOfStatus, serverMessage } from './attempt-error.js';
 import { buildChatBody } from './chat-request.js';
 import { parseChatCompletion } from './chat-response.js';
+import { buildLoglikBody } from './loglik-request.js';
+import { parsePromptLogprobs } from './loglik-response.js';
 import type { Endpoint } from './endpoints.js';
 import { isDeterministic } from './extra-body.js';
 import { HttpTransport } from './http-transport.js';
@@ -80,6 +82,8 @@ export function createOpenAIRunner(settings: OpenAIRunnerSettings): OpenAIRunner
   }
 
   function misconfigurationHint(failure: AttemptError): string {
+    // Not an HTTP refusal (a server that cannot answer this kind of request): the message says it all.
+    if (failure.status === undefined) return '';
     if (failure.status === 401 || failure.status === 403) {
       return settings.apiKey
         ? `; check the API key in $${settings.apiKeyEnv ?? 'OPENAI_API_KEY'}`
@@ -89,13 +93,13 @@ export function createOpenAIRunner(settings: OpenAIRunnerSettings): OpenAIRunner
   }
 
   /** One attempt on one replica: the parsed answer, or the AttemptError saying why not. */
-  async function attemptOnce(replica: Replica, body: Buffer): Promise<{ result: ReturnType<typeof parseChatCompletion> } | { failure: AttemptError }> {
+  async function attemptOnce<Result>(replica: Replica, body: Buffer, parse: (body: string, origin: string) => Result): Promise<{ result: Result } | { failure: AttemptError }> {
     replicas.begin(replica);
     let connected = false;
     try {
       const reply = await transport.send(replica.endpoint, { method: 'POST', path: '/chat/completions', body, headers, timeoutMs: settings.requestTimeoutMs });
       connected = true;
-      if (reply.status >= 200 && reply.status < 300) return { result: parseChatCompletion(reply.body, replica.endpoint.label) };
+      if (reply.status >= 200 && reply.status < 300) return { result: parse(reply.body, replica.endpoint.label) };
       const kind = kindOfStatus(reply.status);
       return { failure: new AttemptError(`${replica.endpoint.label} answered HTTP ${reply.status}: ${serverMessage(reply.body)}`, kind, reply.status, parseRetryAfter(reply.headers)) };
     } catch (error) {
@@ -105,17 +109,21 @@ export function createOpenAIRunner(settings: OpenAIRunnerSettings): OpenAIRunner
     }
   }
 
-  async function complete(request: Request, signal: AbortSignal): Promise<Output> {
+  /**
+   * One request through the concurrency limit, the least-loaded replica and the retry policy: the parsed
+   * answer, or the message saying why there is none (a server fault after its retries, or Ctrl-C).
+   */
+  async function exchange<Result>(prepare: () => Promise<Buffer>, parse: (body: string, origin: string) => Result, signal: AbortSignal): Promise<{ result: Result; latencyMs: number } | { error: string; latencyMs: number }> {
     // Latency counts from the first send (retries and their pauses included), not from the wait for a
     // slot: a request handed over early to be prepared ahead should not look slow for it.
     let started = performance.now();
     let sent = false;
-    const elapsed = () => performance.now() - started;
+    const failed = (error: string) => ({ error, latencyMs: performance.now() - started });
     let body: Buffer;
     try {
-      body = await buildChatBody(request, chatSettings, images);
+      body = await prepare();
     } catch (error) {
-      return errorOutput(`cannot prepare the request: ${redact(errorMessage(error))}`, elapsed());
+      return failed(`cannot prepare the request: ${redact(errorMessage(error))}`);
     }
     cancelAfterGrace(signal);
     let avoid: Replica | undefined;
@@ -124,7 +132,7 @@ export function createOpenAIRunner(settings: OpenAIRunnerSettings): OpenAIRunner
       try {
         permit = await limiter.acquire(signal, attempt > 1);
       } catch {
-        return errorOutput(INTERRUPTED, elapsed());
+        return failed(INTERRUPTED);
       }
       const attemptStarted = performance.now();
       if (!sent) {
@@ -132,29 +140,50 @@ export function createOpenAIRunner(settings: OpenAIRunnerSettings): OpenAIRunner
         started = attemptStarted;
       }
       const replica = replicas.pick(avoid);
-      const outcome = await attemptOnce(replica, body);
+      const outcome = await attemptOnce(replica, body, parse);
       if ('result' in outcome) {
         permit.release({ kind: 'success', latencyMs: performance.now() - attemptStarted });
-        const output: Output = { ...outcome.result, text: redact(outcome.result.text), latencyMs: elapsed() };
+        const latencyMs = performance.now() - started;
         // The release above sent the next waiting request. Handing the output back a moment later lets
         // the other responses that arrived together be read, and their slots refilled, before the engine
         // scores and writes any of them: the server does not idle while we do our bookkeeping. Measured
         // (bench/http.ts, 200 ms server): a few percent of throughput over returning at once.
         // With one request in flight nothing else can arrive meanwhile.
         if (settings.concurrency > 1) await new Promise((resolve) => setTimeout(resolve, OUTPUT_HANDOFF_DELAY_MS));
-        return output;
+        return { result: outcome.result, latencyMs };
       }
       const failure = outcome.failure;
       permit.release(failure.overload ? { kind: 'overload' } : { kind: 'failure' });
       // Cut short by Ctrl-C: not a result; the engine leaves it for the resumed run.
-      if (signal.aborted) return errorOutput(INTERRUPTED, elapsed());
+      if (signal.aborted) return failed(INTERRUPTED);
       const message = redact(failure.message);
       if (failure.kind === 'misconfigured') throw new RunnerError(`${message}${misconfigurationHint(failure)}`, false);
-      if (!failure.retryable) return errorOutput(message, elapsed());
-      if (attempt > retry.maxRetries) return errorOutput(`${message} (gave up after ${attempt} attempts)`, elapsed());
+      if (!failure.retryable) return failed(message);
+      if (attempt > retry.maxRetries) return failed(`${message} (gave up after ${attempt} attempts)`);
       avoid = failure.kind === 'connection' || failure.kind === 'timeout' ? replica : undefined;
-      if (!(await pauseUnlessAborted(retryDelay(attempt, failure.retryAfterMs, retry), signal))) return errorOutput(INTERRUPTED, elapsed());
+      if (!(await pauseUnlessAborted(retryDelay(attempt, failure.retryAfterMs, retry), signal))) return failed(INTERRUPTED);
     }
+  }
+
+  async function complete(request: Request, signal: AbortSignal): Promise<Output> {
+    const outcome = await exchange(() => buildChatBody(request, chatSettings, images), parseChatCompletion, signal);
+    if ('error' in outcome) return errorOutput(outcome.error, outcome.latencyMs);
+    return { ...outcome.result, text: redact(outcome.result.text), latencyMs: outcome.latencyMs };
+  }
+
+  /** One request per continuation (it is the assistant message the server scores); all in flight at once. */
+  async function score(request: LoglikRequest, signal: AbortSignal): Promise<LoglikOutput> {
+    const outcomes = await Promise.all(
+      request.continuations.map((continuation) =>
+        exchange(() => buildLoglikBody(request, continuation, chatSettings, images), (body, origin) => parsePromptLogprobs(body, origin, continuation), signal),
+      ),
+    );
+    const latencyMs = Math.max(0, ...outcomes.map((outcome) => outcome.latencyMs));
+    const failure = outcomes.find((outcome) => 'error' in outcome);
+    if (failure && 'error' in failure) return { logprobs: [], tokens: [], error: failure.error, latencyMs };
+    if (request.continuations.length === 0) return { logprobs: [], tokens: [], error: 'the request has no continuations to score', latencyMs };
+    const scored = outcomes.map((outcome) => ('result' in outcome ? outcome.result : { logprob: Number.NaN, tokens: 0 }));
+    return { logprobs: scored.map((entry) => entry.logprob), tokens: scored.map((entry) => entry.tokens), latencyMs };
   }
 
   return {
@@ -169,6 +198,9 @@ export function createOpenAIRunner(settings: OpenAIRunnerSettings): OpenAIRunner
       : {}),
     generate(batch: Request[], signal: AbortSignal): Promise<Output[]> {
       return Promise.all(batch.map((request) => complete(request, signal)));
+    },
+    scoreContinuations(batch: LoglikRequest[], signal: AbortSignal): Promise<LoglikOutput[]> {
+      return Promise.all(batch.map((request) => score(request, signal)));
     },
     concurrencyStats: () => limiter.stats(),
     close: () => transport.close(),

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
+import { isCorpusMetric } from '../metrics/registry.js';
 import { compatibilityProblems } from './compatibility.js';
 import { flippedSamples, type FlippedSamples } from './flipped-samples.js';
 import { comparePairedScores, verdictOf, type PairedComparison, type Verdict, type VerdictSettings } from './paired-comparison.js';
@@ -159,6 +160,11 @@ export async function compareResultSets(baseline: ResultSet, candidate: ResultSe
     };
     units.push(unit);
     if (reasons.length > 0 && settings.incompatible === 'skip') continue;
+    if (isCorpusMetric(unit.metric)) {
+      // Paired tests and deltas of per-sample means would compare the accuracy under the AUC's name.
+      unit.reasons = [...reasons, `${unit.metric} is computed over all samples at once, not a mean of per-sample scores: no paired per-sample comparison; compare the metrics.json values and their CIs`];
+      continue;
+    }
     const baselineSamples = (await readBaseline(before.run.runDirectory)).get(unitKey(before.task, before.shots)) ?? new Map();
     const candidateSamples = (await readCandidate(after.run.runDirectory)).get(unitKey(after.task, after.shots)) ?? new Map();
     const paired = pairSamples(baselineSamples, candidateSamples);

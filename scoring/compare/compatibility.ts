@@ -43,6 +43,11 @@ const comparisonRules: CompatibilityRules<ComparedResult> = {
     a.task.fingerprint !== b.task.fingerprint
       ? `data fingerprint differs (baseline ${dataset(a)}, candidate ${dataset(b)}): the question or annotation files are not the same`
       : undefined,
+  // Runs before rules were recorded lack them; two recorded rules must agree (SEED-Bench by generation vs by likelihood).
+  'scoring rule': (a, b) =>
+    a.task.scoringRule !== undefined && b.task.scoringRule !== undefined && a.task.scoringRule !== b.task.scoringRule
+      ? differs('scoring rule', a.task.scoringRule, b.task.scoringRule)
+      : undefined,
   normalization: (a, b) => (a.run.config.normalize !== b.run.config.normalize ? differs('normalization', a.run.config.normalize, b.run.config.normalize) : undefined),
   protocol: (a, b) => {
     if (a.run.config.protocol !== b.run.config.protocol) return differs('protocol', a.run.config.protocol, b.run.config.protocol);

@@ -23,7 +23,7 @@ export function summarizeJudgements(samples: readonly JudgedSample[], identity: 
   const failedCalls = samples.filter((sample) => sample.judgement && 'error' in sample.judgement).length;
   const notJudged = samples.length - judged.length;
   const yes = (sample: JudgedSample) => (sample.judgement && 'pred' in sample.judgement && sample.judgement.pred === 'yes' ? 1 : 0);
-  const clusters = (subset: readonly JudgedSample[]) => (subset.length > 0 && subset.every((sample) => typeof sample.videoId === 'string') ? subset.map((sample) => sample.videoId!) : undefined);
+  const clusters = (subset: readonly JudgedSample[]) => (subset.length > 0 && subset.every((sample) => typeof sample.videoId === 'string') ? { ids: subset.map((sample) => sample.videoId!), by: 'videoId' } : undefined);
   const scores = judged.map((sample) => (sample.judgement as { score: number }).score);
   return {
     protocol: identity.protocol,

@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { DataError } from '../../core/errors.js';
+import { parseFileChunks } from './file-chunks.js';
 import { JsonElementScanner, type JsonStreamElement, type JsonStreamTarget } from './json-element-scanner.js';
 
 // Official dataset files are single JSON documents of 100+ MB (VQAv2 annotations): parsing them whole
@@ -19,18 +18,8 @@ export async function* streamJsonFile(file: string, target: JsonStreamTarget, op
 }
 
 /** The elements each read chunk completes, as one array: one async step per chunk, not per element. */
-export async function* streamJsonFileBatches(file: string, target: JsonStreamTarget, options: JsonStreamOptions = {}): AsyncGenerator<JsonStreamElement[]> {
-  const stream = createReadStream(file, { highWaterMark: options.chunkSize ?? 1 << 20 });
-  try {
-    yield* streamJsonChunkBatches(stream as AsyncIterable<Buffer>, file, target);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DataError(`${file}: file not found`, file);
-    if (code === 'EISDIR') throw new DataError(`${file}: is a folder, expected a JSON file`, file);
-    throw error;
-  } finally {
-    stream.destroy();
-  }
+export function streamJsonFileBatches(file: string, target: JsonStreamTarget, options: JsonStreamOptions = {}): AsyncGenerator<JsonStreamElement[]> {
+  return parseFileChunks(file, 'a JSON file', options.chunkSize, (chunks) => streamJsonChunkBatches(chunks, file, target));
 }
 
 export async function* streamJsonChunks(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, file: string, target: JsonStreamTarget): AsyncGenerator<JsonStreamElement> {

@@ -2,8 +2,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import { resolveInside } from '../../core/safe-path.js';
-import type { SplitInfo } from '../../core/contracts/task.js';
-import type { ProblemSink } from './problem-sink.js';
+import type { DataProblem, SplitInfo } from '../../core/contracts/task.js';
+import { ProblemSink } from './problem-sink.js';
 
 export function findSplit<Split extends { name: string }>(taskId: string, splits: readonly Split[], name: string): Split {
   const split = splits.find((candidate) => candidate.name === name);
@@ -41,4 +41,27 @@ async function describeMissing(file: string): Promise<string | undefined> {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? String(error)})`;
   }
+}
+
+/** A split read from one file: where that file is, the resolved data root, and the sink its problems go to. */
+export interface OpenedSplit {
+  file: string;
+  dataDir: string;
+  sink: ProblemSink;
+}
+
+/**
+ * The split `options.split` of a task whose splits are one file each, located under the data root;
+ * undefined when the file is missing and the sink collects problems (`data check`).
+ */
+export async function openSingleFileSplit(
+  taskId: string,
+  splits: ReadonlyArray<{ name: string; file: string; hasAnswers?: boolean }>,
+  options: { dataDir: string; split: string; onProblem?: (problem: DataProblem) => void },
+): Promise<OpenedSplit | undefined> {
+  const split = findSplit(taskId, splits, options.split);
+  const dataDir = path.resolve(options.dataDir);
+  const sink = new ProblemSink(options.onProblem);
+  const files = await locateSplitFiles(taskId, { name: split.name, hasAnswers: split.hasAnswers ?? true, files: [split.file] }, dataDir, sink);
+  return files ? { file: files[0]!, dataDir, sink } : undefined;
 }

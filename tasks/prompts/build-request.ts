@@ -1,5 +1,5 @@
 import type { Part, Request } from '../../core/contracts/runner.js';
-import type { Sample } from '../../core/contracts/task.js';
+import type { MediaRef, Sample } from '../../core/contracts/task.js';
 import type { ProtocolPreset } from './presets.js';
 
 export interface GenerationSettings {
@@ -12,8 +12,35 @@ function fill(template: string, question: string, answer = ''): string {
   return template.replace(/\{(question|answer)\}/g, (_match, key: string) => (key === 'question' ? question : answer));
 }
 
-function mediaParts(sample: Sample): Part[] {
-  return sample.media.map((source): Part => (source.kind === 'image' ? { type: 'image', source } : { type: 'video', frames: [source] }));
+function mediaPart(source: MediaRef): Part {
+  return source.kind === 'image' ? { type: 'image', source } : { type: 'video', frames: [source] };
+}
+
+/**
+ * A sample's media and its filled text. Media with a placeholder (Sample.mediaPlaceholders) take the
+ * place of its first occurrence in the text — a later mention stays text, so each image is shown once;
+ * the rest come first, in order, as they always have.
+ */
+export function sampleParts(sample: Sample, text: string): Part[] {
+  const placeholders = sample.mediaPlaceholders ?? [];
+  const placed: Array<{ at: number; length: number; media: MediaRef }> = [];
+  const leading: Part[] = [];
+  sample.media.forEach((source, index) => {
+    const placeholder = placeholders[index];
+    const at = placeholder ? text.indexOf(placeholder) : -1;
+    if (at < 0 || placed.some((other) => at < other.at + other.length && other.at < at + placeholder!.length)) leading.push(mediaPart(source));
+    else placed.push({ at, length: placeholder!.length, media: source });
+  });
+  placed.sort((first, second) => first.at - second.at);
+  const parts: Part[] = [...leading];
+  let cursor = 0;
+  for (const { at, length, media } of placed) {
+    if (at > cursor) parts.push({ type: 'text', text: text.slice(cursor, at) });
+    parts.push(mediaPart(media));
+    cursor = at + length;
+  }
+  if (cursor < text.length || placed.length === 0) parts.push({ type: 'text', text: text.slice(cursor) });
+  return parts;
 }
 
 /**
@@ -30,14 +57,14 @@ export function buildRequest(
 ): Request {
   const parts: Part[] = [];
   if (demos.length === 0) {
-    parts.push(...mediaParts(sample), { type: 'text', text: fill(preset.zeroShotTemplate, sample.question) });
+    parts.push(...sampleParts(sample, fill(preset.zeroShotTemplate, sample.question)));
   } else {
     const demoTemplate = preset.demoTemplate ?? preset.zeroShotTemplate;
     for (const demo of demos) {
-      if (!options.textOnlyDemos) parts.push(...mediaParts(demo));
-      parts.push({ type: 'text', text: fill(demoTemplate, demo.question, demo.answers[0] ?? '') + (preset.separator ?? '') });
+      const demoText = fill(demoTemplate, demo.question, demo.answers[0] ?? '') + (preset.separator ?? '');
+      parts.push(...(options.textOnlyDemos ? [{ type: 'text', text: demoText } as const] : sampleParts(demo, demoText)));
     }
-    parts.push(...mediaParts(sample), { type: 'text', text: fill(preset.queryTemplate ?? preset.zeroShotTemplate, sample.question) });
+    parts.push(...sampleParts(sample, fill(preset.queryTemplate ?? preset.zeroShotTemplate, sample.question)));
   }
   return {
     sampleId: sample.id,

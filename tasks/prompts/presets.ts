@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
+import type { TaskAdapter } from '../../core/contracts/task.js';
 import type { ExtractionStrategy } from '../../scoring/extract.js';
 
 /**
@@ -141,4 +142,20 @@ export function supportsFewShot(preset: ProtocolPreset): boolean {
 /** Demonstrations a preset shows at a given shot count: Flamingo's 0* still shows two (text-only). */
 export function demosNeeded(preset: ProtocolPreset, shots: number): number {
   return shots === 0 && preset.zeroShotStyle === 'text-two-shot' ? 2 : shots;
+}
+
+/**
+ * The preset as one task uses it: the task's own prompt pieces for this protocol (TaskAdapter.prompts)
+ * replace the preset's templates; everything else stays the preset's.
+ */
+export function presetForTask(preset: ProtocolPreset, task: Pick<TaskAdapter, 'prompts'>): ProtocolPreset {
+  const pieces = task.prompts?.[preset.id];
+  if (!pieces) return preset;
+  return {
+    ...preset,
+    ...(pieces.zeroShotTemplate !== undefined ? { zeroShotTemplate: pieces.zeroShotTemplate } : {}),
+    ...(pieces.demoTemplate !== undefined ? { demoTemplate: pieces.demoTemplate } : {}),
+    ...(pieces.queryTemplate !== undefined ? { queryTemplate: pieces.queryTemplate } : {}),
+    ...(pieces.system !== undefined ? { system: pieces.system } : {}),
+  };
 }

@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { writeGqa } from './generator/write-gqa.js';
+import { writeHatefulMemes } from './generator/write-hateful-memes.js';
+import { writeMmVet } from './generator/write-mm-vet.js';
+import { writeMmmu } from './generator/write-mmmu.js';
+import { writeMmbench } from './generator/write-mmbench.js';
 import { writeOkVqa } from './generator/write-okvqa.js';
+import { writeSeedBench } from './generator/write-seed-bench.js';
 import { writeTextVqa } from './generator/write-textvqa.js';
 import { writeVizWiz } from './generator/write-vizwiz.js';
 import { writeVqav2 } from './generator/write-vqav2.js';
@@ -19,6 +24,11 @@ const writers = {
   vizwiz: writeVizWiz,
   textvqa: writeTextVqa,
   gqa: writeGqa,
+  'hateful-memes': writeHatefulMemes,
+  mmmu: writeMmmu,
+  'mm-vet': writeMmVet,
+  'seed-bench': writeSeedBench,
+  mmbench: writeMmbench,
 };
 
 for (const [folder, write] of Object.entries(writers)) {

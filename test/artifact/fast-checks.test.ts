@@ -65,6 +65,8 @@ test('a sample line passes the fast check only as emu-eval writes it: the schema
   const record = { task: 'vqav2', sampleId: '1', shots: 0, trial: 0, demoIds: [], promptHash: 'ab', output: 'x', finishReason: 'stop', extracted: 'x', score: 1, latencyMs: 0, meta: { answerType: 'other' } };
   const values = mutations(record, random, 800);
   values.push({ ...record, error: 'e', tokens: 3, cached: true }, { ...record, judge: { pred: 'yes', score: 4 } }, { ...record, score: null, demosDropped: 1 });
+  // Fields the hand check does not verify always go to zod, valid or not.
+  for (const extra of [{ judge: { pred: 'yes', score: 4 } }, { judge: 'x' }, { loglik: 'x' }, { binary: { label: 2 } }, { grades: [{}] }]) assert.equal(passesFastCheck(sampleRecordSchema, { ...record, ...extra }), false);
   assert.ok(assertAgrees(sampleRecordSchema, values, true) > 2);
   assert.equal(passesFastCheck(sampleRecordSchema, Object.fromEntries(Object.entries(record).reverse())), false);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { seededRandom, seedFromText } from '../../core/random.js';
+import { fillSeededUniform, seededRandom, seedFromText } from '../../core/random.js';
 
 // Bootstrap intervals in metrics.json, few-shot draws, tiny-emu's weights and the committed bundled
 // samples all come from this generator: its first outputs for a seed are part of the contract.
@@ -22,5 +22,12 @@ describe('seeded random generator', () => {
     assert.equal(seedFromText(''), 0x811c9dc5);
     assert.equal(seedFromText('vqav2'), 1012484239);
     assert.notEqual(seedFromText('vqav2:val'), seedFromText('vqav2:train'));
+  });
+
+  it('fillSeededUniform draws the generator\'s own numbers, scaled to [low, high)', () => {
+    const values = new Float32Array(1000);
+    fillSeededUniform(values, 7, -2, 3);
+    const random = seededRandom(7);
+    values.forEach((value) => assert.equal(value, Math.fround(-2 + random() * 5)));
   });
 });

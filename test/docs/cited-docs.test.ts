@@ -20,8 +20,8 @@ const SCANNED_FILES = ['README.md', 'test/README.md'];
 /** Inputs, not prose: bundled datasets and the bad-input corpus; and this folder, whose examples are meant to fail. */
 const SKIPPED_FOLDERS = ['tasks/samples/data', 'test/fixtures', 'test/docs'];
 const SCANNED_EXTENSIONS = /\.(ts|js|mjs|md|ya?ml)$/;
-/** Files emu-eval writes (`report.md`, `compare --out diff.md`): named in code and docs, never cited. */
-const WRITTEN_FILES = new Set(['report.md', 'compare.md', 'diff.md']);
+/** Files emu-eval writes (`report.md`, `compare --out diff.md`, `export --random`'s RANDOM_WEIGHTS.md): named in code and docs, never cited. */
+const WRITTEN_FILES = new Set(['report.md', 'compare.md', 'diff.md', 'RANDOM_WEIGHTS.md']);
 
 interface Citation {
   doc: string;

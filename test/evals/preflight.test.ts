@@ -54,6 +54,19 @@ function videoList(key: 'id' | 'question_id', questionsFile: string, quote: bool
   };
 }
 
+/** Equal keys in one object (GQA, MM-Vet): JSON.stringify can't write them, so the entry is appended as text. */
+function repeatedKey(fileName: string, idName: string) {
+  return (folder: string): Injected => {
+    const file = path.join(folder, fileName);
+    const text = readFileSync(file, 'utf8').trimEnd();
+    const content = readJson(file) as Record<string, unknown>;
+    const [firstKey, firstEntry] = Object.entries(content)[0]!;
+    const count = Object.keys(content).length;
+    writeFileSync(file, `${text.slice(0, -1)}, ${JSON.stringify(firstKey)}: ${JSON.stringify(firstEntry)}}`);
+    return { file, field: firstKey, message: `duplicate ${idName} ${JSON.stringify(firstKey)}: entries 0 and ${count} of the top-level object use the same key` };
+  };
+}
+
 /** One late duplicate per registered task, in the file that names its questions. */
 const lateDuplicates: Record<string, (folder: string) => Injected> = {
   vqav2: vqaQuestions('v2_OpenEnded_mscoco_val2014_questions.json'),
@@ -72,20 +85,47 @@ const lateDuplicates: Record<string, (folder: string) => Injected> = {
     writeJson(file, list);
     return { file, field: `[${last}].image`, message: `duplicate question id ${JSON.stringify(list[0].image)} (VizWiz ids are image names), already used by [0]` };
   },
-  gqa(folder) {
-    // Equal keys in one object: JSON.stringify can't write them, so the entry is appended as text.
-    const file = path.join(folder, 'testdev_balanced_questions.json');
-    const text = readFileSync(file, 'utf8').trimEnd();
-    const content = readJson(file) as Record<string, unknown>;
-    const [firstKey, firstEntry] = Object.entries(content)[0]!;
-    const count = Object.keys(content).length;
-    writeFileSync(file, `${text.slice(0, -1)}, ${JSON.stringify(firstKey)}: ${JSON.stringify(firstEntry)}}`);
-    return { file, field: firstKey, message: `duplicate question id ${JSON.stringify(firstKey)}: entries 0 and ${count} of the top-level object use the same key` };
+  gqa: repeatedKey('testdev_balanced_questions.json', 'question id'),
+  'hateful-memes'(folder) {
+    const file = path.join(folder, 'test_seen.jsonl');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const last = repeatFirstId(lines, 'id');
+    writeFileSync(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
+    return { file, field: `line ${last + 1}.id`, message: `duplicate id ${lines[0].id} (first on line 1)` };
   },
   'msvd-qa': videoList('id', 'test_qa.json', false),
   'msrvtt-qa': videoList('id', 'test_qa.json', false),
   'activitynet-qa': videoList('question_id', 'test_q.json', true),
+  mmmu(folder) {
+    const file = path.join(folder, 'validation.json');
+    const list = readJson(file);
+    const last = repeatFirstId(list, 'id');
+    writeJson(file, list);
+    return { file, field: `[${last}].id`, message: `duplicate id ${JSON.stringify(list[0].id)}, already used by [0]` };
+  },
+  'mm-vet': repeatedKey('mm-vet.json', 'sample id'),
+  'seed-bench'(folder) {
+    // The last image question (dimensions 1–9; the video questions after it are skipped unread).
+    const file = path.join(folder, 'SEED-Bench.json');
+    const content = readJson(file);
+    const last = content.questions.findLastIndex((question: { question_type_id: number }) => question.question_type_id <= 9);
+    content.questions[last].question_id = content.questions[0].question_id;
+    writeJson(file, content);
+    return { file, field: `questions[${last}].question_id`, message: `duplicate question_id ${JSON.stringify(content.questions[0].question_id)}, already used by questions[0]` };
+  },
+  mmbench(folder) {
+    // The first pass again as the file's last row.
+    const file = path.join(folder, 'MMBench_DEV_EN.tsv');
+    const text = readFileSync(file, 'utf8');
+    const firstRow = text.split('\n')[1]!;
+    writeFileSync(file, `${text}${firstRow}\n`);
+    const line = text.split('\n').length;
+    return { file, field: `line ${line}, column index`, message: `index ${firstRow.split('\t')[0]} repeats the row on line 2` };
+  },
 };
+
+/** LLM-graded tasks need a grader to start at all; the judge server is the test's model server (never called). */
+const graderFlags = (taskId: string, url: string): string[] => (taskId === 'mm-vet' ? ['--judge', `openai:${url}`, '--judge-model', 'grader'] : []);
 
 /** Annotations are read in step with the questions, so a surplus duplicate at the end surfaced only after the whole run. */
 function appendedVqaAnnotation(folder: string): Injected {
@@ -127,7 +167,7 @@ describe('a duplicate id late in a dataset file', () => {
       const injected = inject(folder);
       const out = temporaryFolder('emu-eval-preflight-out-');
       const callsBefore = server.calls.length;
-      const { code, stdout, stderr } = await runCli(['run', taskId, '--model', `openai:${server.url}`, '--model-name', 'test-model', '--no-cache', '--data', folder, '--out', out, '--batch-size', '2']);
+      const { code, stdout, stderr } = await runCli(['run', taskId, '--model', `openai:${server.url}`, '--model-name', 'test-model', '--no-cache', '--data', folder, '--out', out, '--batch-size', '2', ...graderFlags(taskId, server.url)]);
       assert.equal(server.calls.length - callsBefore, 0, 'the runner was never called');
       assert.equal(code, 1, stdout + stderr);
       const [first, hint] = stderr.trimEnd().split('\n');

@@ -39,6 +39,42 @@ export interface TestServerOptions {
   models?: string[];
   /** Benchmarks: do not parse request bodies, answer every request alike (no faults, no call log). */
   fast?: boolean;
+  /**
+   * Log-probability of a prompt token after the text before it, for requests asking for vLLM's
+   * `prompt_logprobs` (default: a deterministic pseudo-random value in [-6, -0.05) from both).
+   */
+  tokenLogprob?: (before: string, token: string) => number;
+  /** Answer prompt_logprobs requests without them, as servers other than vLLM do. */
+  noPromptLogprobs?: boolean;
+}
+
+/**
+ * The test server's chat template and tokenizer: "USER: <text> ASSISTANT: <assistant text>" (images
+ * dropped), split into words with their leading whitespace. With `continue_final_message` the final
+ * assistant message is left open, as vLLM renders it.
+ */
+export function testServerTokens(body: { messages?: Array<{ role: string; content: unknown }> }): string[] {
+  const rendered = (body.messages ?? [])
+    .map((message) => `${message.role.toUpperCase()}: ${textAndImages({ messages: [message] }).text}`)
+    .join(' ');
+  return rendered.match(/\s*\S+/g) ?? [];
+}
+
+export function defaultTokenLogprob(before: string, token: string): number {
+  const digest = createHash('sha256').update(before).update('\u0000').update(token).digest();
+  return -0.05 - (digest.readUInt32BE(0) / 2 ** 32) * 5.95;
+}
+
+function tokenId(token: string): number {
+  return createHash('sha256').update(token).digest().readUInt32BE(0) % 32_000;
+}
+
+function promptLogprobs(body: ChatCall['body'], tokenLogprob: (before: string, token: string) => number): { prompt_logprobs: unknown[]; prompt_token_ids?: number[] } {
+  const tokens = testServerTokens(body);
+  const entries: unknown[] = tokens.map((token, index) =>
+    index === 0 ? null : { [String(tokenId(token))]: { logprob: tokenLogprob(tokens.slice(0, index).join(''), token), rank: 1, decoded_token: token } },
+  );
+  return { prompt_logprobs: entries, ...(body.return_token_ids ? { prompt_token_ids: tokens.map(tokenId) } : {}) };
 }
 
 export interface TestServer {
@@ -112,6 +148,10 @@ export async function startOpenAITestServer(options: TestServerOptions = {}): Pr
     mostActive = Math.max(mostActive, active);
     response.on('close', () => (active -= 1));
     later(delayFor(call), () => {
+      if (!fault && body.prompt_logprobs !== undefined && !options.noPromptLogprobs) {
+        const scored = { ...JSON.parse(completion(body.model, 'x')), ...promptLogprobs(body, options.tokenLogprob ?? defaultTokenLogprob) };
+        return send(response, 200, JSON.stringify(scored));
+      }
       if (!fault) return send(response, 200, completion(body.model, options.answer?.(call) ?? 'yes'));
       switch (fault.kind) {
         case 'status':

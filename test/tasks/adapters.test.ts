@@ -5,19 +5,21 @@ import { describe, it } from 'node:test';
 import { ConfigError } from '../../core/errors.js';
 import { countSamples } from '../../tasks/data-check.js';
 import { bundledDataDir, getTask, taskIds, tasks } from '../../tasks/registry.js';
+import type { TaskAdapter } from '../../core/contracts/task.js';
 import { loadAll, temporaryFolder } from './dataset-folders.js';
+import { asFile } from '../helpers/media-refs.js';
 
 const vqaStyle = new Set(['vqav2', 'okvqa', 'vizwiz', 'textvqa']);
 
 describe('registry', () => {
-  it('lists the five image tasks, then the video tasks', () => {
-    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa']);
+  it('lists the five VQA-style image tasks, Hateful Memes, the video tasks, MMMU and MM-Vet, then the multiple-choice tasks', () => {
+    assert.deepEqual(taskIds(), ['vqav2', 'okvqa', 'vizwiz', 'textvqa', 'gqa', 'hateful-memes', 'msvd-qa', 'msrvtt-qa', 'activitynet-qa', 'mmmu', 'mm-vet', 'seed-bench', 'mmbench']);
   });
 
   it('rejects an unknown task id as a usage error that lists the known ones', () => {
     assert.throws(
       () => getTask('vqa3'),
-      (error: unknown) => error instanceof ConfigError && error.usage && /vqav2, okvqa, vizwiz, textvqa, gqa, msvd-qa/.test(error.message),
+      (error: unknown) => error instanceof ConfigError && error.usage && /vqav2, okvqa, vizwiz, textvqa, gqa, hateful-memes, msvd-qa/.test(error.message),
     );
     assert.throws(() => getTask('toString'), ConfigError);
   });
@@ -31,8 +33,10 @@ describe('registry', () => {
   });
 });
 
-// Video tasks have their own adapter tests (video-adapters.test.ts).
-for (const task of Object.values(tasks).filter((candidate) => candidate.modality === 'image')) {
+// Video tasks, Hateful Memes (a yes/no classification scored by log-likelihood), MMMU, MM-Vet and the
+// multiple-choice tasks have their own adapter tests (video-adapters.test.ts, hateful-memes.test.ts,
+// mmmu-mm-vet-readers.test.ts, multiple-choice-adapters.test.ts).
+for (const task of (Object.values(tasks) as TaskAdapter[]).filter((candidate) => vqaStyle.has(candidate.id) || candidate.id === 'gqa')) {
   describe(`${task.id} adapter on its bundled sample`, () => {
     it('declares a consistent shape', () => {
       // Version 2: scored by their own official evaluators' rules instead of vqaEval.py's.
@@ -56,7 +60,7 @@ for (const task of Object.values(tasks).filter((candidate) => candidate.modality
           assert.equal(sample.answers.length, expectedAnswers, `answers of ${sample.id}`);
           assert.ok(sample.question.length > 0);
           assert.equal(sample.media.length, 1);
-          const [image] = sample.media;
+          const image = asFile(sample.media[0]);
           assert.equal(image.kind, 'image');
           assert.equal(image.root, dataDir);
           assert.ok(image.path.startsWith(dataDir + path.sep));
@@ -75,12 +79,12 @@ describe('sample contents', () => {
     assert.match(first.id, /^\d+$/);
     assert.ok(['yes/no', 'number', 'other'].includes(first.meta.answerType as string));
     assert.equal(typeof first.meta.questionType, 'string');
-    assert.match(first.media[0].path, /val2014[\\/]COCO_val2014_\d{12}\.jpg$/);
+    assert.match(asFile(first.media[0]).path, /val2014[\\/]COCO_val2014_\d{12}\.jpg$/);
   });
 
   it('vqav2 test-dev has no answers and uses test2015 images', async () => {
     const samples = await loadAll(tasks.vqav2, { dataDir: bundledDataDir(tasks.vqav2), split: 'testdev' });
-    assert.ok(samples.every((sample) => sample.answers.length === 0 && /test2015[\\/]COCO_test2015_/.test(sample.media[0].path)));
+    assert.ok(samples.every((sample) => sample.answers.length === 0 && /test2015[\\/]COCO_test2015_/.test(asFile(sample.media[0]).path)));
   });
 
   it('vizwiz ids are image file names; gqa ids are the object keys', async () => {
@@ -119,6 +123,6 @@ describe('loading options', () => {
   it('a relative data folder is resolved to an absolute media path', async () => {
     const relative = path.relative(process.cwd(), bundledDataDir(tasks.textvqa));
     const [sample] = await loadAll(tasks.textvqa, { dataDir: relative, split: 'val' });
-    assert.ok(path.isAbsolute(sample.media[0].path) && path.isAbsolute(sample.media[0].root));
+    assert.ok(path.isAbsolute(asFile(sample.media[0]).path) && path.isAbsolute(asFile(sample.media[0]).root));
   });
 });

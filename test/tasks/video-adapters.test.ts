@@ -7,6 +7,7 @@ import { checkData } from '../../tasks/data-check.js';
 import { bundledDataDir, tasks } from '../../tasks/registry.js';
 import type { TaskAdapter } from '../../core/contracts/task.js';
 import { copyOfBundledSample, loadAll, loadCollecting, temporaryFolder, writeJsonFile } from './dataset-folders.js';
+import { asFile } from '../helpers/media-refs.js';
 
 const videoTasks: TaskAdapter[] = [tasks['msvd-qa'], tasks['msrvtt-qa'], tasks['activitynet-qa']];
 
@@ -39,7 +40,7 @@ describe('video QA adapters on their bundled samples', () => {
 
   it('msrvtt-qa: video<video_id>.mp4 in TestVideo/, question words as question types', async () => {
     const samples = await loadAll(tasks['msrvtt-qa'], { dataDir: bundledDataDir(tasks['msrvtt-qa']), split: 'test' });
-    assert.match(samples[0]!.media[0]!.path, /TestVideo[\\/]video\d{4}\.mp4$/);
+    assert.match(asFile(samples[0]!.media[0]).path, /TestVideo[\\/]video\d{4}\.mp4$/);
     assert.match(samples[0]!.meta.videoId as string, /^video\d{4}$/);
     assert.ok(samples.some((sample) => sample.meta.questionType === 'what'));
   });
@@ -51,14 +52,14 @@ describe('video QA adapters on their bundled samples', () => {
     const samples = await loadAll(tasks['msvd-qa'], { dataDir, split: 'test' });
     for (const [index, sample] of samples.entries()) {
       const clip = mapping.get(`vid${questions[index]!.video_id}`)!;
-      assert.equal(sample.media[0]!.path, path.join(dataDir, 'YouTubeClips', `${clip}.avi`));
+      assert.equal(asFile(sample.media[0]).path, path.join(dataDir, 'YouTubeClips', `${clip}.avi`));
       assert.equal(sample.meta.videoId, clip);
     }
   });
 
   it('activitynet-qa: joins test_q.json and test_a.json, mixes containers and a frames folder', async () => {
     const samples = await loadAll(tasks['activitynet-qa'], { dataDir: bundledDataDir(tasks['activitynet-qa']), split: 'test' });
-    const extensions = new Set(samples.map((sample) => (sample.media[0]!.kind === 'frames' ? 'frames' : path.extname(sample.media[0]!.path))));
+    const extensions = new Set(samples.map((sample) => (sample.media[0]!.kind === 'frames' ? 'frames' : path.extname(asFile(sample.media[0]).path))));
     assert.deepEqual([...extensions].sort(), ['.mkv', '.mp4', '.webm', 'frames']);
     assert.ok(samples.every((sample) => sample.id.startsWith(`v_${sample.meta.videoId as string}_`)));
     assert.ok(samples.some((sample) => sample.meta.questionType === 'motion'));
@@ -142,7 +143,7 @@ describe('video QA adapters on broken or unusual folders', () => {
     rmSync(path.join(folder, 'TestVideo', `video${third}.mp4`));
     const samples = await loadAll(tasks['msrvtt-qa'], { dataDir: folder, split: 'test' });
     const mediaOf = (videoId: number) => samples.find((sample) => sample.meta.videoId === `video${videoId}`)!.media[0]!;
-    assert.equal(mediaOf(first!).path, path.join(folder, 'videos', `video${first}.webm`));
+    assert.equal(asFile(mediaOf(first!)).path, path.join(folder, 'videos', `video${first}.webm`));
     assert.deepEqual(mediaOf(second!), { kind: 'frames', path: path.join(folder, 'frames', `video${second}`), root: folder });
     assert.deepEqual(mediaOf(third!), { kind: 'video', path: path.join(folder, 'TestVideo', `video${third}.mp4`), root: folder });
     const report = await checkData(tasks['msrvtt-qa'], folder, { split: 'test' });

@@ -22,7 +22,7 @@ export type { UnsupportedTensor };
 
 export interface Checkpoint {
   folder: string;
-  format: 'safetensors' | 'pytorch';
+  format: 'safetensors' | 'pytorch' | 'random';
   /** Every tensor's name, dtype, shape and file, from headers / indexes only (no tensor data read). */
   tensors: ReadonlyMap<string, TensorInfo>;
   /** Tensors stored in a dtype `read` refuses (int64 position ids, float64, ...): listed, not readable. */
@@ -32,6 +32,16 @@ export interface Checkpoint {
   /** The same, checked to have this shape (error names tensor, file, expected and found shapes). */
   readShaped(name: string, shape: readonly number[]): Promise<Float32Array>;
   close(): Promise<void>;
+  /**
+   * Called for every tensor an exporter asks for, before any is read. A checkpoint that makes its
+   * tensors instead of storing them (random weights) learns their shapes from these requests.
+   */
+  declare?(name: string, shape: readonly number[]): void;
+  /**
+   * A [rows, columns] tensor's values in [columns, rows] order, for checkpoints that can produce them so
+   * without a transpose pass (random weights); others are read and transposed.
+   */
+  readTransposed?(name: string, shape: readonly [number, number]): Promise<Float32Array>;
 }
 
 export interface OpenOptions {

@@ -3,7 +3,7 @@
 // Used by the tiny-emu builder (weights in memory) and by `emu-eval export` (weights streamed from a
 // checkpoint one tensor at a time by ../writer/write-graph.ts, so a 13B model never sits in memory).
 import onnxProto from 'onnx-proto';
-import { float32ToFloat16Bits } from '../../onnx/tensors.js';
+import { float32ArrayToFloat16Bits } from '../../onnx/float16.js';
 import type { BlockQuantization } from '../quantize/block-quantize.js';
 import { addMatMulNBits } from '../quantize/matmul-nbits.js';
 
@@ -17,6 +17,7 @@ export const ElementType = {
   float: onnx.TensorProto.DataType.FLOAT,
   float16: onnx.TensorProto.DataType.FLOAT16,
   int64: onnx.TensorProto.DataType.INT64,
+  int32: onnx.TensorProto.DataType.INT32,
   bool: onnx.TensorProto.DataType.BOOL,
   uint8: onnx.TensorProto.DataType.UINT8,
 } as const;
@@ -79,6 +80,8 @@ export class GraphBuilder {
   /** The element type of weights and activations: float, or float16 in a float16 export. */
   readonly floatType: ElementTypeCode;
   private readonly producerName: string;
+  /** What the builder decided that the user should hear (a preferred form the model's shape rules out). */
+  readonly notes: string[] = [];
 
   constructor(
     private readonly graphName: string,
@@ -94,6 +97,11 @@ export class GraphBuilder {
   /** How float weights without an explicit precision are stored: float16 in a quantized graph, else the graph's precision. */
   get storagePrecision(): Precision {
     return this.quantization ? 'float16' : this.precision;
+  }
+
+  /** Whether any node runs this operator. */
+  hasOperator(opType: string): boolean {
+    return this.nodes.some((node) => node.opType === opType);
   }
 
   get initializers(): readonly Initializer[] {
@@ -181,17 +189,26 @@ export class GraphBuilder {
 
   /** Adds a node and returns its output name: `outputName` when the value is a graph output, else a fresh one. */
   op(opType: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, outputName?: string, domain?: string): string {
-    const output = outputName ?? `${opType.toLowerCase()}_${this.valueCounter++}`;
+    return this.node(opType, inputs, [outputName ?? null], attributes, domain)[0];
+  }
+
+  /**
+   * Adds a node with several outputs and returns their names: per output, the given name (a graph
+   * output), a fresh name for `null`, or `''` for an optional output that is not produced.
+   * Optional inputs that are left out are passed as `''` too, as ONNX requires.
+   */
+  node(opType: string, inputs: string[], outputNames: Array<string | null>, attributes: Record<string, AttributeValue> = {}, domain?: string): string[] {
+    const outputs = outputNames.map((name) => name ?? `${opType.toLowerCase()}_${this.valueCounter++}`);
     if (domain) this.domains.add(domain);
     this.nodes.push({
       ...(domain ? { domain } : {}),
       opType,
       name: `${opType}_${this.nodes.length}`,
       input: inputs,
-      output: [output],
+      output: outputs,
       attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
     });
-    return output;
+    return outputs;
   }
 
   /** Serializes a graph whose weights are all in memory; with `externalDataName`, large weights go to that sibling file. */
@@ -270,9 +287,7 @@ export function checkLength(name: string, dims: readonly number[], values: Float
 /** Little-endian bytes of the values in the given precision (a view, not a copy, for float32). */
 export function encodeFloats(values: Float32Array, precision: Precision): Uint8Array {
   if (precision === 'float32') return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  const half = new Uint16Array(values.length);
-  for (let index = 0; index < values.length; index++) half[index] = float32ToFloat16Bits(values[index]);
-  return new Uint8Array(half.buffer);
+  return new Uint8Array(float32ArrayToFloat16Bits(values).buffer);
 }
 
 function valueInfo(name: string, elementType: ElementTypeCode, dims: Array<number | string>): ValueInfoProto {

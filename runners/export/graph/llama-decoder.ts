@@ -6,6 +6,8 @@
 // In a float16 graph the RMSNorm statistics and the softmax run in float32, as onnxruntime-genai's
 // builder and Hugging Face's LlamaRMSNorm do: float16 sums of squares overflow and lose the small terms.
 import { ElementType, GraphBuilder, type GraphOptions, type WeightSource } from './graph-builder.js';
+import type { RotaryTables } from './rotary-tables.js';
+import { fusedAttention, fusedAttentionContext, resolveAttention, simplifiedLayerNorm, skipSimplifiedLayerNorm, type AttentionChoice } from './fused-attention.js';
 
 /** Large but finite: a fully masked row (a left-padding query) then softmaxes to uniform, never NaN. */
 const MASKED_SCORE = -1e9;
@@ -45,12 +47,7 @@ export function runnerTextConfig(text: LlamaTextSettings, tieWordEmbeddings = fa
   };
 }
 
-/** Rotary cos/sin per position, [maxPositions, headDim] each, in Hugging Face's half-split layout. */
-export interface RotaryTables {
-  maxPositions: number;
-  cos: Float32Array;
-  sin: Float32Array;
-}
+export type { RotaryTables } from './rotary-tables.js';
 
 /**
  * Replaces a layer's projections for decoders whose weights depend on the token (CogVLM's visual expert).
@@ -68,6 +65,12 @@ export interface LlamaDecoderOptions extends GraphOptions {
   logitsToKeepInput?: boolean;
   /** Called once after the standard inputs are declared (it may declare more); absent = LLaMA's projections. */
   projections?: (graph: GraphBuilder) => DecoderLayerProjections;
+  /**
+   * `fused`: onnxruntime's GroupQueryAttention, RotaryEmbedding and (Skip)SimplifiedLayerNormalization
+   * (./fused-attention.ts); `fused-where-supported` falls back to plain, with a note, for shapes
+   * GroupQueryAttention cannot run; default `plain`.
+   */
+  attention?: AttentionChoice;
 }
 
 /** `weights` is asked for the Hugging Face LLaMA names: `model.layers.0.self_attn.q_proj.weight`, `model.norm.weight`, `lm_head.weight`. */
@@ -77,8 +80,13 @@ export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weigh
   const floatType = graph.floatType;
   const linear = (input: string, name: string, inputs: number, outputs: number, outputName?: string) =>
     graph.matmul(input, name, inputs, outputs, weights(name, [inputs, outputs], 'linear'), outputName);
+  const attention = resolveAttention(options.attention, headDim);
+  if (attention.note) graph.notes.push(attention.note);
+  const fused = attention.kind === 'fused';
+  const normScale = (weightName: string) => graph.weight(weightName, [hidden], weights(weightName, [hidden], 'tensor'));
   const rmsNorm = (value: string, weightName: string) => {
-    const scale = graph.weight(weightName, [hidden], weights(weightName, [hidden], 'tensor'));
+    const scale = normScale(weightName);
+    if (fused) return simplifiedLayerNorm(graph, value, scale, shape.rmsNormEpsilon);
     const wide = graph.toFloat32(value);
     const meanSquare = graph.op('ReduceMean', [graph.op('Mul', [wide, wide])], { axes: { ints: [-1] }, keepdims: { int: 1 } });
     const root = graph.op('Sqrt', [graph.op('Add', [meanSquare, graph.float32(shape.rmsNormEpsilon)])]);
@@ -99,49 +107,109 @@ export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weigh
   const logitsToKeep = options.logitsToKeepInput === false ? undefined : graph.input('num_logits_to_keep', ElementType.int64, []);
   const custom = options.projections?.(graph);
 
-  // allowed[b, 0, i, j]: query i (absolute position past + i) may see key j when j ≤ past + i and key j is
-  // not padding. Causality comes from positions in the cache, not from position_ids, so left padding works.
-  const scalarIndex = (index: number) => graph.int64s([index], []);
-  const totalLength = graph.op('Gather', [graph.op('Shape', [attentionMask]), scalarIndex(1)], { axis: { int: 0 } });
-  const currentLength = graph.op('Gather', [graph.op('Shape', [embeds]), scalarIndex(1)], { axis: { int: 0 } });
-  const pastLength = graph.op('Sub', [totalLength, currentLength]);
-  const one = scalarIndex(1);
-  const keyPositions = graph.op('Range', [scalarIndex(0), totalLength, one]);
-  const queryPositions = graph.op('Unsqueeze', [graph.op('Range', [pastLength, totalLength, one]), graph.int64s([1])]);
-  const causal = graph.op('LessOrEqual', [keyPositions, queryPositions]);
-  const notPadding = graph.op('Unsqueeze', [graph.op('Cast', [attentionMask], { to: { int: ElementType.bool } }), graph.int64s([1, 2])]);
-  const allowed = graph.op('And', [causal, notPadding]);
-  const maskedScore = graph.float32(MASKED_SCORE);
+  const clampPositions = () => graph.op('Max', [positionIds, graph.int64s([0], [])]);
+  const context = fused ? fusedAttentionContext(graph, embeds, attentionMask, clampPositions(), rotary, headDim, keyValueHeads !== heads) : undefined;
+  const plain = context ? undefined : plainAttention();
 
-  // Rotary tables are buffers, not parameters: the `rotary_emb` name keeps them out of parameter counts.
-  const clampedPositions = graph.op('Max', [positionIds, graph.int64s([0], [])]);
-  const table = (name: string, values: Float32Array) =>
-    graph.op('Unsqueeze', [graph.op('Gather', [graph.weight(name, [rotary.maxPositions, headDim], values, graph.precision), clampedPositions], { axis: { int: 0 } }), graph.int64s([1])]);
-  const cos = table('model.rotary_emb.cos_cached', rotary.cos);
-  const sin = table('model.rotary_emb.sin_cached', rotary.sin);
-  const half = headDim / 2;
-  const rotate = (value: string) => {
-    const axis = graph.int64s([3]);
-    const first = graph.op('Slice', [value, graph.int64s([0]), graph.int64s([half]), axis]);
-    const second = graph.op('Slice', [value, graph.int64s([half]), graph.int64s([headDim]), axis]);
-    const rotated = graph.op('Concat', [graph.op('Neg', [second]), first], { axis: { int: 3 } });
-    return graph.op('Add', [graph.op('Mul', [value, cos]), graph.op('Mul', [rotated, sin])]);
-  };
-  const splitHeads = (value: string, headCount: number) =>
-    graph.op('Transpose', [graph.op('Reshape', [value, graph.int64s([0, 0, headCount, headDim])])], { perm: { ints: [0, 2, 1, 3] } });
-  // Grouped-query attention without copying keys and values per query head (HF's repeat_kv): query heads
-  // h = kv·g + r are laid out so [B, heads, S, d] reshapes for free to [B, kvHeads, g·S, d], one matmul per KV head.
-  const groupQueries = (value: string) => graph.op('Reshape', [value, graph.int64s([0, keyValueHeads, -1, headDim])]);
-  const perQueryHead = (value: string) => graph.op('Reshape', [value, graph.int64s([0, heads, -1, 0])]);
-  const perKeyValueHead = (value: string) => graph.op('Reshape', [value, graph.int64s([0, keyValueHeads, -1, 0])]);
+  /** The plain graph's mask, rotary and head reshapes, shared by every layer. */
+  function plainAttention() {
+    // allowed[b, 0, i, j]: query i (absolute position past + i) may see key j when j ≤ past + i and key j is
+    // not padding. Causality comes from positions in the cache, not from position_ids, so left padding works.
+    const scalarIndex = (index: number) => graph.int64s([index], []);
+    const totalLength = graph.op('Gather', [graph.op('Shape', [attentionMask]), scalarIndex(1)], { axis: { int: 0 } });
+    const currentLength = graph.op('Gather', [graph.op('Shape', [embeds]), scalarIndex(1)], { axis: { int: 0 } });
+    const pastLength = graph.op('Sub', [totalLength, currentLength]);
+    const one = scalarIndex(1);
+    const keyPositions = graph.op('Range', [scalarIndex(0), totalLength, one]);
+    const queryPositions = graph.op('Unsqueeze', [graph.op('Range', [pastLength, totalLength, one]), graph.int64s([1])]);
+    const causal = graph.op('LessOrEqual', [keyPositions, queryPositions]);
+    const notPadding = graph.op('Unsqueeze', [graph.op('Cast', [attentionMask], { to: { int: ElementType.bool } }), graph.int64s([1, 2])]);
+    const allowed = graph.op('And', [causal, notPadding]);
+    const maskedScore = graph.float32(MASKED_SCORE);
 
+    // Rotary tables are buffers, not parameters: the `rotary_emb` name keeps them out of parameter counts.
+    const clampedPositions = clampPositions();
+    const table = (name: string, values: Float32Array) =>
+      graph.op('Unsqueeze', [graph.op('Gather', [graph.weight(name, [rotary.maxPositions, headDim], values, graph.precision), clampedPositions], { axis: { int: 0 } }), graph.int64s([1])]);
+    const cos = table('model.rotary_emb.cos_cached', rotary.cos);
+    const sin = table('model.rotary_emb.sin_cached', rotary.sin);
+    const half = headDim / 2;
+    const rotate = (value: string) => {
+      const axis = graph.int64s([3]);
+      const first = graph.op('Slice', [value, graph.int64s([0]), graph.int64s([half]), axis]);
+      const second = graph.op('Slice', [value, graph.int64s([half]), graph.int64s([headDim]), axis]);
+      const rotated = graph.op('Concat', [graph.op('Neg', [second]), first], { axis: { int: 3 } });
+      return graph.op('Add', [graph.op('Mul', [value, cos]), graph.op('Mul', [rotated, sin])]);
+    };
+    const splitHeads = (value: string, headCount: number) =>
+      graph.op('Transpose', [graph.op('Reshape', [value, graph.int64s([0, 0, headCount, headDim])])], { perm: { ints: [0, 2, 1, 3] } });
+    // Grouped-query attention without copying keys and values per query head (HF's repeat_kv): query heads
+    // h = kv·g + r are laid out so [B, heads, S, d] reshapes for free to [B, kvHeads, g·S, d], one matmul per KV head.
+    const groupQueries = (value: string) => graph.op('Reshape', [value, graph.int64s([0, keyValueHeads, -1, headDim])]);
+    const perQueryHead = (value: string) => graph.op('Reshape', [value, graph.int64s([0, heads, -1, 0])]);
+    const perKeyValueHead = (value: string) => graph.op('Reshape', [value, graph.int64s([0, keyValueHeads, -1, 0])]);
+    return { allowed, maskedScore, rotate, splitHeads, groupQueries, perQueryHead, perKeyValueHead };
+  }
+  // The residual stream: `pending` is the last block's output, added (and normalized) by the next norm, so
+  // the fused graph can do both in one SkipSimplifiedLayerNormalization.
   let residual = embeds;
+  let pending: string | undefined;
+  const addAndNormalize = (weightName: string) => {
+    if (pending === undefined) return rmsNorm(residual, weightName);
+    const delta = pending;
+    pending = undefined;
+    if (fused) {
+      const { normalized, sum } = skipSimplifiedLayerNorm(graph, residual, delta, normScale(weightName), shape.rmsNormEpsilon);
+      residual = sum;
+      return normalized;
+    }
+    residual = graph.op('Add', [residual, delta]);
+    return rmsNorm(residual, weightName);
+  };
+
   for (let layer = 0; layer < layers; layer++) {
     const prefix = `model.layers.${layer}`;
-    const normalized = rmsNorm(residual, `${prefix}.input_layernorm.weight`);
+    const normalized = addAndNormalize(`${prefix}.input_layernorm.weight`);
     const projection = (name: string, outputs: number) => linear(normalized, `${prefix}.self_attn.${name}.weight`, hidden, outputs);
     // The `??` keeps LLaMA's node order exactly as it was, so LLaMA exports stay byte-identical.
     const routed = custom?.queryKeyValue(layer, normalized);
+    const merged = context
+      ? fusedAttention(
+          graph,
+          context,
+          {
+            query: routed?.query ?? projection('q_proj', heads * headDim),
+            key: routed?.key ?? projection('k_proj', keyValueHeads * headDim),
+            value: routed?.value ?? projection('v_proj', keyValueHeads * headDim),
+            pastKey: pastNames[layer].key,
+            pastValue: pastNames[layer].value,
+            presentKey: `present.${layer}.key`,
+            presentValue: `present.${layer}.value`,
+          },
+          heads,
+          keyValueHeads,
+        )
+      : plainLayerAttention(plain!, routed, projection, layer);
+    const attentionOutput = custom ? custom.attentionOutput(layer, merged) : linear(merged, `${prefix}.self_attn.o_proj.weight`, heads * headDim, hidden);
+    pending = attentionOutput;
+
+    const mlpInput = addAndNormalize(`${prefix}.post_attention_layernorm.weight`);
+    if (custom) {
+      pending = custom.mlp(layer, mlpInput);
+      continue;
+    }
+    const gate = linear(mlpInput, `${prefix}.mlp.gate_proj.weight`, hidden, intermediate);
+    const up = linear(mlpInput, `${prefix}.mlp.up_proj.weight`, hidden, intermediate);
+    const activated = graph.op('Mul', [graph.op('Mul', [gate, graph.op('Sigmoid', [gate])]), up]);
+    pending = linear(activated, `${prefix}.mlp.down_proj.weight`, intermediate, hidden);
+  }
+
+  function plainLayerAttention(
+    { allowed, maskedScore, rotate, splitHeads, groupQueries, perQueryHead, perKeyValueHead }: NonNullable<typeof plain>,
+    routed: { query: string; key: string; value: string } | undefined,
+    projection: (name: string, outputs: number) => string,
+    layer: number,
+  ): string {
     const query = rotate(splitHeads(routed?.query ?? projection('q_proj', heads * headDim), heads));
     const key = rotate(splitHeads(routed?.key ?? projection('k_proj', keyValueHeads * headDim), keyValueHeads));
     const value = splitHeads(routed?.value ?? projection('v_proj', keyValueHeads * headDim), keyValueHeads);
@@ -153,24 +221,11 @@ export function buildLlamaDecoder(shape: LlamaShape, rotary: RotaryTables, weigh
     const scores = graph.toFloat32(perQueryHead(groupedScores));
     const probabilities = graph.fromFloat32(graph.op('Softmax', [graph.op('Where', [allowed, scores, maskedScore])], { axis: { int: -1 } }));
     const groupedContext = graph.op('MatMul', [perKeyValueHead(probabilities), presentValue]);
-    const context = graph.op('Reshape', [groupedContext, graph.int64s([0, heads, -1, headDim])]);
-    const merged = graph.op('Reshape', [graph.op('Transpose', [context], { perm: { ints: [0, 2, 1, 3] } }), graph.int64s([0, 0, heads * headDim])]);
-    const attentionOutput = custom ? custom.attentionOutput(layer, merged) : linear(merged, `${prefix}.self_attn.o_proj.weight`, heads * headDim, hidden);
-    residual = graph.op('Add', [residual, attentionOutput]);
-
-    const mlpInput = rmsNorm(residual, `${prefix}.post_attention_layernorm.weight`);
-    if (custom) {
-      residual = graph.op('Add', [residual, custom.mlp(layer, mlpInput)]);
-      continue;
-    }
-    const gate = linear(mlpInput, `${prefix}.mlp.gate_proj.weight`, hidden, intermediate);
-    const up = linear(mlpInput, `${prefix}.mlp.up_proj.weight`, hidden, intermediate);
-    const activated = graph.op('Mul', [graph.op('Mul', [gate, graph.op('Sigmoid', [gate])]), up]);
-    const down = linear(activated, `${prefix}.mlp.down_proj.weight`, intermediate, hidden);
-    residual = graph.op('Add', [residual, down]);
+    const perHeadContext = graph.op('Reshape', [groupedContext, graph.int64s([0, heads, -1, headDim])]);
+    return graph.op('Reshape', [graph.op('Transpose', [perHeadContext], { perm: { ints: [0, 2, 1, 3] } }), graph.int64s([0, 0, heads * headDim])]);
   }
 
-  const finalHidden = rmsNorm(residual, 'model.norm.weight');
+  const finalHidden = addAndNormalize('model.norm.weight');
   // Only the last `num_logits_to_keep` positions reach the vocabulary projection (0 keeps all), so a long
   // prompt's first step does not pay for logits nobody reads.
   let kept = finalHidden;

@@ -1,7 +1,13 @@
 // Rotary cos/sin tables computed as Hugging Face's LlamaRotaryEmbedding does in float32 (default rope,
 // no scaling): inv_freq = 1 / θ^(2i/d), angle = position · inv_freq, both rounded to float32 at each step
 // like torch, so exported logits match PyTorch's at long positions too, not only at short ones.
-import type { RotaryTables } from './llama-decoder.js';
+
+/** Rotary cos/sin per position, [maxPositions, headDim] each, in Hugging Face's half-split layout. */
+export interface RotaryTables {
+  maxPositions: number;
+  cos: Float32Array;
+  sin: Float32Array;
+}
 
 export function llamaRotaryTables(maxPositions: number, headDim: number, theta: number): RotaryTables {
   const half = headDim / 2;

@@ -45,51 +45,14 @@ export function buildTokenizerFiles(mergeCount: number): TokenizerFiles {
   const ids = Object.fromEntries(
     Object.entries(SPECIAL_TOKENS).map(([key, token]) => [key, vocabulary.get(token) as number]),
   ) as TokenizerFiles['ids'];
-  const addedTokens = Object.values(SPECIAL_TOKENS).map((content) => ({
-    id: vocabulary.get(content) as number,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  }));
-  addedTokens.sort((left, right) => left.id - right.id);
+  const addedTokens = Object.values(SPECIAL_TOKENS).map((content) => ({ id: vocabulary.get(content) as number, content }));
+  const tokenizerJson = byteLevelBpeTokenizerJson({
+    addedTokens,
+    vocab: Object.fromEntries(vocabulary),
+    merges: trained.merges,
+    begin: { token: SPECIAL_TOKENS.begin, id: ids.begin },
+  });
 
-  const tokenizerJson = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: addedTokens,
-    normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: SPECIAL_TOKENS.begin, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
-      pair: [
-        { SpecialToken: { id: SPECIAL_TOKENS.begin, type_id: 0 } },
-        { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: SPECIAL_TOKENS.begin, type_id: 1 } },
-        { Sequence: { id: 'B', type_id: 1 } },
-      ],
-      special_tokens: {
-        [SPECIAL_TOKENS.begin]: { id: SPECIAL_TOKENS.begin, ids: [ids.begin], tokens: [SPECIAL_TOKENS.begin] },
-      },
-    },
-    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab: Object.fromEntries(vocabulary),
-      merges: trained.merges,
-    },
-  };
 
   const tokenizerConfig = {
     tokenizer_class: 'PreTrainedTokenizerFast',
@@ -105,4 +68,52 @@ export function buildTokenizerFiles(mergeCount: number): TokenizerFiles {
     chat_template: EMU2_CHAT_TEMPLATE,
   };
   return { tokenizerJson, tokenizerConfig, vocabularySize: vocabulary.size, ids };
+}
+
+/**
+ * tokenizer.json for a byte-level BPE (GPT-2's ByteLevel pre-tokenizer and decoder) whose encodings
+ * start with the begin token; the added tokens are special and listed by id.
+ */
+export function byteLevelBpeTokenizerJson(options: {
+  addedTokens: Array<{ id: number; content: string }>;
+  vocab: Record<string, number>;
+  merges: Array<[string, string]>;
+  begin: { token: string; id: number };
+}): Record<string, unknown> {
+  const { begin } = options;
+  const addedTokens = options.addedTokens
+    .map(({ id, content }) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }))
+    .sort((left, right) => left.id - right.id);
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: addedTokens,
+    normalizer: null,
+    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [{ SpecialToken: { id: begin.token, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
+      pair: [
+        { SpecialToken: { id: begin.token, type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: begin.token, type_id: 1 } },
+        { Sequence: { id: 'B', type_id: 1 } },
+      ],
+      special_tokens: { [begin.token]: { id: begin.token, ids: [begin.id], tokens: [begin.token] } },
+    },
+    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab: options.vocab,
+      merges: options.merges,
+    },
+  };
 }

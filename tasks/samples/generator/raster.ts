@@ -71,4 +71,9 @@ export class Raster {
     if (options.blur) image = image.blur(options.blur);
     return image.jpeg({ quality: options.quality ?? 80, chromaSubsampling: '4:2:0' }).toBuffer();
   }
+
+  /** Lossless, for datasets distributed as PNG (Hateful Memes). */
+  async toPng(): Promise<Buffer> {
+    return sharp(Buffer.from(this.pixels), { raw: { width: this.width, height: this.height, channels: 3 } }).png({ compressionLevel: 9 }).toBuffer();
+  }
 }

@@ -1,5 +1,6 @@
 import type { SeededRandom } from '../generator/seeded-random.js';
 import type { VideoScene } from './video-scenes.js';
+import { askTemplates } from '../generator/ask-templates.js';
 
 // Questions a viewer of a generated clip can answer in one word, tagged with ActivityNet-QA's
 // question types (0 motion … 8 other) so that dataset's sample carries realistic `type` values.
@@ -36,13 +37,7 @@ const templates: Template[] = [
 
 /** `count` distinct questions about the scene, in random order. */
 export function videoQuestions(scene: VideoScene, random: SeededRandom, count: number): VideoQuestion[] {
-  const asked: VideoQuestion[] = [];
-  for (const template of random.shuffle(templates)) {
-    if (asked.length === count) break;
-    const question = template(scene, random);
-    if (question) asked.push(question);
-  }
-  return asked;
+  return askTemplates(templates, scene, random, count);
 }
 
 /** MSVD/MSRVTT phrasing: lowercase with a question mark; counts as words, as their annotators wrote them. */

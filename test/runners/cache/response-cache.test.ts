@@ -6,6 +6,8 @@ import { RequestKeyer } from '../../../runners/cache/request-key.js';
 import { defaultCacheDirectory, withResponseCache, type CachedRunner } from '../../../runners/cache/response-cache.js';
 import { ResponseStore } from '../../../runners/cache/response-store.js';
 import type { Output, Request, Runner } from '../../../core/contracts/runner.js';
+import type { MediaRef } from '../../../core/contracts/task.js';
+import { imageFromBytes } from '../../../core/media-ref.js';
 import { bundledDataDir, getTask } from '../../../tasks/registry.js';
 import { temporaryFolder } from '../../helpers/cli.js';
 
@@ -53,8 +55,24 @@ test('the key hashes image bytes, not paths, with the identity and generation se
     await keyer.keyOf(request('a', 'What color?'), { modelName: 'other' }),
     await keyer.keyOf({ ...request('a', 'What color?'), maxNewTokens: 11 }, identity),
     await keyer.keyOf({ ...request('a', 'What color?'), system: 'Be brief.' }, identity),
+    await keyer.keyOf({ ...request('a', 'What color?'), temperature: 0.5 }, identity),
+    await keyer.keyOf({ ...request('a', 'What color?'), seed: 1 }, identity),
   ];
   assert.equal(new Set([base, ...different]).size, different.length + 1);
+});
+
+test('an image carried as bytes keys by its content: the same as the same picture in a file, never by where it came from', async () => {
+  const keyer = new RequestKeyer();
+  const identity = { modelName: 'emu2-chat' };
+  const withImage = (source: MediaRef): Request => ({ ...request('a', 'What color?'), parts: [{ type: 'image', source }, { type: 'text', text: 'What color?' }] });
+  const bytes = readFileSync(path.join(imageFolder, firstImage!));
+  const fromFile = await keyer.keyOf(request('a', 'What color?'), identity);
+  const fromBytes = await keyer.keyOf(withImage(imageFromBytes(bytes, { file: '/data/a.parquet', field: 'row 3, column image' })), identity);
+  const fromOtherRow = await keyer.keyOf(withImage(imageFromBytes(Buffer.from(bytes), { file: '/data/b.parquet', field: 'row 9, column image' })), identity);
+  const otherPicture = await keyer.keyOf(withImage(imageFromBytes(readFileSync(path.join(imageFolder, secondImage!)), { file: '/data/a.parquet', field: 'row 3, column image' })), identity);
+  assert.equal(fromBytes, fromFile);
+  assert.equal(fromOtherRow, fromFile);
+  assert.notEqual(otherPicture, fromFile);
 });
 
 test('a repeated request is answered from the cache and marked; errors are never stored', async () => {
@@ -100,7 +118,7 @@ test('concurrent writers of one key never expose a partial entry and leave no te
     operations.push(writers[round % 2]!.put(key, { text: long, finishReason: 'stop', latencyMs: round }));
     operations.push(
       writers[(round + 1) % 2]!.get(key).then((entry) => {
-        assert.ok(entry, 'an entry is always readable');
+        assert.ok(entry && 'text' in entry, 'an entry is always readable');
         assert.equal(entry.text.length, long.length);
       }),
     );
@@ -131,4 +149,33 @@ test('the default folder is $EMU_EVAL_CACHE/responses, else .cache/responses in 
     if (saved === undefined) delete process.env.EMU_EVAL_CACHE;
     else process.env.EMU_EVAL_CACHE = saved;
   }
+});
+
+test('loglik requests are cached under keys of their own, and a runner that cannot score stays without the method', async () => {
+  const directory = temporaryFolder();
+  const scored: string[] = [];
+  const inner: Runner = {
+    ...countingRunner((item) => answered(`generated for ${item.sampleId}`)),
+    async scoreContinuations(batch) {
+      scored.push(...batch.map((item) => item.sampleId));
+      return batch.map((item) => (item.sampleId === 'broken' ? { logprobs: [], tokens: [], error: 'server fault', latencyMs: 1 } : { logprobs: item.continuations.map((_, index) => -1 - index), tokens: item.continuations.map(() => 1), latencyMs: 3 }));
+    },
+  };
+  const cached = withResponseCache(inner, { directory }) as CachedRunner;
+  // The key leaves the sample id out: 'broken' differs by its question.
+  const loglik = (sampleId: string, continuations = ['yes', 'no']) => ({ sampleId, parts: request(sampleId, sampleId === 'broken' ? 'broken?' : 'hateful?').parts, continuations });
+  const first = await cached.scoreContinuations!([loglik('a'), loglik('broken')], running);
+  assert.deepEqual(first[0]!.logprobs, [-1, -2]);
+  assert.equal(first[1]!.error, 'server fault');
+  const again = await cached.scoreContinuations!([loglik('a2'), loglik('broken'), loglik('a3', ['no', 'yes'])], running);
+  assert.deepEqual({ logprobs: again[0]!.logprobs, tokens: again[0]!.tokens, cached: again[0]!.cached }, { logprobs: [-1, -2], tokens: [1, 1], cached: true });
+  assert.deepEqual(scored, ['a', 'broken', 'broken', 'a3'], 'same prompt and continuations hit; an error is asked again; other continuations miss');
+  // The same prompt as a generation request is not answered from the scores, nor the other way round.
+  const generated = await cached.generate([request('g', 'hateful?')], running);
+  assert.equal(generated[0]!.text, 'generated for g');
+  const keyer = new RequestKeyer();
+  assert.notEqual(await keyer.loglikKeyOf(loglik('k', []), { modelName: 'm' }), await keyer.keyOf({ ...request('k', 'hateful?'), maxNewTokens: 0, numBeams: 0, stop: [] }, { modelName: 'm' }));
+  const generateOnly = withResponseCache(countingRunner((item) => answered(item.sampleId)), { directory });
+  assert.equal(generateOnly.scoreContinuations, undefined);
+  assert.equal(withResponseCache(countingRunner((item) => answered(item.sampleId), null)).scoreContinuations, undefined);
 });

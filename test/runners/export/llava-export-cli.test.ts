@@ -27,7 +27,7 @@ describe('emu-eval export and hf: through the CLI', () => {
     const exported = await runCli(['export', checkpoint.folder, '--out', out, '--json']);
     assert.equal(exported.code, 0, exported.stderr);
     const summary = JSON.parse(exported.stdout);
-    assert.deepEqual(Object.keys(summary).sort(), ['architecture', 'dtype', 'files', 'out', 'parameters', 'seconds']);
+    assert.deepEqual(Object.keys(summary).sort(), ['architecture', 'attention', 'dtype', 'files', 'out', 'parameters', 'seconds']);
     assert.equal(summary.architecture, 'llava');
     assert.equal(summary.dtype, 'fp32');
     assert.ok(summary.files.includes('onnx/decoder_model_merged.onnx_data'));

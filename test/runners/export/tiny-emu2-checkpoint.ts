@@ -19,6 +19,8 @@ export interface TinyEmu2Options {
   qkvBias?: boolean;
   nQuery?: number;
   seed?: number;
+  /** The LLaMA width (default 48: 4 heads of 12). */
+  hiddenSize?: number;
 }
 
 export function tinyEmu2Config(options: TinyEmu2Options = {}, vocabularySize = 300): Record<string, unknown> {
@@ -27,7 +29,7 @@ export function tinyEmu2Config(options: TinyEmu2Options = {}, vocabularySize = 3
     auto_map: { AutoConfig: 'configuration_emu.EmuConfig', AutoModelForCausalLM: 'modeling_emu.EmuForCausalLM' },
     model_version: 'base',
     d_model: 32,
-    hidden_size: 48,
+    hidden_size: options.hiddenSize ?? 48,
     intermediate_size: 64,
     num_hidden_layers: 2,
     num_attention_heads: 4,

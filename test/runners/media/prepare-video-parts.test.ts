@@ -8,17 +8,19 @@ import { createVideoFrameSampler } from '../../../runners/media/video-frame-samp
 import type { Request } from '../../../core/contracts/runner.js';
 import { writeJpeg } from '../../../tasks/samples/generator/output.js';
 import { frameWithCode } from '../../../tasks/samples/video-generator/frame-code.js';
-import type { MediaRef } from '../../../core/contracts/task.js';
+import type { MediaFile, MediaRef } from '../../../core/contracts/task.js';
 import { frameIndexShownBy, temporaryFolder, writeCounterVideo } from './counter-videos.js';
+import { asFile } from '../../helpers/media-refs.js';
+import { imageFromBytes } from '../../../core/media-ref.js';
 
 function videoRequest(ref: MediaRef): Request {
   return { sampleId: 'q1', parts: [{ type: 'video', frames: [ref] }, { type: 'text', text: 'what happens?' }], maxNewTokens: 8, numBeams: 1, stop: [] };
 }
 
-function framesOf(request: Request): MediaRef[] {
+function framesOf(request: Request): MediaFile[] {
   const part = request.parts[0]!;
   assert.equal(part.type, 'video');
-  return part.type === 'video' ? part.frames : [];
+  return part.type === 'video' ? part.frames.map(asFile) : [];
 }
 
 /** Runs `action` with ffmpeg and ffprobe unreachable: anything that tries to decode fails loudly. */
@@ -115,6 +117,16 @@ describe('prepareVideoParts', () => {
     const prepared = await prepareVideoParts(videoRequest({ kind: 'frames', path: folder, root: dataRoot }), { frames: 4, sampler: 'uniform', imageSize: 64 }, sampler);
     // round(linspace(0, 11, 4)) = 0, 4, 7, 11
     assert.deepEqual(await Promise.all(framesOf(prepared).map((frame) => frameIndexShownBy(frame.path))), [0, 4, 7, 11]);
+  });
+
+  it('frames carried as image bytes are already frames: passed through as they are, nothing decoded or cached', async () => {
+    const cacheRoot = temporaryFolder('emu-eval-frames-');
+    const sampler = createVideoFrameSampler({ cache: new FrameCache(cacheRoot) });
+    const frames = [0, 1].map((index) => imageFromBytes(Buffer.from(`frame ${index}`), { file: '/data/clips.parquet', field: `row 0, column frames[${index}]` }));
+    const request: Request = { sampleId: 'q', parts: [{ type: 'video', frames }], maxNewTokens: 1, numBeams: 1, stop: [] };
+    const prepared = await withoutMediaTools(() => prepareVideoParts(request, settings, sampler));
+    assert.deepEqual(prepared.parts, [{ type: 'video', frames }]);
+    assert.deepEqual(readdirSync(cacheRoot), []);
   });
 
   it('leaves requests without video untouched', async () => {

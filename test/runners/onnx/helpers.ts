@@ -12,7 +12,7 @@ import type { GenerationContext, GenerationRow } from '../../../runners/onnx/gen
 import { preprocessImage, resolvePreprocessing } from '../../../runners/onnx/image-preprocess.js';
 import { openModelFolder, type ModelFolder } from '../../../runners/onnx/model-folder.js';
 import { PromptEncoder } from '../../../runners/onnx/prompt-encoding.js';
-import { createModelSessions, type ModelSessions } from '../../../runners/onnx/sessions.js';
+import { createModelSessions, type DecodeLoop, type ModelSessions } from '../../../runners/onnx/sessions.js';
 import { resolveImageTokens, TextTokenizer } from '../../../runners/onnx/tokenizer.js';
 import { ensureTinyEmu } from '../../../runners/onnx/tiny-emu/ensure-tiny-emu.js';
 
@@ -51,10 +51,10 @@ export interface InProcessModel {
   rows(requests: Request[]): Promise<GenerationRow[]>;
 }
 
-export async function loadInProcess(directory?: string): Promise<InProcessModel> {
+export async function loadInProcess(directory?: string, decodeLoop: DecodeLoop = 'step'): Promise<InProcessModel> {
   const folder = await openModelFolder(directory ?? (await ensureTinyEmu()));
   const tokenizer = new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig);
-  const model = await createModelSessions(folder, folder.settings, { executionProviders: ['cpu'], intraOpThreads: 1 }, tokenizer.vocabularySize());
+  const model = await createModelSessions(folder, folder.settings, { executionProviders: ['cpu'], intraOpThreads: 1, decodeLoop }, tokenizer.vocabularySize());
   const preprocessing = resolvePreprocessing(folder.preprocessor);
   const tokensPerImage = model.signature.vision.imageTokenCount ?? 64;
   const encoder = new PromptEncoder({

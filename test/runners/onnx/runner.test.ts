@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError } from '../../../core/errors.js';
@@ -9,6 +9,8 @@ import { missingProviderLibraries } from '../../../runners/onnx/providers.js';
 import { ensureTinyEmu } from '../../../runners/onnx/tiny-emu/ensure-tiny-emu.js';
 import type { Request, Runner } from '../../../core/contracts/runner.js';
 import type { MediaRef } from '../../../core/contracts/task.js';
+import { imageFromBytes } from '../../../core/media-ref.js';
+import { asFile } from '../../helpers/media-refs.js';
 import { imageRequest, loadInProcess, temporaryFolder, writeImages } from './helpers.js';
 
 let runner: Runner;
@@ -95,6 +97,20 @@ describe('createOnnxRunner on tiny-emu', () => {
     assert.match(outputs[2].error ?? '', /outside the data root/);
     assert.match(outputs[4].error ?? '', /max_position_embeddings is 2048/);
     assert.match(outputs[5].error ?? '', /1 image\(s\) but 2 <image> token/);
+  });
+
+  test('an image carried as bytes generates what the same file generates; undecodable bytes name their origin', async () => {
+    const origin = { file: '/data/vqav2/validation-00000.parquet', field: 'row 7, column image' };
+    const bytes = imageFromBytes(readFileSync(asFile(images[1]).path), origin);
+    const broken = imageFromBytes(Buffer.from('definitely not a png'), origin);
+    const [fromFile, fromBytes, fromBroken] = await runner.generate(
+      [imageRequest(images[1], 'what is it?', { maxNewTokens: 4 }), imageRequest(bytes, 'what is it?', { maxNewTokens: 4 }), imageRequest(broken, 'what is it?')],
+      signal(),
+    );
+    assert.equal(fromBytes.finishReason, 'length');
+    assert.equal(fromBytes.text, fromFile.text);
+    assert.equal(fromBroken.finishReason, 'error');
+    assert.match(fromBroken.error ?? '', /^cannot decode image \/data\/vqav2\/validation-00000\.parquet: row 7, column image: /);
   });
 
   test('generation is shortened to fit max_position_embeddings', async () => {

@@ -1,9 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Tensor } from 'onnxruntime-node';
-import { float16BitsToFloat32, float32ToFloat16Bits, readFloat32, toFloatData } from '../../../runners/onnx/tensors.js';
+import { float16BitsToFloat32, float32ArrayToFloat16Bits, float32ToFloat16Bits, readFloat32, toFloatData } from '../../../runners/onnx/tensors.js';
 
 describe('float16 conversion (Node 20 has no Float16Array)', () => {
+  test('the array conversion gives float32ToFloat16Bits\' bits for every kind of float32 (specials, subnormals, ties, overflow, random bit patterns)', () => {
+    const words = new Uint32Array(200_000);
+    let state = 12345;
+    for (let index = 0; index < words.length; index++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      words[index] = state;
+    }
+    const special = [0, -0, 1, -1, 65504, 65520, 65519.99, 1e9, -1e9, Infinity, -Infinity, NaN, 2 ** -24, 2 ** -25, 3 * 2 ** -26, 2 ** -14, 2 ** -15 * 1.5, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 5.960464477539063e-8];
+    const values = new Float32Array(words.buffer);
+    values.set(special);
+    const converted = float32ArrayToFloat16Bits(values);
+    for (let index = 0; index < values.length; index++) assert.equal(converted[index], float32ToFloat16Bits(values[index]), `value ${values[index]} (bits ${words[index].toString(16)})`);
+  });
+
   test('exact values, limits and specials', () => {
     const cases: Array<[number, number]> = [
       [0, 0x0000],

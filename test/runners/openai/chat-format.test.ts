@@ -8,6 +8,8 @@ import { parseChatCompletion } from '../../../runners/openai/chat-response.js';
 import { ImageEncoder } from '../../../runners/openai/image-encoder.js';
 import type { Request } from '../../../core/contracts/runner.js';
 import type { MediaRef } from '../../../core/contracts/task.js';
+import type { DataError } from '../../../core/errors.js';
+import { imageFromBytes } from '../../../core/media-ref.js';
 import { bundledDataDir, getTask } from '../../../tasks/registry.js';
 import { temporaryFolder } from '../../helpers/cli.js';
 
@@ -54,6 +56,11 @@ test('parts become one user message interleaving text and base64 image_url parts
   assert.equal(body.best_of, 5);
 });
 
+test("a request's own temperature and seed replace greedy decoding and the runner's seed", async () => {
+  const body = JSON.parse(String(await buildChatBody(request([{ type: 'text', text: 'grade this' }], { temperature: 0.5, seed: 3 }), settings, new ImageEncoder())));
+  assert.deepEqual([body.temperature, body.seed], [0.5, 3]);
+});
+
 test('with an image size, images are re-encoded as square JPEGs of that size', async () => {
   const folder = temporaryFolder();
   writeFileSync(path.join(folder, 'wide.png'), await sharp({ create: { width: 64, height: 32, channels: 3, background: '#3366cc' } }).png().toBuffer());
@@ -72,6 +79,22 @@ test('a file that is not an image, or lies outside the data root, is refused by 
     /clip\.mp4 is not a JPEG, PNG, GIF or WebP image/,
   );
   await assert.rejects(buildChatBody(request([{ type: 'image', source: { kind: 'image', path: path.join(folder, 'missing.jpg'), root: folder } }]), settings, new ImageEncoder()), /not found/);
+});
+
+test('an image carried as bytes is sent like the same file; bytes that are no image are refused with their origin', async () => {
+  const original = readFileSync(path.join(imageFolder, first!));
+  const encoder = new ImageEncoder();
+  const origin = { file: '/data/vqav2/validation-00000.parquet', field: 'row 4, column image' };
+  const fromBytes = await encoder.dataUrl(imageFromBytes(original, origin));
+  assert.equal(fromBytes.toString('latin1'), `data:image/jpeg;base64,${original.toString('base64')}`);
+  const resized = await new ImageEncoder({ size: 32 }).dataUrl(imageFromBytes(original, origin));
+  const metadata = await sharp(Buffer.from(resized.toString('latin1').split(',')[1]!, 'base64')).metadata();
+  assert.deepEqual([metadata.width, metadata.height], [32, 32]);
+  await assert.rejects(encoder.dataUrl(imageFromBytes(Buffer.from('<html>not found</html>'), origin)), (error: DataError) => {
+    assert.match(error.message, /^validation-00000\.parquet: row 4, column image is not a JPEG, PNG, GIF or WebP image/);
+    assert.deepEqual([error.file, error.field], [origin.file, origin.field]);
+    return true;
+  });
 });
 
 test('a chat completion is read strictly: text, finish reason, tokens; faults are named', () => {

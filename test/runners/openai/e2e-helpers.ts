@@ -7,6 +7,7 @@ import type { SampleRecord } from '../../../artifact/schema.js';
 import { presets } from '../../../tasks/prompts/presets.js';
 import { bundledDataDir, getTask } from '../../../tasks/registry.js';
 import { startOpenAITestServer, type ChatCall, type Fault, type TestServer } from '../../helpers/openai-test-server.js';
+import { asFile } from '../../helpers/media-refs.js';
 
 export interface GoldSample {
   index: number;
@@ -23,7 +24,7 @@ export async function vqav2Gold(): Promise<Map<string, GoldSample>> {
     const counts = new Map<string, number>();
     for (const answer of sample.answers) counts.set(answer, (counts.get(answer) ?? 0) + 1);
     const answer = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-    const image = readFileSync(sample.media[0]!.path).toString('base64');
+    const image = readFileSync(asFile(sample.media[0]).path).toString('base64');
     gold.set(`${image}\u0000${presets.emu2.zeroShotTemplate.replace('{question}', sample.question)}`, { index, id: sample.id, answer });
     index += 1;
   }

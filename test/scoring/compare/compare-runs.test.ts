@@ -107,6 +107,12 @@ describe('compare: incompatible runs', () => {
       ['normalization', { runId: 'norm', task: 'gqa', scores, normalize: 'always' }, /normalization differs \(baseline official, candidate always\)/],
       ['protocol', { runId: 'protocol', task: 'gqa', scores, protocol: 'llava' }, /protocol differs \(baseline emu2, candidate llava\)/],
     ];
+    // Rules are compared when both runs recorded one (SEED-Bench by generation vs by likelihood).
+    const byGeneration = writeSyntheticRun(folder, { runId: 'seed-generation', task: 'seed-bench', metric: 'choice_accuracy', scores, scoringRule: 'seed-bench-choice' });
+    await assert.rejects(
+      compareRuns(byGeneration, writeSyntheticRun(folder, { runId: 'seed-likelihood', task: 'seed-bench', metric: 'choice_accuracy', scores, scoringRule: 'seed-bench-likelihood' })),
+      /scoring rule differs \(baseline seed-bench-choice, candidate seed-bench-likelihood\)/,
+    );
     for (const [name, options, reason] of cases) {
       const candidate = writeSyntheticRun(folder, options);
       await assert.rejects(compareRuns(baseline, candidate), (error: unknown) => {

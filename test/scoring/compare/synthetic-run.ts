@@ -24,6 +24,8 @@ export interface SyntheticRunOptions {
   status?: RunRecord['status'];
   /** Recorded frame sampling (runs holding video tasks). */
   video?: RunRecord['config']['video'];
+  /** The task's recorded scoring rule (absent: a run from before rules were recorded). */
+  scoringRule?: string;
 }
 
 export function writeSyntheticRun(folder: string, options: SyntheticRunOptions): string {
@@ -44,7 +46,7 @@ export function writeSyntheticRun(folder: string, options: SyntheticRunOptions):
     configHash: 'synthetic',
     config: { tasks: [task], model: options.model ?? 'synthetic-model', protocol, extraction: 'short-answer', normalize, shots: [shots], seeds: [0], maxNewTokens: 10, numBeams: 1, ...(options.video ? { video: options.video } : {}) },
     model: { spec: options.model ?? 'synthetic-model', id: options.model ?? 'synthetic-model', runner: 'replay', notes: [] },
-    tasks: [{ id: task, version: options.version ?? 1, metric, split: 'val', hasAnswers: true, dataDir: '/data/synthetic', bundledSample: false, fingerprint: options.fingerprint ?? 'fingerprint-1' }],
+    tasks: [{ id: task, version: options.version ?? 1, metric, split: 'val', hasAnswers: true, dataDir: '/data/synthetic', bundledSample: false, fingerprint: options.fingerprint ?? 'fingerprint-1', ...(options.scoringRule ? { scoringRule: options.scoringRule } : {}) }],
     protocol: { id: protocol, extraction: 'short-answer', maxNewTokens: 10, numBeams: 1 },
     environment: { emuEval: '0.0.0', node: process.version, platform: process.platform, packages: {} },
     warnings: [],

@@ -4,6 +4,7 @@ import { buildRequest } from '../../../tasks/prompts/build-request.js';
 import { demosNeeded, getPreset, presets } from '../../../tasks/prompts/presets.js';
 import type { Part } from '../../../core/contracts/runner.js';
 import type { Sample } from '../../../core/contracts/task.js';
+import { asFile } from '../../helpers/media-refs.js';
 
 const image = (name: string) => ({ kind: 'image' as const, path: `/data/${name}.jpg`, root: '/data' });
 const sample = (id: string, question: string, answer: string): Sample => ({ id, question, answers: [answer, 'other'], media: [image(id)], meta: {} });
@@ -13,7 +14,7 @@ const generation = { maxNewTokens: 5, numBeams: 1 };
 
 /** A prompt as text with images shown as <img:name>: the snapshot a reviewer can read. */
 function render(parts: Part[]): string {
-  return parts.map((part) => (part.type === 'text' ? part.text : part.type === 'image' ? `<img:${part.source.path.slice(6, -4)}>` : '<video>')).join('');
+  return parts.map((part) => (part.type === 'text' ? part.text : part.type === 'image' ? `<img:${asFile(part.source).path.slice(6, -4)}>` : '<video>')).join('');
 }
 
 test('emu2: true zero-shot and ". "-joined demonstrations', () => {
