@@ -1,5 +1,6 @@
-// Wall time and peak resident memory of a command run as a child process, as a user runs it. The peak
-// is the child's own maxRSS (getrusage), printed as it exits: Node children through a preloaded hook,
+// Wall time, CPU time and peak resident memory of a command run as a child process, as a user runs it.
+// CPU time (user + system, all the process's threads) and the peak (maxRSS) are the child's own
+// getrusage figures, printed as it exits: Node children through a preloaded hook,
 // Python children through a wrapper around the script.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -8,18 +9,21 @@ import { fileURLToPath } from 'node:url';
 export const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/emu-eval.js');
 
 const MARK = '__emu_eval_max_rss_kb__';
-const nodeHook = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\n${MARK}'+process.resourceUsage().maxRSS+'\\n'))`;
+const nodeHook = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\n${MARK}'+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 const pythonWrapper = [
   'import resource, runpy, sys',
   'script = sys.argv[1]',
   'sys.argv = sys.argv[1:]',
   "try:\n    runpy.run_path(script, run_name='__main__')\nfinally:\n    sys.stdout.flush()",
-  `sys.stderr.write('\\n${MARK}%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)`,
+  'usage = resource.getrusage(resource.RUSAGE_SELF)',
+  `sys.stderr.write('\\n${MARK}%d %d\\n' % (usage.ru_maxrss, round((usage.ru_utime + usage.ru_stime) * 1e6)))`,
 ].join('\n');
 
 export interface Measurement {
   seconds: number;
   peakRssMiB: number;
+  /** User + system CPU seconds of the child (less sensitive than wall time to other load on the machine). */
+  cpuSeconds: number;
   stderr: string;
 }
 
@@ -32,12 +36,12 @@ function measureChild(executable: string, args: string[], env: NodeJS.ProcessEnv
     child.on('error', reject);
     child.on('exit', (code) => {
       const seconds = (performance.now() - started) / 1000;
-      const marked = new RegExp(`${MARK}(\\d+)`).exec(stderr);
+      const marked = new RegExp(`${MARK}(\\d+) (\\d+)`).exec(stderr);
       if (code !== 0 || !marked) {
         reject(new Error(`${path.basename(executable)} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
         return;
       }
-      resolve({ seconds, peakRssMiB: Number(marked[1]) / 1024, stderr: stderr.replace(new RegExp(`\\n?${MARK}\\d+\\n`), '') });
+      resolve({ seconds, peakRssMiB: Number(marked[1]) / 1024, cpuSeconds: Number(marked[2]) / 1e6, stderr: stderr.replace(new RegExp(`\\n?${MARK}\\d+ \\d+\\n`), '') });
     });
   });
 }
