@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { packageRoot } from '../core/package-root.js';
+
+export { packageRoot };
 
 const RECORDED_PACKAGES = ['onnxruntime-node', 'sharp', '@huggingface/tokenizers', '@huggingface/jinja', 'zod'];
 

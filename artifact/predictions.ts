@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { z } from 'zod';
 import { DataError } from '../core/errors.js';
-import { readValidatedJson } from '../core/validation.js';
+import { isPlainObject, readValidatedJson, withFastCheck } from '../core/validation.js';
 import { readSampleRecords } from './samples-log.js';
 
 // The official/EvalAI results format is `[{question_id, answer}]`; VizWiz's submission names the
@@ -11,8 +11,15 @@ const officialEntry = z.union([
   z.strictObject({ question_id: z.union([z.number().int(), z.string().min(1)]), answer: z.string() }),
   z.strictObject({ image: z.string().min(1), answer: z.string() }),
 ]);
-const officialResults = z.array(officialEntry);
+const officialResults = withFastCheck(z.array(officialEntry), (value) => Array.isArray(value) && value.every(isOfficialEntry));
 const answersById = z.record(z.string().min(1), z.string());
+
+function isOfficialEntry(value: unknown): boolean {
+  if (!isPlainObject(value) || Object.keys(value).length !== 2 || typeof value.answer !== 'string') return false;
+  const id = value.question_id ?? value.image;
+  if (typeof id === 'string') return id.length > 0;
+  return 'question_id' in value && Number.isSafeInteger(id);
+}
 
 /** Whether the file's JSON starts with `{`: the {id: answer} form (the first bytes suffice). */
 function holdsObject(file: string): boolean {
@@ -33,8 +40,10 @@ export interface Predictions {
 }
 
 function rememberOnce(answers: Map<string, string>, id: string, answer: string, file: string, where: string): void {
-  if (answers.has(id)) throw new DataError(`${file}: ${where}: question ${id} appears twice; a predictions file must hold one answer per question`, file, where);
+  const before = answers.size;
   answers.set(id, answer);
+  // One lookup instead of two: a key already there leaves the size as it was.
+  if (answers.size === before) throw new DataError(`${file}: ${where}: question ${id} appears twice; a predictions file must hold one answer per question`, file, where);
 }
 
 /**

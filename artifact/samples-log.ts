@@ -1,8 +1,7 @@
 import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { writeFileAtomic } from '../core/atomic-file.js';
-import { createInterface } from 'node:readline';
 import { DataError } from '../core/errors.js';
-import { parseOrThrow } from '../core/validation.js';
+import { decodeUtf8, parseOrThrow } from '../core/validation.js';
 import { sampleRecordSchema, type SampleRecord } from './schema.js';
 
 /** Identity of one scored item: the same sample may be evaluated at several shot counts and trials. */
@@ -42,26 +41,55 @@ export function truncateTornTail(file: string): number {
   }
 }
 
+/**
+ * The lines of a text file, a read chunk's worth at a time, split as readline splits them (at "\n",
+ * "\r\n" and a lone "\r"). Chunks are cut after their last newline byte, which never falls inside a
+ * multi-byte UTF-8 character, so each piece decodes on its own.
+ */
+export async function* readLineBatches(file: string): AsyncGenerator<string[]> {
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    const bytes = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+    const cut = bytes.lastIndexOf(0x0a) + 1;
+    rest = bytes.subarray(cut);
+    if (cut > 0) yield splitLines(decodeUtf8(bytes.subarray(0, cut - 1)));
+  }
+  if (rest.length > 0) yield splitLines(decodeUtf8(rest));
+}
+
+function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (!text.includes('\r')) return lines;
+  return lines.flatMap((line) => (line.endsWith('\r') ? line.slice(0, -1) : line).split('\r'));
+}
+
 /** Streams the records of a samples.jsonl, validating each line. */
 export async function* readSampleRecords(file: string): AsyncGenerator<SampleRecord> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber += 1;
-    if (line.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new DataError(`${file}: line ${lineNumber} is not valid JSON (${(error as Error).message})`, file, `line ${lineNumber}`);
+  for await (const lines of readLineBatches(file)) {
+    for (const line of lines) {
+      lineNumber += 1;
+      if (line.trim() === '') continue;
+      yield parseSampleLine(line, file, lineNumber);
     }
-    yield parseOrThrow(sampleRecordSchema, value, file, `line ${lineNumber}`);
   }
 }
 
+/** One line of a samples.jsonl as a checked record; a DataError names the file and line. */
+export function parseSampleLine(line: string, file: string, lineNumber: number): SampleRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new DataError(`${file}: line ${lineNumber} is not valid JSON (${(error as Error).message})`, file, `line ${lineNumber}`);
+  }
+  return parseOrThrow(sampleRecordSchema, value, file, `line ${lineNumber}`);
+}
+
 /**
- * Appends finished samples one line at a time. Each line goes to the kernel in one write, so a killed
- * process loses at most the line being written (handled by truncateTornTail on resume).
+ * Appends finished samples, one line each. Each call goes to the kernel in one write (a batch's lines
+ * together: one system call per batch, not per sample), so a killed process loses at most the lines
+ * being written; a torn last line is cut off by truncateTornTail on resume.
  */
 export class SamplesLog {
   private descriptor: number;
@@ -72,7 +100,13 @@ export class SamplesLog {
   }
 
   append(record: SampleRecord): void {
-    writeSync(this.descriptor, `${JSON.stringify(record)}\n`);
+    this.appendAll([record]);
+  }
+
+  appendAll(records: readonly SampleRecord[]): void {
+    let text = '';
+    for (const record of records) text += `${JSON.stringify(record)}\n`;
+    writeSync(this.descriptor, text);
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isNonNegativeInteger, isPlainObject, withFastCheck } from '../core/validation.js';
 
 // The run artifact is the only contract between the producing side (tasks, runners, evals) and the
 // consuming side (reports, compare, leaderboard). Bump SCHEMA_VERSION on any incompatible change.
@@ -99,7 +100,7 @@ export const runRecordSchema = z.strictObject({
   error: z.string().optional(),
 });
 
-export const sampleRecordSchema = z.strictObject({
+const sampleRecordShape = z.strictObject({
   task: z.string(),
   sampleId: z.string(),
   shots: z.number().int().nonnegative(),
@@ -149,6 +150,46 @@ export const sampleRecordSchema = z.strictObject({
     )
     .optional(),
 });
+
+const SAMPLE_KEY_ORDER = new Map(Object.keys(sampleRecordShape.shape).map((key, index) => [key, index]));
+/** The fields the fast check below verifies; a line with any other (judge, loglik, binary, grades) goes to zod. */
+const FAST_CHECKED_KEYS: ReadonlySet<string> = new Set(['task', 'sampleId', 'shots', 'trial', 'demoIds', 'demosDropped', 'promptHash', 'output', 'finishReason', 'extracted', 'score', 'error', 'latencyMs', 'tokens', 'cached', 'meta']);
+const FINISH_REASONS: ReadonlySet<unknown> = new Set(['stop', 'length', 'error']);
+
+/** A line as emu-eval writes it: the schema's keys in the schema's order, only fields checked here. */
+function isWrittenSampleRecord(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  let previous = -1;
+  for (const key of Object.keys(value)) {
+    const position = SAMPLE_KEY_ORDER.get(key);
+    if (position === undefined || position <= previous || !FAST_CHECKED_KEYS.has(key)) return false;
+    previous = position;
+  }
+  const { score, demoIds } = value;
+  return (
+    typeof value.task === 'string' &&
+    typeof value.sampleId === 'string' &&
+    isNonNegativeInteger(value.shots) &&
+    isNonNegativeInteger(value.trial) &&
+    Array.isArray(demoIds) &&
+    demoIds.every((id) => typeof id === 'string') &&
+    (value.demosDropped === undefined || isNonNegativeInteger(value.demosDropped)) &&
+    typeof value.promptHash === 'string' &&
+    typeof value.output === 'string' &&
+    FINISH_REASONS.has(value.finishReason) &&
+    typeof value.extracted === 'string' &&
+    (score === null || (typeof score === 'number' && score >= 0 && score <= 1)) &&
+    (value.error === undefined || typeof value.error === 'string') &&
+    typeof value.latencyMs === 'number' &&
+    value.latencyMs >= 0 &&
+    Number.isFinite(value.latencyMs) &&
+    (value.tokens === undefined || isNonNegativeInteger(value.tokens)) &&
+    (value.cached === undefined || typeof value.cached === 'boolean') &&
+    isPlainObject(value.meta)
+  );
+}
+
+export const sampleRecordSchema = withFastCheck(sampleRecordShape, isWrittenSampleRecord);
 
 export const summarySchema = z.strictObject({
   /** Percent, unrounded. */

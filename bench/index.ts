@@ -8,6 +8,7 @@ import type { BenchResult } from './types.js';
 // Figures print as tables and land in bench/out/<name>.json; bench/RESULTS.md records the latest.
 const benches: Record<string, () => Promise<BenchResult>> = {
   scoring: async () => (await import('./scoring.js')).benchScoring(),
+  startup: async () => (await import('./startup.js')).benchStartup(),
   onnx: async () => (await import('./onnx.js')).benchOnnx(),
   http: async () => (await import('./http.js')).benchHttp(),
   rices: async () => (await import('./rices.js')).benchRices(),
@@ -19,6 +20,13 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'mmbench-tsv': async () => (await import('./mmbench-tsv.js')).benchMmbenchTsv(),
   gpu: async () => (await import('./gpu.js')).benchGpu(),
 };
+
+function printTable(result: BenchResult): void {
+  const columns = [...new Set(result.rows.flatMap((row) => Object.keys(row)))];
+  const table = new Table({ head: columns, style: { head: [], border: [] } });
+  for (const row of result.rows) table.push(columns.map((column) => String(row[column] ?? '')));
+  process.stdout.write(`\n## ${result.name}\n${table.toString()}\n${(result.notes ?? []).map((note) => `- ${note}`).join('\n')}\n`);
+}
 
 // Flags (`--dry-run`, `--config FILE`, ...) belong to the benches that read them: gpu.
 const requested = process.argv.slice(2).filter((name, index, all) => !name.startsWith('-') && !(all[index - 1]?.startsWith('--') && !['--dry-run', '--prepare'].includes(all[index - 1])));
@@ -33,9 +41,6 @@ mkdirSync(outDirectory, { recursive: true });
 for (const name of requested.length > 0 ? requested : Object.keys(benches).filter((bench) => bench !== 'gpu')) {
   process.stderr.write(`bench ${name}...\n`);
   const result = await benches[name]!();
-  const columns = [...new Set(result.rows.flatMap((row) => Object.keys(row)))];
-  const table = new Table({ head: columns, style: { head: [], border: [] } });
-  for (const row of result.rows) table.push(columns.map((column) => String(row[column] ?? '')));
-  process.stdout.write(`\n## ${result.name}\n${table.toString()}\n${(result.notes ?? []).map((note) => `- ${note}`).join('\n')}\n`);
+  for (const section of [result, ...(result.sections ?? [])]) printTable(section);
   writeFileSync(path.join(outDirectory, `${name}.json`), `${JSON.stringify({ ...result, measuredAt: new Date().toISOString(), node: process.version }, null, 2)}\n`);
 }

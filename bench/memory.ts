@@ -5,47 +5,16 @@
 //   (b) emu-eval run vqav2 --model replay:results.json --data DIR
 // reporting wall time and peak RSS (the child's own maxRSS, read at exit through a preloaded hook).
 // Run alone with `node --import tsx bench/memory.ts`; EMU_EVAL_BENCH_QUESTIONS=N for a smaller set.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { VQAV2_VAL_ANNOTATIONS, VQAV2_VAL_QUESTIONS, writeVqaDataset } from '../test/reliability/vqa-dataset.js';
+import { measureCli } from './measure-process.js';
 import type { BenchResult } from './types.js';
 
 const QUESTION_COUNT = Number(process.env.EMU_EVAL_BENCH_QUESTIONS ?? 214_354);
 const HEAP_CAP_MIB = 256;
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/emu-eval.js');
-
-// Printed by the child as it exits: its peak resident set (kilobytes, getrusage ru_maxrss).
-const MARK = '__emu_eval_max_rss_kb__';
-const hook = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\n${MARK}'+process.resourceUsage().maxRSS+'\\n'))`;
-
-interface Measurement {
-  seconds: number;
-  peakRssMiB: number;
-  stderr: string;
-}
-
-function measure(args: string[], nodeFlags: string[] = []): Promise<Measurement> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [...nodeFlags, '--import', hook, bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      const marked = new RegExp(`${MARK}(\\d+)`).exec(stderr);
-      if (code !== 0 || !marked) {
-        reject(new Error(`emu-eval ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-        return;
-      }
-      resolve({ seconds, peakRssMiB: Number(marked[1]) / 1024, stderr: stderr.replace(new RegExp(`\\n?${MARK}\\d+\\n`), '') });
-    });
-  });
-}
-
 const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
 
 export async function benchMemory(): Promise<BenchResult> {
@@ -61,15 +30,15 @@ export async function benchMemory(): Promise<BenchResult> {
       annotations: statSync(path.join(data, VQAV2_VAL_ANNOTATIONS)).size,
       predictions: statSync(predictions).size,
     };
-    const baseline = await measure(['tasks', '--json']);
-    const score = await measure(['score', 'vqav2', '--predictions', predictions, '--data', data, '--out', path.join(work, 'score'), '--quiet']);
-    const run = await measure(['run', 'vqav2', '--model', `replay:${predictions}`, '--data', data, '--out', path.join(work, 'run'), '--quiet']);
+    const baseline = await measureCli(['tasks', '--json']);
+    const score = await measureCli(['score', 'vqav2', '--predictions', predictions, '--data', data, '--out', path.join(work, 'score'), '--quiet']);
+    const run = await measureCli(['run', 'vqav2', '--model', `replay:${predictions}`, '--data', data, '--out', path.join(work, 'run'), '--quiet']);
     const runDirectory = path.join(work, 'run', readdirSync(path.join(work, 'run'))[0]!);
     // V8 lets garbage pile up when the heap limit is generous; with the JS heap capped the same commands
     // must still finish, which they could not if any stage held the 170 MB of JSON as objects.
     const capped = [`--max-old-space-size=${HEAP_CAP_MIB}`];
-    const scoreCapped = await measure(['score', 'vqav2', '--predictions', predictions, '--data', data, '--out', path.join(work, 'score-capped'), '--quiet'], capped);
-    const runCapped = await measure(['run', 'vqav2', '--model', `replay:${predictions}`, '--data', data, '--out', path.join(work, 'run-capped'), '--quiet'], capped);
+    const scoreCapped = await measureCli(['score', 'vqav2', '--predictions', predictions, '--data', data, '--out', path.join(work, 'score-capped'), '--quiet'], capped);
+    const runCapped = await measureCli(['run', 'vqav2', '--model', `replay:${predictions}`, '--data', data, '--out', path.join(work, 'run-capped'), '--quiet'], capped);
     const samplesBytes = statSync(path.join(runDirectory, 'samples.jsonl')).size;
     const rows = [
       { command: 'emu-eval tasks (start-up floor)', questions: '-', 'wall s': baseline.seconds.toFixed(1), 'peak RSS MiB': baseline.peakRssMiB.toFixed(0) },

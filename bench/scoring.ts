@@ -10,6 +10,7 @@ import { clearNormalizationCache } from '../scoring/metrics/vqa-normalize.js';
 import { seededRandom } from '../core/random.js';
 import { bootstrapCI, mean } from '../scoring/stats.js';
 import type { BenchResult } from './types.js';
+import { benchWholeProcess } from './whole-process.js';
 
 const QUESTION_COUNT = 214_354;
 const TIMED_RUNS = 3;
@@ -185,9 +186,12 @@ export async function benchScoring(): Promise<BenchResult> {
     peak_rss_mb: peakResidentMegabytes(),
   });
 
+  // The whole command as users run it, beside the official evaluator (EMU_EVAL_BENCH_CORE_ONLY=1 skips it).
+  const whole = process.env.EMU_EVAL_BENCH_CORE_ONLY === '1' ? undefined : await benchWholeProcess();
   return {
     name: 'scoring',
     rows,
+    ...(whole ? { sections: [{ name: 'scoring: whole process vs the official evaluator', rows: whole.rows, notes: whole.notes }] } : {}),
     notes: [
       `${QUESTION_COUNT} synthetic questions × 10 answers, generated deterministically (seed 2024); best of ${TIMED_RUNS} runs after a warm-up.`,
       'Cold cache: the normalization memo is cleared before every run, as at the start of a real scoring run.',

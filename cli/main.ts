@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { ConfigError, DataError, RunnerError, errorMessage } from '../core/errors.js';
-import { NUMBER_FLAG_TEXT, numberFlagTexts } from '../core/flags.js';
+import { NUMBER_FLAG_TEXT, numberFlagTexts } from '../core/number-flag-text.js';
 import { emuEvalVersion } from '../artifact/environment.js';
 import { commandEntries } from './commands.js';
 import { EXIT } from './exit-codes.js';

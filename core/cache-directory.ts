@@ -1,7 +1,5 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { packageRoot as repositoryRoot } from './package-root.js';
 
 /**
  * Where derived data lives (built models, frame and embedding caches, HTTP responses):

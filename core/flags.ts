@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { NUMBER_FLAG_TEXT } from './number-flag-text.js';
+
+export { NUMBER_FLAG_TEXT, numberFlagTexts } from './number-flag-text.js';
 
 // Backends check the flags they own with a zod schema over the parsed command line: yargs hands over
 // NaN for `--concurrency abc` and an array for a flag given twice, and the person at the terminal
@@ -21,27 +24,6 @@ export const aCount = z
   .positive({ error: 'takes a whole number greater than 0' });
 
 export const aSwitch = z.boolean({ error: 'takes no value' });
-
-/**
- * Where the command line's own text of number flags that yargs turned into NaN is kept on the parsed
- * flags (`{ 'batch-size': 'eight' }`), so the error can quote it. A symbol key: schemas ignore it and
- * object spreads (`{ ...argv, protocol }`) carry it along.
- */
-export const NUMBER_FLAG_TEXT = Symbol('emu-eval number flag text');
-
-/** The text given for each flag whose parsed value is NaN, from the raw words (`--name text` or `--name=text`; the last one wins). */
-export function numberFlagTexts(parsed: Readonly<Record<string, unknown>>, words: readonly string[]): Record<string, string> {
-  const texts: Record<string, string> = {};
-  for (const [name, value] of Object.entries(parsed)) {
-    if (!Number.isNaN(value) || typeof value !== 'number') continue;
-    for (let at = 0; at < words.length; at += 1) {
-      const word = words[at]!;
-      if (word === `--${name}` && at + 1 < words.length) texts[name] = words[at + 1]!;
-      else if (word.startsWith(`--${name}=`)) texts[name] = word.slice(name.length + 3);
-    }
-  }
-  return texts;
-}
 
 /** The schema's flags out of every parsed flag, or a usage ConfigError naming the first wrong one. */
 export function parseFlags<T>(schema: z.ZodType<T>, flags: Readonly<Record<string, unknown>>): T {

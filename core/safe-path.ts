@@ -22,12 +22,39 @@ export function resolveInside(root: string, name: string, origin: Origin): strin
   if (name.split(/[\\/]+/).includes('..')) {
     throw new DataError(`${origin.file}: ${origin.field}: file name ${JSON.stringify(name)} contains '..' and could leave the data root`, origin.file, origin.field);
   }
-  const absoluteRoot = path.resolve(root);
+  const absoluteRoot = resolvedRoot(root);
+  // A name without '.', '..' or empty segments lies inside the root as written: path.resolve would
+  // only join the two (this runs once per sample, 214,354 times for VQAv2 val).
+  if (isCleanRelative(name)) return absoluteRoot === '/' ? `/${name}` : `${absoluteRoot}/${name}`;
   const resolved = path.resolve(absoluteRoot, name);
   if (!isInside(absoluteRoot, resolved)) {
     throw new DataError(`${origin.file}: ${origin.field}: ${JSON.stringify(name)} resolves outside the data root ${absoluteRoot}`, origin.file, origin.field);
   }
   return resolved;
+}
+
+let lastRoot: { root: string; resolved: string } | undefined;
+
+function resolvedRoot(root: string): string {
+  if (lastRoot?.root !== root) lastRoot = { root, resolved: path.resolve(root) };
+  return lastRoot.resolved;
+}
+
+/** POSIX only: a relative name whose segments are all plain names (what path.resolve would leave as is). */
+function isCleanRelative(name: string): boolean {
+  return path.sep === '/' && name.length > 0 && !name.startsWith('/') && !/(?:^|\/)\.{0,2}(?:\/|$)/.test(name);
+}
+
+/**
+ * path.relative(root, file), with the common case done by slicing: `file` is the absolute, normalized
+ * `root` followed by '/' and a clean relative name (a media path that resolveInside produced).
+ */
+export function relativeInside(root: string, file: string): string {
+  if (file.length > root.length + 1 && file.charCodeAt(root.length) === 0x2f && file.startsWith(root) && resolvedRoot(root) === root && root !== '/') {
+    const rest = file.slice(root.length + 1);
+    if (isCleanRelative(rest)) return rest;
+  }
+  return path.relative(root, file);
 }
 
 export function isInside(root: string, candidate: string): boolean {

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { DataError } from './errors.js';
@@ -42,8 +43,35 @@ export function describeIssues(error: z.ZodError, input: unknown, file: string, 
   });
 }
 
+const fastChecks = new WeakMap<z.ZodType, (value: unknown) => boolean>();
+
+/**
+ * Gives a schema a hand-written check for the hot loops (one call per dataset element or sample line,
+ * hundreds of thousands per run). The check must accept only values the schema accepts and returns
+ * unchanged (same fields, same key order); whatever it does not accept goes to zod, so every error
+ * message stays zod's.
+ */
+export function withFastCheck<S extends z.ZodType>(schema: S, check: (value: unknown) => boolean): S {
+  fastChecks.set(schema, check);
+  return schema;
+}
+
+/** Whether the schema's fast check accepts the value as it is (no zod run needed). */
+export function passesFastCheck(schema: z.ZodType, value: unknown): boolean {
+  return fastChecks.get(schema)?.(value) === true;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function isNonNegativeInteger(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
 /** Parses or throws one DataError that lists every problem (the first few in full). */
 export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, file: string, pathPrefix = ''): T {
+  if (passesFastCheck(schema, input)) return input as T;
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems = describeIssues(result.error, input, file, pathPrefix);
@@ -53,11 +81,21 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, file: stri
   throw new DataError(`${file}: invalid content\n${shown.join('\n')}`, file, first?.field);
 }
 
+/**
+ * UTF-8 bytes as a string. ASCII-only bytes (most dataset files) are decoded as Latin-1, which gives
+ * the same string for them at a fraction of the cost of UTF-8 decoding (0.9 s → 0.05 s for VQAv2's
+ * 152 MB of annotations).
+ */
+export function decodeUtf8(bytes: Uint8Array): string {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buffer.toString(isAscii(buffer) ? 'latin1' : 'utf8');
+}
+
 /** A whole JSON file, parsed; a DataError naming the file says why it can't be read or parsed. */
 export function readJsonFile(file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = decodeUtf8(readFileSync(file));
   } catch (error) {
     throw new DataError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, file);
   }

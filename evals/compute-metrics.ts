@@ -4,7 +4,7 @@ import { scoredUnits } from '../scoring/scored-units.js';
 import { populationStd } from '../scoring/stats.js';
 import { SAMPLES_FILE } from '../artifact/run-directory.js';
 import { readSampleRecords } from '../artifact/samples-log.js';
-import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type SampleGrade, type SampleJudgement, type TaskMetrics, type TrialSummary } from '../artifact/schema.js';
+import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type SampleGrade, type SampleJudgement, type SampleRecord, type TaskMetrics, type TrialSummary } from '../artifact/schema.js';
 import { summarizeJudgements } from '../scoring/judge/judge-summary.js';
 import { summarizeMmVet } from '../scoring/judge/mm-vet/summary.js';
 import { scoringRules } from '../scoring/metrics/index.js';
@@ -21,18 +21,24 @@ const unitKey = (task: string, shots: number, trial: number) => `${task}\u0000${
 /**
  * metrics.json from samples.jsonl alone, per task × shots × trial. Items are ordered by sample id, so
  * the aggregate (and its bootstrap CI) does not depend on the order samples finished in: a resumed
- * run reports exactly what an uninterrupted one does.
+ * run reports exactly what an uninterrupted one does. `records`, when given, are the log's whole
+ * content as this process wrote it (a run that started with an empty log), used instead of reading
+ * the file back.
  */
-export async function computeMetrics(runDirectory: string, units: EvaluationUnit[], config: RunConfig): Promise<MetricsRecord> {
+export async function computeMetrics(runDirectory: string, units: EvaluationUnit[], config: RunConfig, records?: readonly SampleRecord[]): Promise<MetricsRecord> {
   const items = new Map<string, Item[]>();
   const answers = new Map<string, SubmittedAnswer[]>();
   for (const unit of units) {
     items.set(unitKey(unit.task.record.id, unit.shots, unit.trial), []);
     answers.set(unitKey(unit.task.record.id, unit.shots, unit.trial), []);
   }
-  for await (const record of readSampleRecords(path.join(runDirectory, SAMPLES_FILE))) {
+  for await (const record of records ?? readSampleRecords(path.join(runDirectory, SAMPLES_FILE))) {
     const key = unitKey(record.task, record.shots, record.trial);
-    items.get(key)?.push({ ...toScoredItem(record), id: record.sampleId, ...(record.judge ? { judge: record.judge } : {}), ...(record.grades ? { grades: record.grades } : {}) });
+    const item = toScoredItem(record) as Item;
+    item.id = record.sampleId;
+    if (record.judge) item.judge = record.judge;
+    if (record.grades) item.grades = record.grades;
+    items.get(key)?.push(item);
     if (record.finishReason !== 'error') answers.get(key)?.push({ id: record.sampleId, answer: record.extracted, output: record.output });
   }
   const results: TaskMetrics[] = [];

@@ -307,7 +307,7 @@ async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promi
         }
       }
       const units = planUnits(planned, config, preset, selectors);
-      await runEvaluationLoop(
+      const written = await runEvaluationLoop(
         {
           runner,
           units,
@@ -325,7 +325,7 @@ async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promi
         },
         options.maxNewTokens !== undefined,
       );
-      const metrics = await computeMetrics(runDirectory, units, config);
+      const metrics = await computeMetrics(runDirectory, units, config, written);
       writeMetricsRecord(runDirectory, metrics);
       const interrupted = signal.aborted;
       const final: RunRecord = { ...record, status: interrupted ? 'interrupted' : 'finished', ...(interrupted ? {} : { finishedAt: new Date().toISOString() }) };

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { hashOf } from '../core/hash.js';
 import type { ExtractionStrategy } from '../scoring/extract.js';
 import { SAMPLES_FILE } from '../artifact/run-directory.js';
 import { dropErrorSamples, readSampleRecords, SamplesLog, sampleKey } from '../artifact/samples-log.js';
@@ -12,14 +11,14 @@ import { scoringRules } from '../scoring/metrics/index.js';
 import { recordedMeta, scoreAnswer, scoreOutput, type ScoringSettings } from '../scoring/score-sample.js';
 import { buildRequest } from '../tasks/prompts/build-request.js';
 import { demosNeeded, getPreset, presetForTask, type ProtocolPreset } from '../tasks/prompts/presets.js';
-import type { MediaRef, Sample, TaskRequestKind } from '../core/contracts/task.js';
-import { isMediaBytes } from '../core/media-ref.js';
+import type { Sample, TaskRequestKind } from '../core/contracts/task.js';
 import type { LoglikOutput, Output, Request, Runner } from '../core/contracts/runner.js';
 import { runInBatches } from './batch-pipeline.js';
 import type { DemoSelector } from './fewshot/demo-selector.js';
 import type { EngineEvent } from './events.js';
 import { FailFastGuard, firstWaveSize } from './fail-fast.js';
 import { fitToContext } from './fit-to-context.js';
+import { promptHash } from './prompt-hash.js';
 import { generatePrepared, scorePrepared, type PrepareRequest } from './generate-prepared.js';
 import { scoringRuleOf, selectSamples, type PlannedTask, type SelectionOptions } from './plan.js';
 
@@ -61,22 +60,6 @@ async function finishedKeys(file: string): Promise<{ keys: Set<string>; anySucce
     if (record.finishReason !== 'error') anySucceeded = true;
   }
   return { keys, anySucceeded };
-}
-
-/** A file relative to the task's data root (moving the data keeps the hash), bytes by content hash. */
-function promptMediaName(ref: MediaRef, root: string): string {
-  return isMediaBytes(ref) ? `sha256:${ref.sha256}` : path.relative(root, ref.path);
-}
-
-/** Identifies the prompt (media by file inside the data root or by content); a loglik request's continuations are part of it. */
-function promptHash(request: Request, root: string, continuations?: readonly string[]): string {
-  const parts = request.parts.map((part) => {
-    if (part.type === 'image') return { type: 'image', file: promptMediaName(part.source, root) };
-    if (part.type === 'video') return { type: 'video', frames: part.frames.map((frame) => promptMediaName(frame, root)) };
-    return part;
-  });
-  if (continuations) return hashOf({ parts, system: request.system, continuations }, 16);
-  return hashOf({ parts, system: request.system, maxNewTokens: request.maxNewTokens, numBeams: request.numBeams, stop: request.stop }, 16);
 }
 
 /** The record fields of a generated answer: the output, what was extracted from it, its score. */
@@ -159,8 +142,11 @@ export function maxNewTokensFor(task: PlannedTask, config: RunConfig, preset: Pr
  * continuations for the `loglik` request kind) → extract and score → one line each in samples.jsonl, appended as each batch finishes. Samples already in the log are skipped, so
  * rerunning the same command resumes. A run whose first samples all fail with one same error stops
  * (fail-fast.ts).
+ *
+ * Returns the records written when the log held none before: then they are the whole log, in its
+ * order, and metrics can be computed from them without reading the file back. Undefined on a resume.
  */
-export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverride: boolean): Promise<void> {
+export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverride: boolean): Promise<SampleRecord[] | undefined> {
   const { runner, config, runDirectory, signal, emit } = context;
   const preset = getPreset(config.protocol);
   const samplesFile = path.join(runDirectory, SAMPLES_FILE);
@@ -170,15 +156,20 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
   }
   const log = new SamplesLog(samplesFile);
   const { keys: done, anySucceeded } = await finishedKeys(samplesFile);
+  const written: SampleRecord[] | undefined = done.size === 0 ? [] : undefined;
   const batchSizeOf = () => context.batchSize ?? runner.batchSize ?? 8;
-  const guard = new FailFastGuard(firstWaveSize(batchSizeOf(), runner.maxInFlight ?? 1), anySucceeded, (record) => log.append(record));
+  const guard = new FailFastGuard(firstWaveSize(batchSizeOf(), runner.maxInFlight ?? 1), anySucceeded, (records) => {
+    log.appendAll(records);
+    if (written) for (const record of records) written.push(record);
+  });
   let completed = false;
   try {
     for (const unit of context.units) {
       if (signal.aborted) break;
       const { task, shots, trial } = unit;
-      const keyOf = (sample: Sample) => sampleKey({ task: task.record.id, sampleId: sample.id, shots, trial });
-      const prefix = `${task.record.id}\u0000${shots}\u0000${trial}\u0000`;
+      // sampleKey of this unit's samples: the unit's prefix, then the sample id.
+      const prefix = sampleKey({ task: task.record.id, sampleId: '', shots, trial });
+      const keyOf = (sample: Sample) => prefix + sample.id;
       const alreadyDone = [...done].filter((key) => key.startsWith(prefix)).length;
       const label = shots > 0 || context.units.length > 1 ? `${task.record.id} ${shots}-shot${trial > 0 ? ` trial ${trial + 1}` : ''}` : task.record.id;
       emit({ type: 'task-start', task: label, split: task.record.split, total: context.totals?.get(task) ?? null, alreadyDone });
@@ -260,4 +251,5 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
       log.close();
     }
   }
+  return written;
 }

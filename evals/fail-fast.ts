@@ -29,7 +29,8 @@ export class FailFastGuard {
     private readonly wave: number,
     /** Some sample of this run already succeeded (an earlier attempt): the setup works. */
     succeededBefore: boolean,
-    private readonly write: (record: SampleRecord) => void,
+    /** Records to append, in order; called once per batch. */
+    private readonly write: (records: SampleRecord[]) => void,
   ) {
     this.state = succeededBefore ? 'passed' : 'watching';
   }
@@ -37,12 +38,13 @@ export class FailFastGuard {
   /** A batch's records, in order. Throws the stopping RunnerError when they complete a wave of one same error. */
   accept(records: SampleRecord[]): void {
     if (this.state === 'passed') {
-      for (const record of records) this.write(record);
+      if (records.length > 0) this.write(records);
       return;
     }
     if (this.state === 'stopped') {
       // Batches already in flight when the run stopped: their successes are results, kept; their errors are more of the same.
-      for (const record of records) if (record.finishReason !== 'error') this.write(record);
+      const successes = records.filter((record) => record.finishReason !== 'error');
+      if (successes.length > 0) this.write(successes);
       return;
     }
     this.held.push(...records);
@@ -62,7 +64,7 @@ export class FailFastGuard {
 
   private pass(): void {
     this.state = 'passed';
-    for (const record of this.held) this.write(record);
+    if (this.held.length > 0) this.write(this.held);
     this.held = [];
   }
 

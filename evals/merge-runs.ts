@@ -3,7 +3,6 @@ import path from 'node:path';
 import { differingFields, incompatibilityReasons, sameRecorded, type CompatibilityRules } from '../core/compatibility.js';
 import { ConfigError, DataError } from '../core/errors.js';
 import { canonicalJson } from '../core/hash.js';
-import { parseOrThrow } from '../core/validation.js';
 import { computeMetrics } from './compute-metrics.js';
 import { configHashOf, planUnits } from './evaluate.js';
 import type { EvaluationUnit } from './evaluation-loop.js';
@@ -13,7 +12,8 @@ import { inShard } from './shard.js';
 import { getPreset } from '../tasks/prompts/presets.js';
 import { getTask } from '../tasks/registry.js';
 import { SAMPLES_FILE, readRunRecord, writeMetricsRecord, writeRunRecord } from '../artifact/run-directory.js';
-import { SCHEMA_VERSION, sampleRecordSchema, type MetricsRecord, type RunConfig, type RunRecord, type TaskRecord } from '../artifact/schema.js';
+import { parseSampleLine } from '../artifact/samples-log.js';
+import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type RunRecord, type TaskRecord } from '../artifact/schema.js';
 
 // `emu-eval merge`: the runs of one evaluation split with --shard i/n across machines become one run
 // directory equal to the unsharded run's: samples.jsonl holds every shard's lines (sorted by task,
@@ -174,13 +174,7 @@ async function collectLines(shards: Shard[], units: EvaluationUnit[]): Promise<{
       }
       const text = line.bytes.toString('utf8');
       if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        throw new DataError(`${file}: line ${lineNumber} is not valid JSON (${(error as Error).message})`, file, `line ${lineNumber}`);
-      }
-      const record = parseOrThrow(sampleRecordSchema, value, file, `line ${lineNumber}`);
+      const record = parseSampleLine(text, file, lineNumber);
       const unit = unitIndex.get(`${record.task}\u0000${record.shots}\u0000${record.trial}`);
       const where = `${record.task} ${record.shots}-shot trial ${record.trial} sample ${record.sampleId}`;
       if (unit === undefined) throw new DataError(`${file}: line ${lineNumber}: ${where} is not part of this run's configuration`, file, `line ${lineNumber}`);

@@ -130,11 +130,9 @@ export function isErrorRecord(record: Pick<SampleRecord, 'finishReason' | 'grade
 }
 
 export function toScoredItem(record: SampleRecord): ScoredItem {
-  return {
-    score: record.score,
-    error: isErrorRecord(record),
-    meta: record.meta,
-    ...(record.meta.answerable !== undefined ? { extracted: record.extracted } : {}),
-    ...(record.binary ? { binary: record.binary } : {}),
-  };
+  // Optional fields set in place rather than spread: this runs once per sample.
+  const item: ScoredItem = { score: record.score, error: isErrorRecord(record), meta: record.meta };
+  if (record.meta.answerable !== undefined) item.extracted = record.extracted;
+  if (record.binary) item.binary = record.binary;
+  return item;
 }

@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# onnxruntime-node's install script would download CUDA binaries; the CPU runtime ships in the package.
-# (.npmrc says the same; npm warns that custom .npmrc keys stop working in its next major version.)
+# onnxruntime-node's install script only downloads its CUDA binaries (the CPU runtime ships in the npm
+# package). package.json's allowScripts denies that script to npm 11, which reads allowScripts; this
+# variable, the script's own switch, makes older npm versions skip the download too.
 export ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}"
 
 missing=()
@@ -26,4 +27,5 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# npm ci also compiles the TypeScript sources into dist/ (the `prepare` script): the emu-eval command runs that.
 npm ci --no-audit --no-fund

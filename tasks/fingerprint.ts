@@ -25,7 +25,7 @@ export async function dataFingerprint(task: TaskAdapter, dataDir: string, split:
     }
     // A snapshot's files (gigabytes of images) by their remembered digests; official files as they always were.
     if (source!.format === 'parquet') hash.update(`sha256:${await cachedFileDigest(absolute)}\0`);
-    else for await (const chunk of createReadStream(absolute)) hash.update(chunk as Buffer);
+    else for await (const chunk of createReadStream(absolute, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   }
   return hash.digest('hex').slice(0, 16);
 }

@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '../core/package-root.js';
 import { ConfigError } from '../core/errors.js';
 import { activitynetQa } from './activitynet-qa.js';
 import { gqa } from './gqa.js';
@@ -50,14 +50,14 @@ export function isVideoTask(id: string): boolean {
 }
 
 /**
- * Absolute path of a task's bundled synthetic sample, found next to this file so it works from any
+ * Absolute path of a task's bundled synthetic sample, found in the checkout so it works from any
  * working folder. A task without one needs --data: the ConfigError says so.
  */
 export function bundledDataDir(task: TaskAdapter): string {
   if (task.sampleFolder === undefined) {
     throw new ConfigError(`${task.id} has no bundled sample; give its dataset folder with --data`, true);
   }
-  return fileURLToPath(new URL(`./samples/data/${task.sampleFolder}`, import.meta.url));
+  return sourcePath('tasks', 'samples', 'data', task.sampleFolder);
 }
 
 /** The benchmark name of a task id or a benchmark name, in any case (vqav2 → VQAv2); undefined when unknown. */

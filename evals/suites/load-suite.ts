@@ -1,14 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '../../core/package-root.js';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { ConfigError, DataError } from '../../core/errors.js';
 import { hashOf } from '../../core/hash.js';
 import { describeIssues } from '../../core/validation.js';
 import { suiteSchema, type Suite } from './suite-schema.js';
 
-/** The folder of the built-in suites (this file's own folder, so it works from any working directory). */
-export const BUILT_IN_SUITES_FOLDER = fileURLToPath(new URL('./', import.meta.url));
+/** The folder of the built-in suites (in the checkout, so it works from any working directory). */
+export const BUILT_IN_SUITES_FOLDER = sourcePath('evals', 'suites');
 
 export function builtInSuiteNames(): string[] {
   return readdirSync(BUILT_IN_SUITES_FOLDER)

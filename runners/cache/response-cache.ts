@@ -3,12 +3,10 @@
 // runner and keeps its answer. It wraps a runner and never lives inside one; error outputs are never
 // stored, so a request that failed is always attempted again.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot as repositoryRoot } from '../../core/package-root.js';
 import type { LoglikOutput, LoglikRequest, Output, Request, Runner } from '../../core/contracts/runner.js';
 import { RequestKeyer } from './request-key.js';
 import { ResponseStore, type StoredEntry } from './response-store.js';
-
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** `$EMU_EVAL_CACHE/responses` when that variable is set, else `<repo>/.cache/responses` (gitignored). */
 export function defaultCacheDirectory(): string {

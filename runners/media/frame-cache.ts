@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '../../core/package-root.js';
 import { z } from 'zod';
 
 // Decoded frames live on disk, keyed by what determines their pixels: the video's content hash,
@@ -20,7 +20,7 @@ import { z } from 'zod';
 /** `$EMU_EVAL_CACHE/frames`, else `.cache/frames` at the repository root (next to the models). */
 export function defaultFrameCacheRoot(): string {
   const base = process.env.EMU_EVAL_CACHE;
-  return base ? path.resolve(base, 'frames') : fileURLToPath(new URL('../../.cache/frames', import.meta.url));
+  return base ? path.resolve(base, 'frames') : sourcePath('.cache', 'frames');
 }
 
 const summarySchema = z.strictObject({ frameCount: z.number().int().positive(), codec: z.string(), width: z.number().int(), height: z.number().int() });

@@ -78,9 +78,9 @@ export function providerInstallMessage(kind: Exclude<DeviceKind, 'cpu'>, missing
   const name = kind === 'cuda' ? 'CUDA' : 'TensorRT';
   return [
     `--device ${kind} needs onnxruntime-node's ${name} execution provider, which is not installed (missing ${missing.join(', ')}).`,
-    `Install it on a machine that can reach api.nuget.org (the provider's download host): ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci`,
-    `(or, in an existing checkout: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node). This repository's .npmrc skips that`,
-    `download by default. The provider also needs CUDA 12 and cuDNN 9 libraries on the library path${kind === 'tensorrt' ? ', and TensorRT 10 for tensorrt' : ''}.`,
+    `Install it on a machine that can reach api.nuget.org (the provider's download host), after npm ci:`,
+    `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js. npm ci itself skips that download`,
+    `(package.json's allowScripts denies the package's install script). The provider also needs CUDA 12 and cuDNN 9 libraries on the library path${kind === 'tensorrt' ? ', and TensorRT 10 for tensorrt' : ''}.`,
     `emu-eval does not fall back to the CPU: pass --device cpu to run there.`,
   ].join('\n');
 }

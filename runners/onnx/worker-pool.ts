@@ -6,7 +6,13 @@ import type { GeneratedRow, GenerationRow } from './generation-types.js';
 import type { LoglikRow, ScoredRow } from './score-continuations.js';
 import type { WorkerInit, WorkerReady, WorkerResponse } from './worker-protocol.js';
 
-const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url);
+// Run from the TypeScript sources (tests, `npm run emu-eval`), a worker starts through worker-entry.js,
+// which registers tsx; compiled (dist/, what the `emu-eval` command runs) it loads worker.js directly.
+export function workerEntry(moduleUrl: string): URL {
+  return new URL(moduleUrl.endsWith('.ts') ? './worker-entry.js' : './worker.js', moduleUrl);
+}
+
+const WORKER_ENTRY = workerEntry(import.meta.url);
 
 interface PendingJob {
   jobId: number;

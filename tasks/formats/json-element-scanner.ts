@@ -1,5 +1,6 @@
 import { DataError } from '../../core/errors.js';
 import { describeJsonPath } from './json-path.js';
+import { decodeUtf8 } from '../../core/validation.js';
 
 export type JsonStreamTarget =
   /** Elements of a top-level array (VizWiz). */
@@ -92,6 +93,13 @@ export class JsonElementScanner {
   private depth = 0;
   private inString = false;
   private escaped = false;
+  /**
+   * Array elements completed inside the current chunk, not parsed yet: consecutive elements of an array
+   * are parsed together, as one JSON array (one decode and one JSON.parse per run of elements instead of
+   * one per element). `start`/`end` are positions in the chunk.
+   */
+  private run: Array<{ element: JsonStreamElement; start: number; end: number }> = [];
+  private runChunk: Buffer | undefined;
 
   constructor(
     private readonly file: string,
@@ -100,6 +108,22 @@ export class JsonElementScanner {
 
   push(chunk: Buffer): JsonStreamElement[] {
     const elements: JsonStreamElement[] = [];
+    try {
+      this.scan(chunk, elements);
+      this.parseRun();
+    } catch (error) {
+      // An element before the failing byte that is not valid JSON was the first problem in the file:
+      // parsing the run reports it (as parsing each element as it closed did).
+      this.parseRun();
+      throw error;
+    } finally {
+      this.runChunk = undefined;
+    }
+    return elements;
+  }
+
+  private scan(chunk: Buffer, elements: JsonStreamElement[]): void {
+    this.runChunk = chunk;
     if (this.offset === 0 && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
       throw this.malformed(0, 'the file starts with a UTF-16 byte-order mark; JSON files must be UTF-8 (re-save the file as UTF-8)');
     }
@@ -121,7 +145,6 @@ export class JsonElementScanner {
       this.captureParts.push(chunk.subarray(this.captureSliceStart(), chunk.length));
     }
     this.offset += chunk.length;
-    return elements;
   }
 
   end(): JsonStreamElement[] {
@@ -286,6 +309,17 @@ export class JsonElementScanner {
       this.state = State.ObjectCommaOrEnd;
       return;
     }
+    if (purpose === Purpose.Element && this.target.kind !== 'object-entries' && this.runChunk !== undefined && this.captureParts.length === 0 && this.captureStart >= this.offset) {
+      // Inside the current chunk: parsed with the rest of the run when the chunk is done.
+      const index = this.index++;
+      const element: JsonStreamElement = { value: undefined, index, key: undefined, path: this.elementPath(index), offset: this.captureStart };
+      const start = this.captureStart - this.offset;
+      this.run.push({ element, start, end: start + lastPart.length });
+      elements.push(element);
+      this.state = State.ArrayCommaOrEnd;
+      return;
+    }
+    this.parseRun();
     const bytes = this.captureParts.length === 0 ? lastPart : Buffer.concat([...this.captureParts, lastPart]);
     this.captureParts = [];
     if (purpose === Purpose.Key) {
@@ -303,8 +337,29 @@ export class JsonElementScanner {
     this.state = isEntry ? State.ObjectCommaOrEnd : State.ArrayCommaOrEnd;
   }
 
+  /** Parses the pending run: all at once when every element is valid JSON, else one by one (for the first one's error). */
+  private parseRun(): void {
+    const run = this.run;
+    const chunk = this.runChunk;
+    if (run.length === 0 || chunk === undefined) return;
+    this.run = [];
+    if (run.length > 1) {
+      let values: unknown;
+      try {
+        values = JSON.parse(`[${decodeUtf8(chunk.subarray(run[0]!.start, run[run.length - 1]!.end))}]`);
+      } catch {
+        values = undefined;
+      }
+      if (Array.isArray(values) && values.length === run.length) {
+        for (let position = 0; position < run.length; position++) run[position]!.element.value = values[position];
+        return;
+      }
+    }
+    for (const { element, start, end } of run) element.value = this.parse(chunk.subarray(start, end), element.offset, element.path);
+  }
+
   private parse(bytes: Buffer, start: number, where: string): unknown {
-    const text = bytes.toString('utf8');
+    const text = decodeUtf8(bytes);
     try {
       return JSON.parse(text);
     } catch (error) {

@@ -13,12 +13,25 @@ export interface JsonStreamOptions {
   chunkSize?: number;
 }
 
-export function streamJsonFile(file: string, target: JsonStreamTarget, options: JsonStreamOptions = {}): AsyncGenerator<JsonStreamElement> {
-  return parseFileChunks(file, 'a JSON file', options.chunkSize, (chunks) => streamJsonChunks(chunks, file, target));
+export async function* streamJsonFile(file: string, target: JsonStreamTarget, options: JsonStreamOptions = {}): AsyncGenerator<JsonStreamElement> {
+  for await (const batch of streamJsonFileBatches(file, target, options)) yield* batch;
+}
+
+/** The elements each read chunk completes, as one array: one async step per chunk, not per element. */
+export function streamJsonFileBatches(file: string, target: JsonStreamTarget, options: JsonStreamOptions = {}): AsyncGenerator<JsonStreamElement[]> {
+  return parseFileChunks(file, 'a JSON file', options.chunkSize, (chunks) => streamJsonChunkBatches(chunks, file, target));
 }
 
 export async function* streamJsonChunks(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, file: string, target: JsonStreamTarget): AsyncGenerator<JsonStreamElement> {
+  for await (const batch of streamJsonChunkBatches(chunks, file, target)) yield* batch;
+}
+
+async function* streamJsonChunkBatches(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, file: string, target: JsonStreamTarget): AsyncGenerator<JsonStreamElement[]> {
   const scanner = new JsonElementScanner(file, target);
-  for await (const chunk of chunks) yield* scanner.push(chunk);
-  yield* scanner.end();
+  for await (const chunk of chunks) {
+    const elements = scanner.push(chunk);
+    if (elements.length > 0) yield elements;
+  }
+  const last = scanner.end();
+  if (last.length > 0) yield last;
 }

@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import type { DataProblem } from '../../core/contracts/task.js';
 import { describeFound, describeJsonPath, valueAtPath } from './json-path.js';
+import { passesFastCheck } from '../../core/validation.js';
 
 export type ElementCheck<T> = { ok: true; value: T } | { ok: false; problems: DataProblem[] };
 
 /** Validates one streamed element and turns each zod issue into "file: path: expected X, found Y". */
 export function validateElement<T>(schema: z.ZodType<T>, value: unknown, file: string, elementPath: string): ElementCheck<T> {
+  if (passesFastCheck(schema, value)) return { ok: true, value: value as T };
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
   const problems: DataProblem[] = [];

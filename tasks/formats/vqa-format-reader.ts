@@ -79,10 +79,12 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
         });
         continue;
       }
+      // The files list both in the same order: the annotation asked for is usually the next one read.
+      if (value.question_id === questionId) return { annotation: value, path: elementPath };
       pending.set(value.question_id, { annotation: value, path: elementPath });
     }
     const found = pending.get(questionId);
-    pending.delete(questionId);
+    if (found) pending.delete(questionId);
     return found;
   }
 
@@ -121,8 +123,9 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
           });
           continue;
         }
-        answers = annotation.answers.map((entry) => entry.answer);
-        meta = { ...meta, answerType: annotation.answer_type, questionType: annotation.question_type, multipleChoiceAnswer: annotation.multiple_choice_answer };
+        answers = new Array<string>(annotation.answers.length);
+        for (let position = 0; position < answers.length; position++) answers[position] = annotation.answers[position]!.answer;
+        meta = { imageId: question.image_id, answerType: annotation.answer_type, questionType: annotation.question_type, multipleChoiceAnswer: annotation.multiple_choice_answer };
       }
       if (imagePath === undefined) continue;
       yield {

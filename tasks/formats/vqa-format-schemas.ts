@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isNonNegativeInteger, isPlainObject, withFastCheck } from '../../core/validation.js';
 
 // Element schemas of the VQA-format files (VQAv2, OK-VQA), written from the files as distributed.
 // Strict: an unknown field usually means the wrong file was given (e.g. a v1 multiple-choice file).
@@ -8,21 +9,47 @@ const imageId = z.int().nonnegative();
 const answerConfidence = z.enum(['yes', 'maybe', 'no']);
 const answerId = z.int().min(1).max(10);
 
-export const vqaQuestionSchema = z.strictObject({
-  image_id: imageId,
-  question: z.string(),
-  question_id: questionId,
-});
+export const vqaQuestionSchema = withFastCheck(
+  z.strictObject({
+    image_id: imageId,
+    question: z.string(),
+    question_id: questionId,
+  }),
+  (value) =>
+    isPlainObject(value) && Object.keys(value).length === 3 && isNonNegativeInteger(value.image_id) && typeof value.question === 'string' && isNonNegativeInteger(value.question_id),
+);
 export type VqaQuestion = z.infer<typeof vqaQuestionSchema>;
 
-export const vqaV2AnnotationSchema = z.strictObject({
-  question_id: questionId,
-  image_id: imageId,
-  question_type: z.string(),
-  answer_type: z.enum(['yes/no', 'number', 'other']),
-  multiple_choice_answer: z.string(),
-  answers: z.array(z.strictObject({ answer: z.string(), answer_confidence: answerConfidence, answer_id: answerId })).length(10),
-});
+const CONFIDENCES: ReadonlySet<unknown> = new Set(answerConfidence.options);
+const V2_ANSWER_TYPES: ReadonlySet<unknown> = new Set(['yes/no', 'number', 'other']);
+
+function isV2Answer(value: unknown): boolean {
+  if (!isPlainObject(value) || Object.keys(value).length !== 3 || typeof value.answer !== 'string' || !CONFIDENCES.has(value.answer_confidence)) return false;
+  const id = value.answer_id;
+  return Number.isSafeInteger(id) && (id as number) >= 1 && (id as number) <= 10;
+}
+
+export const vqaV2AnnotationSchema = withFastCheck(
+  z.strictObject({
+    question_id: questionId,
+    image_id: imageId,
+    question_type: z.string(),
+    answer_type: z.enum(['yes/no', 'number', 'other']),
+    multiple_choice_answer: z.string(),
+    answers: z.array(z.strictObject({ answer: z.string(), answer_confidence: answerConfidence, answer_id: answerId })).length(10),
+  }),
+  (value) =>
+    isPlainObject(value) &&
+    Object.keys(value).length === 6 &&
+    isNonNegativeInteger(value.question_id) &&
+    isNonNegativeInteger(value.image_id) &&
+    typeof value.question_type === 'string' &&
+    V2_ANSWER_TYPES.has(value.answer_type) &&
+    typeof value.multiple_choice_answer === 'string' &&
+    Array.isArray(value.answers) &&
+    value.answers.length === 10 &&
+    value.answers.every(isV2Answer),
+);
 
 /** OK-VQA keeps each annotator's unprocessed answer (`raw_answer`); its question types are topic names ("one" … "ten", "other"). */
 export const okVqaAnnotationSchema = z.strictObject({

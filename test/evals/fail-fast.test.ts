@@ -15,7 +15,7 @@ const failed = (id: string, error: string): SampleRecord => ({ sampleId: id, fin
 
 function guarded(wave: number, succeededBefore = false) {
   const written: string[] = [];
-  const guard = new FailFastGuard(wave, succeededBefore, (record) => written.push(record.sampleId));
+  const guard = new FailFastGuard(wave, succeededBefore, (records) => written.push(...records.map((record) => record.sampleId)));
   return { guard, written };
 }
 

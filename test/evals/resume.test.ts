@@ -21,7 +21,7 @@ function lineCount(file: string | undefined): number {
 
 /** Runs the CLI as a separate process; with `killAfterLines`, SIGKILLs it once that many samples are written. */
 async function runProcess(args: string[], out: string, killAfterLines?: number): Promise<'killed' | number> {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, EMU_EVAL_FROM_SOURCE: '1' } });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));

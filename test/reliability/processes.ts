@@ -1,5 +1,6 @@
 // The CLI as a real child process (bin/emu-eval.js, as a user runs it), for the tests that kill it,
-// interrupt it or run two at once: signals and locks only mean something across processes.
+// interrupt it or run two at once: signals and locks only mean something across processes. It runs the
+// sources under test (EMU_EVAL_FROM_SOURCE=1), never a compiled dist/ that may predate them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ export interface CliProcess {
 }
 
 export function startCli(args: string[], env: Record<string, string | undefined> = {}, cwd = repositoryRoot): CliProcess {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, cwd });
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EMU_EVAL_FROM_SOURCE: '1', ...env }, cwd });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

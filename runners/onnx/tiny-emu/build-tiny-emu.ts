@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '../../../core/package-root.js';
 import { buildDecoder } from './decoder-graph.js';
 import { buildEmbedTokens } from './embed-graph.js';
 import { buildVisionEncoder } from './vision-graph.js';
@@ -13,7 +13,8 @@ import { headDimension, TINY_EMU_DIMENSIONS, type TinyEmuVariant } from './dimen
 const OPSET = 17;
 const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
 const CLIP_STD = [0.26862954, 0.26130258, 0.27577711];
-const builderFolder = path.dirname(fileURLToPath(import.meta.url));
+// The builder's TypeScript sources (also when this module runs compiled from dist/).
+const builderFolder = sourcePath('runners', 'onnx', 'tiny-emu');
 /** The graph code tiny-emu shares with `emu-eval export`: part of what a cached build was built by. */
 const sharedGraphFolder = path.resolve(builderFolder, '../../export/graph');
 

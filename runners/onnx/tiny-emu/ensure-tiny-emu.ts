@@ -3,13 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot as repositoryRoot } from '../../../core/package-root.js';
 import { buildTinyEmu, builderFingerprint } from './build-tiny-emu.js';
 import type { TinyEmuVariant } from './dimensions.js';
 
 export { buildTinyEmu } from './build-tiny-emu.js';
-
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const pendingBuilds = new Map<TinyEmuVariant, Promise<string>>();
 

@@ -1,0 +1,62 @@
+// Wall time, CPU time and peak resident memory of a command run as a child process, as a user runs it.
+// CPU time (user + system, all the process's threads) and the peak (maxRSS) are the child's own
+// getrusage figures, printed as it exits: Node children through a preloaded hook,
+// Python children through a wrapper around the script.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/emu-eval.js');
+
+const MARK = '__emu_eval_max_rss_kb__';
+const nodeHook = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\n${MARK}'+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+const pythonWrapper = [
+  'import resource, runpy, sys',
+  'script = sys.argv[1]',
+  'sys.argv = sys.argv[1:]',
+  "try:\n    runpy.run_path(script, run_name='__main__')\nfinally:\n    sys.stdout.flush()",
+  'usage = resource.getrusage(resource.RUSAGE_SELF)',
+  `sys.stderr.write('\\n${MARK}%d %d\\n' % (usage.ru_maxrss, round((usage.ru_utime + usage.ru_stime) * 1e6)))`,
+].join('\n');
+
+export interface Measurement {
+  seconds: number;
+  peakRssMiB: number;
+  /** User + system CPU seconds of the child (less sensitive than wall time to other load on the machine). */
+  cpuSeconds: number;
+  stderr: string;
+}
+
+function measureChild(executable: string, args: string[], env: NodeJS.ProcessEnv): Promise<Measurement> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(executable, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      const marked = new RegExp(`${MARK}(\\d+) (\\d+)`).exec(stderr);
+      if (code !== 0 || !marked) {
+        reject(new Error(`${path.basename(executable)} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
+        return;
+      }
+      resolve({ seconds, peakRssMiB: Number(marked[1]) / 1024, cpuSeconds: Number(marked[2]) / 1e6, stderr: stderr.replace(new RegExp(`\\n?${MARK}\\d+ \\d+\\n`), '') });
+    });
+  });
+}
+
+/** The emu-eval command (bin/emu-eval.js: the compiled dist/ when built). */
+export function measureCli(args: string[], nodeFlags: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<Measurement> {
+  return measureChild(process.execPath, [...nodeFlags, '--import', nodeHook, bin, ...args], env);
+}
+
+/** An ES module given as text, run by node (with the peak-memory hook). */
+export function measureNodeModule(code: string): Promise<Measurement> {
+  return measureChild(process.execPath, ['--import', nodeHook, '--input-type=module', '-e', code], process.env);
+}
+
+/** A Python script, with the interpreter's own peak memory. */
+export function measurePython(python: string, script: string, args: string[]): Promise<Measurement> {
+  return measureChild(python, ['-c', pythonWrapper, script, ...args], process.env);
+}
