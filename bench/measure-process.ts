@@ -10,14 +10,8 @@ export const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 
 const MARK = '__emu_eval_max_rss_kb__';
 const nodeHook = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\n${MARK}'+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
-const pythonWrapper = [
-  'import resource, runpy, sys',
-  'script = sys.argv[1]',
-  'sys.argv = sys.argv[1:]',
-  "try:\n    runpy.run_path(script, run_name='__main__')\nfinally:\n    sys.stdout.flush()",
-  'usage = resource.getrusage(resource.RUSAGE_SELF)',
-  `sys.stderr.write('\\n${MARK}%d %d\\n' % (usage.ru_maxrss, round((usage.ru_utime + usage.ru_stime) * 1e6)))`,
-].join('\n');
+/** Runs a script and reports its interpreter's peak RSS and CPU time after MARK (kept in step with MARK). */
+const pythonWrapper = fileURLToPath(new URL('./official/run_measured.py', import.meta.url));
 
 export interface Measurement {
   seconds: number;
@@ -58,5 +52,5 @@ export function measureNodeModule(code: string): Promise<Measurement> {
 
 /** A Python script, with the interpreter's own peak memory. */
 export function measurePython(python: string, script: string, args: string[]): Promise<Measurement> {
-  return measureChild(python, ['-c', pythonWrapper, script, ...args], process.env);
+  return measureChild(python, [pythonWrapper, script, ...args], process.env);
 }
