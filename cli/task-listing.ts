@@ -42,13 +42,20 @@ export function taskListingInputs(): string[] {
  */
 export function listingFingerprint(folders: readonly string[]): string {
   const hash = createHash('sha256').update(`${packageRoot}\n`);
+  const walk = (folder: string, relative: string) => {
+    const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const name = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) walk(path.join(folder, entry.name), name);
+      else {
+        const stats = statSync(path.join(folder, entry.name));
+        hash.update(`${name}\t${stats.size}\t${stats.mtimeMs}\n`);
+      }
+    }
+  };
   for (const folder of folders) {
     hash.update(`${folder}\n`);
-    const names = (readdirSync(folder, { recursive: true }) as string[]).sort();
-    for (const name of names) {
-      const stats = statSync(path.join(folder, name));
-      if (stats.isFile()) hash.update(`${name}\t${stats.size}\t${stats.mtimeMs}\n`);
-    }
+    walk(folder, '');
   }
   return hash.digest('hex');
 }
