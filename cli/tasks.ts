@@ -1,4 +1,3 @@
-import Table from 'cli-table3';
 import type { Argv } from 'yargs';
 import { commandHeader } from './command-headers.js';
 import { readTaskListing, taskListingFile, taskListingInputs } from './task-listing.js';
@@ -26,6 +25,7 @@ export function tasksCommand(io: CommandIO, listing: ListingLocation = { file: t
         io.stdout(`${JSON.stringify({ tasks: rows })}\n`);
         return;
       }
+      const { default: Table } = await import('cli-table3'); // the table only: --json does not load it
       const table = new Table({ head: ['task', 'version', 'modality', 'metric', 'splits (samples)', 'data'], style: { head: [], border: [] } });
       for (const row of rows) {
         const splits = row.splits.map((split) => `${split.name}${split.name === row.defaultSplit ? '*' : ''} (${split.samples ?? 'missing'}${split.hasAnswers ? '' : ', no answers'})`).join('\n');
