@@ -1,12 +1,15 @@
-import path from 'node:path';
-import Table from 'cli-table3';
 import type { Argv } from 'yargs';
 import { commandHeader } from './command-headers.js';
-import { countSamples } from '../tasks/data-check.js';
-import { bundledDataDir, tasks } from '../tasks/registry.js';
+import { readTaskListing, taskListingFile, taskListingInputs } from './task-listing.js';
 import type { Command, CommandArguments, CommandIO } from './io.js';
 
-export function tasksCommand(io: CommandIO): Command {
+/** Where the build's listing of the bundled samples is and what it was made from (tests point elsewhere). */
+export interface ListingLocation {
+  file: string;
+  inputs: () => string[];
+}
+
+export function tasksCommand(io: CommandIO, listing: ListingLocation = { file: taskListingFile, inputs: taskListingInputs }): Command {
   return {
     ...commandHeader('tasks'),
     builder: (yargs: Argv) =>
@@ -16,31 +19,13 @@ export function tasksCommand(io: CommandIO): Command {
     handler: async (parsed: unknown) => {
       const argv = parsed as CommandArguments;
       const given = (argv.data as string[] | undefined) ?? [];
-      const perTask = new Map(given.filter((value) => value.includes('=')).map((value) => [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)]));
-      const shared = given.find((value) => !value.includes('='));
-      const rows = [];
-      for (const task of Object.values(tasks)) {
-        const userDir = perTask.get(task.id) ?? shared;
-        const dataDir = userDir ? path.resolve(userDir) : bundledDataDir(task);
-        const splits = [];
-        for (const split of task.splits) {
-          splits.push({ name: split.name, hasAnswers: split.hasAnswers, samples: await countSamples(task, dataDir, split.name).catch(() => null) });
-        }
-        rows.push({
-          id: task.id,
-          version: task.version,
-          modality: task.modality,
-          metric: task.metric,
-          defaultSplit: task.defaultSplit,
-          description: task.description,
-          data: { source: userDir ? 'user' : 'bundled-sample', dir: dataDir, found: splits.some((split) => split.samples !== null) },
-          splits,
-        });
-      }
+      // The bundled samples' listing written by the build, while it matches them; counted afresh otherwise.
+      const rows = (given.length === 0 ? readTaskListing(listing.file, listing.inputs()) : undefined) ?? (await (await import('./task-rows.js')).taskRows(given));
       if (argv.json) {
         io.stdout(`${JSON.stringify({ tasks: rows })}\n`);
         return;
       }
+      const { default: Table } = await import('cli-table3'); // the table only: --json does not load it
       const table = new Table({ head: ['task', 'version', 'modality', 'metric', 'splits (samples)', 'data'], style: { head: [], border: [] } });
       for (const row of rows) {
         const splits = row.splits.map((split) => `${split.name}${split.name === row.defaultSplit ? '*' : ''} (${split.samples ?? 'missing'}${split.hasAnswers ? '' : ', no answers'})`).join('\n');
