@@ -15,24 +15,34 @@ export interface AnnotationWorkerInput {
 /** Batches the worker may have sent and the reader not yet taken: bounds the memory of a reader that is slower than the worker. */
 export const MAX_BATCHES_AHEAD = 32;
 
-/** Numbers per annotation in `numbers`: question_id, image_id, index in the array, answer count. */
-export const NUMBERS_PER_ANNOTATION = 4;
+/**
+ * Numbers per annotation in `numbers`: question_id, image_id, index in the array, answer count, and
+ * the index of the earlier annotation with the same question_id (NOT_A_DUPLICATE when none).
+ */
+export const NUMBERS_PER_ANNOTATION = 5;
+export const NOT_A_DUPLICATE = -1;
 
 /**
  * The elements one read chunk completed, in file order. Annotation i has its numbers at
- * `numbers[4i .. 4i+3]` and its strings from `stringStarts[i]`: question_type, answer_type,
- * multiple_choice_answer (undefined when absent), then the answers. `problems[k]` goes before
- * annotation `problemsBefore[k]` (the elements that failed validation, reported in their place).
+ * `numbers[5i .. 5i+4]` and its strings from `stringStarts[i]` in `stringRefs`: question_type,
+ * answer_type, multiple_choice_answer, then the answers, each as an index into `strings` (each
+ * distinct string of the batch once: "yes" is one string, not thousands; NO_STRING when absent).
+ * `problems[k]` goes before annotation `problemsBefore[k]` (the elements that failed validation,
+ * reported in their place).
  */
 export interface AnnotationBatch {
   kind: 'batch';
   count: number;
   numbers: Float64Array;
-  strings: Array<string | undefined>;
+  strings: string[];
+  stringRefs: Int32Array;
   stringStarts: Int32Array;
   problems: DataProblem[][];
   problemsBefore: number[];
 }
+
+/** The index standing for an absent string (OK-VQA's optional multiple_choice_answer). */
+export const NO_STRING = -1;
 
 export type AnnotationWorkerMessage =
   | AnnotationBatch

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { z } from 'zod';
-import type { ProblemSink } from './problem-sink.js';
+import { FirstOccurrences, type ProblemSink } from './problem-sink.js';
 import { streamValidated, type ValidatedElement } from './validated-stream.js';
-import { NUMBERS_PER_ANNOTATION, type AnnotationBatch, type AnnotationWorkerInput, type AnnotationWorkerMessage } from './vqa-annotation-protocol.js';
+import { NO_STRING, NOT_A_DUPLICATE, NUMBERS_PER_ANNOTATION, type AnnotationBatch, type AnnotationWorkerInput, type AnnotationWorkerMessage } from './vqa-annotation-protocol.js';
 import { VQA_ANNOTATION_SCHEMAS, type VqaAnnotation, type VqaAnnotationSchemaName } from './vqa-format-schemas.js';
 
 /** What the question/annotation join keeps of one valid annotation. */
@@ -15,6 +15,8 @@ export interface JoinAnnotation {
   answerType: string;
   multipleChoiceAnswer: string | undefined;
   answers: string[];
+  /** Index of the earlier annotation with the same question_id, when this one repeats it. */
+  duplicateOf: number | undefined;
 }
 
 /**
@@ -29,6 +31,7 @@ export interface AnnotationSource {
 /** Reads and validates in this thread. */
 export function annotationsInThread(file: string, schema: z.ZodType<VqaAnnotation>, sink: ProblemSink): AnnotationSource {
   const elements = streamValidated(file, { kind: 'array-under-key', key: 'annotations' }, schema, sink);
+  const occurrences = new FirstOccurrences<number>();
   return {
     async next() {
       const next: IteratorResult<ValidatedElement<VqaAnnotation>> = await elements.next();
@@ -44,6 +47,7 @@ export function annotationsInThread(file: string, schema: z.ZodType<VqaAnnotatio
         answerType: value.answer_type,
         multipleChoiceAnswer: value.multiple_choice_answer,
         answers,
+        duplicateOf: occurrences.claim(value.question_id, index),
       };
     },
     async close() {
@@ -156,17 +160,21 @@ function decode(batch: AnnotationBatch, position: number): JoinAnnotation {
   const at = position * NUMBERS_PER_ANNOTATION;
   const numbers = batch.numbers;
   const strings = batch.strings;
+  const refs = batch.stringRefs;
   const start = batch.stringStarts[position]!;
   const answerCount = numbers[at + 3]!;
   const answers = new Array<string>(answerCount);
-  for (let answer = 0; answer < answerCount; answer++) answers[answer] = strings[start + 3 + answer]!;
+  for (let answer = 0; answer < answerCount; answer++) answers[answer] = strings[refs[start + 3 + answer]!]!;
+  const multipleChoiceAnswer = refs[start + 2]!;
+  const duplicateOf = numbers[at + 4]!;
   return {
     questionId: numbers[at]!,
     imageId: numbers[at + 1]!,
     index: numbers[at + 2]!,
-    questionType: strings[start]!,
-    answerType: strings[start + 1]!,
-    multipleChoiceAnswer: strings[start + 2],
+    questionType: strings[refs[start]!]!,
+    answerType: strings[refs[start + 1]!]!,
+    multipleChoiceAnswer: multipleChoiceAnswer === NO_STRING ? undefined : strings[multipleChoiceAnswer],
     answers,
+    duplicateOf: duplicateOf === NOT_A_DUPLICATE ? undefined : duplicateOf,
   };
 }

@@ -6,9 +6,9 @@ import type { z } from 'zod';
 import type { DataProblem } from '../../core/contracts/task.js';
 import { DataError } from '../../core/errors.js';
 import { streamJsonFileBatches } from './json-stream.js';
-import { problemFromError } from './problem-sink.js';
+import { FirstOccurrences, problemFromError } from './problem-sink.js';
 import { validateElement } from './validate-element.js';
-import { MAX_BATCHES_AHEAD, NUMBERS_PER_ANNOTATION, type AnnotationBatch, type AnnotationWorkerInput, type AnnotationWorkerMessage } from './vqa-annotation-protocol.js';
+import { MAX_BATCHES_AHEAD, NO_STRING, NOT_A_DUPLICATE, NUMBERS_PER_ANNOTATION, type AnnotationBatch, type AnnotationWorkerInput, type AnnotationWorkerMessage } from './vqa-annotation-protocol.js';
 import { VQA_ANNOTATION_SCHEMAS, type VqaAnnotation } from './vqa-format-schemas.js';
 
 const { file, schema: schemaName, taken: takenBuffer } = workerData as AnnotationWorkerInput;
@@ -16,6 +16,7 @@ const schema: z.ZodType<VqaAnnotation> = VQA_ANNOTATION_SCHEMAS[schemaName];
 const taken = new Int32Array(takenBuffer);
 const port = parentPort!;
 let sent = 0;
+const occurrences = new FirstOccurrences<number>();
 
 function send(message: AnnotationWorkerMessage): void {
   port.postMessage(message);
@@ -31,7 +32,18 @@ function sendBatch(batch: AnnotationBatch): void {
 function encode(elements: Array<{ value: unknown; index: number; path: string }>): AnnotationBatch {
   const numbers = new Float64Array(elements.length * NUMBERS_PER_ANNOTATION);
   const stringStarts = new Int32Array(elements.length);
-  const strings: Array<string | undefined> = [];
+  const refs: number[] = [];
+  const strings: string[] = [];
+  const known = new Map<string, number>();
+  const ref = (text: string | undefined): number => {
+    if (text === undefined) return NO_STRING;
+    let at = known.get(text);
+    if (at === undefined) {
+      at = strings.push(text) - 1;
+      known.set(text, at);
+    }
+    return at;
+  };
   const problems: DataProblem[][] = [];
   const problemsBefore: number[] = [];
   let count = 0;
@@ -50,12 +62,13 @@ function encode(elements: Array<{ value: unknown; index: number; path: string }>
     numbers[at + 1] = annotation.image_id;
     numbers[at + 2] = element.index;
     numbers[at + 3] = annotation.answers.length;
-    stringStarts[count] = strings.length;
-    strings.push(annotation.question_type, annotation.answer_type, annotation.multiple_choice_answer);
-    for (const answer of annotation.answers) strings.push(answer.answer);
+    numbers[at + 4] = occurrences.claim(annotation.question_id, element.index) ?? NOT_A_DUPLICATE;
+    stringStarts[count] = refs.length;
+    refs.push(ref(annotation.question_type), ref(annotation.answer_type), ref(annotation.multiple_choice_answer));
+    for (const answer of annotation.answers) refs.push(ref(answer.answer));
     count++;
   }
-  return { kind: 'batch', count, numbers, strings, stringStarts, problems, problemsBefore };
+  return { kind: 'batch', count, numbers, strings, stringRefs: Int32Array.from(refs), stringStarts, problems, problemsBefore };
 }
 
 try {

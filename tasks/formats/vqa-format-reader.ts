@@ -72,7 +72,6 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
 
   const annotations = annotationsFile ? await openAnnotations(layout.annotationSchema, annotationsFile, sink, readerOptions) : undefined;
   const pending = new Map<number, JoinAnnotation>();
-  const annotationOccurrences = new FirstOccurrences<number>();
   let annotationsDone = annotations === undefined;
 
   async function takeAnnotation(questionId: number): Promise<JoinAnnotation | undefined> {
@@ -82,12 +81,11 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
         annotationsDone = true;
         break;
       }
-      const earlier = annotationOccurrences.claim(value.questionId, value.index);
-      if (earlier !== undefined) {
+      if (value.duplicateOf !== undefined) {
         sink.report({
           file: annotationsFile!,
           field: `${annotationPath(value)}.question_id`,
-          message: `duplicate question_id ${value.questionId}, already used by annotations[${earlier}]`,
+          message: `duplicate question_id ${value.questionId}, already used by annotations[${value.duplicateOf}]`,
         });
         continue;
       }
