@@ -1,10 +1,12 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { resolveInside } from '../../core/safe-path.js';
 import type { LoadOptions, Sample, SplitInfo } from '../../core/contracts/task.js';
 import { FirstOccurrences, ProblemSink } from './problem-sink.js';
 import { findSplit, locateSplitFiles } from './split-files.js';
-import { streamValidated, type ValidatedElement } from './validated-stream.js';
+import { streamValidated } from './validated-stream.js';
+import { annotationsInThread, annotationsInWorker, workerSchemaName, type AnnotationSource, type JoinAnnotation } from './vqa-annotation-source.js';
 import { vqaQuestionSchema, type VqaAnnotation } from './vqa-format-schemas.js';
 
 /** One split of a VQA-format dataset (VQAv2, OK-VQA): a questions file, maybe an annotations file, a COCO image folder. */
@@ -35,9 +37,22 @@ export function cocoImageName(imageFolder: string, imageId: number): string {
   return `${imageFolder}/COCO_${imageFolder}_${String(imageId).padStart(12, '0')}.jpg`;
 }
 
-interface PendingAnnotation {
-  annotation: VqaAnnotation;
-  path: string;
+export interface VqaReaderOptions {
+  /** Annotations files at least this large are read in a worker thread (tests lower it to reach that path with small files). */
+  workerMinBytes?: number;
+}
+
+/** Below this size a worker thread's start-up costs more than reading the file beside the questions saves. */
+const ANNOTATIONS_WORKER_MIN_BYTES = 8 << 20;
+
+async function openAnnotations(schema: z.ZodType<VqaAnnotation>, file: string, sink: ProblemSink, options: VqaReaderOptions): Promise<AnnotationSource> {
+  const schemaName = workerSchemaName(schema);
+  if (schemaName !== undefined && (await stat(file)).size >= (options.workerMinBytes ?? ANNOTATIONS_WORKER_MIN_BYTES)) return annotationsInWorker(file, schemaName, sink);
+  return annotationsInThread(file, schema, sink);
+}
+
+function annotationPath(annotation: JoinAnnotation): string {
+  return `annotations[${annotation.index}]`;
 }
 
 /**
@@ -46,7 +61,7 @@ interface PendingAnnotation {
  * and only the ones that run ahead are held in memory; a reordered file still works, at the cost of
  * buffering.
  */
-export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptions): AsyncGenerator<Sample> {
+export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptions, readerOptions: VqaReaderOptions = {}): AsyncGenerator<Sample> {
   const split = findSplit(layout.taskId, layout.splits, options.split);
   const dataDir = path.resolve(options.dataDir);
   const sink = new ProblemSink(options.onProblem);
@@ -55,33 +70,28 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
   if (!files) return;
   const [questionsFile, annotationsFile] = files;
 
-  const annotations = annotationsFile
-    ? streamValidated(annotationsFile, { kind: 'array-under-key', key: 'annotations' }, layout.annotationSchema, sink)
-    : undefined;
-  const pending = new Map<number, PendingAnnotation>();
-  const annotationOccurrences = new FirstOccurrences<number>();
+  const annotations = annotationsFile ? await openAnnotations(layout.annotationSchema, annotationsFile, sink, readerOptions) : undefined;
+  const pending = new Map<number, JoinAnnotation>();
   let annotationsDone = annotations === undefined;
 
-  async function takeAnnotation(questionId: number): Promise<PendingAnnotation | undefined> {
+  async function takeAnnotation(questionId: number): Promise<JoinAnnotation | undefined> {
     while (!pending.has(questionId) && !annotationsDone) {
-      const next: IteratorResult<ValidatedElement<VqaAnnotation>> = await annotations!.next();
-      if (next.done) {
+      const value = await annotations!.next();
+      if (value === undefined) {
         annotationsDone = true;
         break;
       }
-      const { value, index, path: elementPath } = next.value;
-      const earlier = annotationOccurrences.claim(value.question_id, index);
-      if (earlier !== undefined) {
+      if (value.duplicateOf !== undefined) {
         sink.report({
           file: annotationsFile!,
-          field: `${elementPath}.question_id`,
-          message: `duplicate question_id ${value.question_id}, already used by annotations[${earlier}]`,
+          field: `${annotationPath(value)}.question_id`,
+          message: `duplicate question_id ${value.questionId}, already used by annotations[${value.duplicateOf}]`,
         });
         continue;
       }
       // The files list both in the same order: the annotation asked for is usually the next one read.
-      if (value.question_id === questionId) return { annotation: value, path: elementPath };
-      pending.set(value.question_id, { annotation: value, path: elementPath });
+      if (value.questionId === questionId) return value;
+      pending.set(value.questionId, value);
     }
     const found = pending.get(questionId);
     if (found) pending.delete(questionId);
@@ -114,18 +124,16 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
           });
           continue;
         }
-        const { annotation } = match;
-        if (annotation.image_id !== question.image_id) {
+        if (match.imageId !== question.image_id) {
           sink.report({
             file: annotationsFile,
-            field: `${match.path}.image_id`,
-            message: `expected image_id ${question.image_id} as in ${questionPath} of ${questionsFile}, found ${annotation.image_id}`,
+            field: `${annotationPath(match)}.image_id`,
+            message: `expected image_id ${question.image_id} as in ${questionPath} of ${questionsFile}, found ${match.imageId}`,
           });
           continue;
         }
-        answers = new Array<string>(annotation.answers.length);
-        for (let position = 0; position < answers.length; position++) answers[position] = annotation.answers[position]!.answer;
-        meta = { imageId: question.image_id, answerType: annotation.answer_type, questionType: annotation.question_type, multipleChoiceAnswer: annotation.multiple_choice_answer };
+        answers = match.answers;
+        meta = { imageId: question.image_id, answerType: match.answerType, questionType: match.questionType, multipleChoiceAnswer: match.multipleChoiceAnswer };
       }
       if (imagePath === undefined) continue;
       yield {
@@ -138,23 +146,23 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
     }
     if (annotationsFile) await reportUnmatchedAnnotations(takeAnnotation, pending, annotationsFile, questionsFile, sink);
   } finally {
-    await annotations?.return(undefined);
+    await annotations?.close();
   }
 }
 
 async function reportUnmatchedAnnotations(
-  takeAnnotation: (questionId: number) => Promise<PendingAnnotation | undefined>,
-  pending: Map<number, PendingAnnotation>,
+  takeAnnotation: (questionId: number) => Promise<JoinAnnotation | undefined>,
+  pending: Map<number, JoinAnnotation>,
   annotationsFile: string,
   questionsFile: string,
   sink: ProblemSink,
 ): Promise<void> {
   // No question id is negative, so asking for -1 drains the rest of the annotations file into `pending`.
   await takeAnnotation(-1);
-  for (const [questionId, { path: elementPath }] of pending) {
+  for (const [questionId, annotation] of pending) {
     sink.report({
       file: annotationsFile,
-      field: `${elementPath}.question_id`,
+      field: `${annotationPath(annotation)}.question_id`,
       message: `annotation for question_id ${questionId} has no question in ${questionsFile}`,
     });
   }

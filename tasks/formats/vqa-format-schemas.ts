@@ -73,3 +73,7 @@ export interface VqaAnnotation {
   multiple_choice_answer?: string;
   answers: Array<{ answer: string }>;
 }
+
+/** The annotation schemas by name, so a worker thread (which cannot receive a schema) can be told which one to apply. */
+export const VQA_ANNOTATION_SCHEMAS = { vqav2: vqaV2AnnotationSchema, okvqa: okVqaAnnotationSchema } as const;
+export type VqaAnnotationSchemaName = keyof typeof VQA_ANNOTATION_SCHEMAS;
