@@ -6,30 +6,17 @@ import { imageFromBytes } from '../../core/media-ref.js';
 import type { Sample, TaskAdapter } from '../../core/contracts/task.js';
 import { checkData } from '../../tasks/data-check.js';
 import { goodImages } from '../helpers/images.js';
+import { inlineImageTask } from '../helpers/inline-image-task.js';
 import { temporaryFolder } from './dataset-folders.js';
 
 /** A task whose one split file holds its images, as a Parquet dataset does: samples carry bytes. */
-function inlineImageTask(images: Buffer[]): TaskAdapter {
-  return {
-    id: 'inline',
-    version: 1,
-    modality: 'image',
-    metric: 'vqa_accuracy',
-    evaluator: 'vqa-eval',
-    benchmark: 'Inline',
-    recordMeta: [],
-    breakdowns: [],
-    description: 'images stored in the dataset file',
-    splits: [{ name: 'val', hasAnswers: true, files: ['val.parquet'] }],
-    defaultSplit: 'val',
-    sampleFolder: 'inline',
-    async *load({ dataDir }): AsyncIterable<Sample> {
-      const file = path.join(dataDir, 'val.parquet');
-      for (const [row, bytes] of images.entries()) {
-        yield { id: `q${row}`, question: 'what?', answers: ['yes'], media: [imageFromBytes(bytes, { file, field: `row ${row}, column image` })], meta: {} };
-      }
-    },
-  };
+function bytesTask(images: Buffer[]): TaskAdapter {
+  return inlineImageTask([{ name: 'val', hasAnswers: true, files: ['val.parquet'] }], async function* ({ dataDir }): AsyncIterable<Sample> {
+    const file = path.join(dataDir, 'val.parquet');
+    for (const [row, bytes] of images.entries()) {
+      yield { id: `q${row}`, question: 'what?', answers: ['yes'], media: [imageFromBytes(bytes, { file, field: `row ${row}, column image` })], meta: {} };
+    }
+  });
 }
 
 test('data check reads the headers of images carried as bytes: distinct by content, undecodable ones listed with file, row and question', async () => {
@@ -40,7 +27,7 @@ test('data check reads the headers of images carried as bytes: distinct by conte
   const png = good.find((image) => image.format === 'png')!.bytes;
   const htmlPage = Buffer.from('<html>403 Forbidden</html>');
   // Row 1 repeats row 0's picture (one image, asked about twice); row 3 is no image.
-  const report = await checkData(inlineImageTask([jpeg, Buffer.from(jpeg), png, htmlPage]), dataDir);
+  const report = await checkData(bytesTask([jpeg, Buffer.from(jpeg), png, htmlPage]), dataDir);
   assert.deepEqual(report.splits, [{ split: 'val', found: true, questions: 4, images: 3, missingImages: 1 }]);
   assert.equal(report.problems.length, 1);
   const [problem] = report.problems;
@@ -56,7 +43,7 @@ test('data check goes through more images carried as bytes than it checks at onc
   // Distinct contents (a trailing byte after IEND), more of them than the 32 checks in flight.
   const images = Array.from({ length: 70 }, (_, index) => Buffer.concat([png, Buffer.from([index])]));
   images[50] = Buffer.alloc(0);
-  const report = await checkData(inlineImageTask(images), dataDir);
+  const report = await checkData(bytesTask(images), dataDir);
   assert.deepEqual(report.splits, [{ split: 'val', found: true, questions: 70, images: 70, missingImages: 1 }]);
   assert.equal(report.problems[0]!.field, 'row 50, column image');
 });

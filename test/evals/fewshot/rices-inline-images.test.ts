@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { imageFromBytes, portableMediaIdentity } from '../../../core/media-ref.js';
 import { cachedEmbeddings } from '../../../evals/fewshot/embedding-cache.js';
-import type { Sample, TaskAdapter } from '../../../core/contracts/task.js';
+import type { Sample } from '../../../core/contracts/task.js';
 import type { RunConfig } from '../../../artifact/schema.js';
 import type { EngineEvent } from '../../../evals/events.js';
 import { createRicesSelector } from '../../../evals/fewshot/rices-selector.js';
 import type { PlannedTask } from '../../../evals/plan.js';
 import { ensureTinyEmu } from '../../../runners/onnx/tiny-emu/ensure-tiny-emu.js';
+import { inlineImageTask } from '../../helpers/inline-image-task.js';
 import { asFile } from '../../helpers/media-refs.js';
 import { temporaryFolder, writeImages } from '../../runners/onnx/helpers.js';
 
@@ -36,27 +37,16 @@ test('RICES over images carried as bytes: one support image per content, the que
   // query rows hold copies of pictures 1 and 2, in other buffers from another file.
   const train = [sample('t0', pictures[0]!, 0, 'train.parquet'), sample('t0b', Buffer.from(pictures[0]!), 1, 'train.parquet'), sample('t1', pictures[1]!, 2, 'train.parquet'), sample('t2', pictures[2]!, 3, 'train.parquet')];
   const queries = [sample('q1', Buffer.from(pictures[1]!), 0, 'val.parquet'), sample('q2', Buffer.from(pictures[2]!), 1, 'val.parquet')];
-  const adapter: TaskAdapter = {
-    id: 'inline',
-    version: 1,
-    modality: 'image',
-    metric: 'vqa_accuracy',
-    evaluator: 'vqa-eval',
-    benchmark: 'Inline',
-    recordMeta: [],
-    breakdowns: [],
-    description: 'images stored in the dataset files',
-    splits: [
+  const adapter = inlineImageTask(
+    [
       { name: 'val', hasAnswers: true, files: [] },
       { name: 'train', hasAnswers: true, files: [] },
     ],
-    defaultSplit: 'val',
-    trainSplit: 'train',
-    sampleFolder: 'inline',
-    async *load({ split }) {
+    async function* ({ split }) {
       yield* split === 'train' ? train : queries;
     },
-  };
+    'train',
+  );
   const dataDir = temporaryFolder();
   const task: PlannedTask = {
     adapter,
