@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { aggregate, toScoredItem } from '../scoring/aggregate.js';
+import { aggregate } from '../scoring/aggregate.js';
 import { scoredUnits } from '../scoring/scored-units.js';
 import { populationStd } from '../scoring/stats.js';
 import { SAMPLES_FILE } from '../artifact/run-directory.js';
 import { readSampleRecords } from '../artifact/samples-log.js';
-import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type SampleGrade, type SampleJudgement, type SampleRecord, type TaskMetrics, type TrialSummary } from '../artifact/schema.js';
+import { SCHEMA_VERSION, type MetricsRecord, type RunConfig, type TaskMetrics, type TrialSummary } from '../artifact/schema.js';
+import { MetricsInput, type MetricsItem } from './metrics-input.js';
 import { summarizeJudgements } from '../scoring/judge/judge-summary.js';
 import { summarizeMmVet } from '../scoring/judge/mm-vet/summary.js';
 import { scoringRules } from '../scoring/metrics/index.js';
@@ -12,40 +13,23 @@ import type { EvaluationUnit } from './evaluation-loop.js';
 import type { TaskAdapter } from '../core/contracts/task.js';
 import { effectiveNormalize, scoringRuleOf } from './plan.js';
 import { writeSubmission } from './submission.js';
-import type { SubmittedAnswer } from '../core/contracts/task.js';
-
-type Item = ReturnType<typeof toScoredItem> & { id: string; judge?: SampleJudgement; grades?: SampleGrade[] };
-
-const unitKey = (task: string, shots: number, trial: number) => `${task}\u0000${shots}\u0000${trial}`;
 
 /**
  * metrics.json from samples.jsonl alone, per task × shots × trial. Items are ordered by sample id, so
  * the aggregate (and its bootstrap CI) does not depend on the order samples finished in: a resumed
- * run reports exactly what an uninterrupted one does. `records`, when given, are the log's whole
- * content as this process wrote it (a run that started with an empty log), used instead of reading
- * the file back.
+ * run reports exactly what an uninterrupted one does. `input`, when given, already holds every record
+ * of the log, folded in as this process wrote them (a run that started with an empty log), so the file
+ * is not read back.
  */
-export async function computeMetrics(runDirectory: string, units: EvaluationUnit[], config: RunConfig, records?: readonly SampleRecord[]): Promise<MetricsRecord> {
-  const items = new Map<string, Item[]>();
-  const answers = new Map<string, SubmittedAnswer[]>();
-  for (const unit of units) {
-    items.set(unitKey(unit.task.record.id, unit.shots, unit.trial), []);
-    answers.set(unitKey(unit.task.record.id, unit.shots, unit.trial), []);
-  }
-  for await (const record of records ?? readSampleRecords(path.join(runDirectory, SAMPLES_FILE))) {
-    const key = unitKey(record.task, record.shots, record.trial);
-    const item = toScoredItem(record) as Item;
-    item.id = record.sampleId;
-    if (record.judge) item.judge = record.judge;
-    if (record.grades) item.grades = record.grades;
-    items.get(key)?.push(item);
-    if (record.finishReason !== 'error') answers.get(key)?.push({ id: record.sampleId, answer: record.extracted, output: record.output });
+export async function computeMetrics(runDirectory: string, units: EvaluationUnit[], config: RunConfig, input?: MetricsInput): Promise<MetricsRecord> {
+  if (!input) {
+    input = new MetricsInput(units);
+    for await (const record of readSampleRecords(path.join(runDirectory, SAMPLES_FILE))) input.add(record);
   }
   const results: TaskMetrics[] = [];
   for (const unit of units) {
     const { task, shots, trial } = unit;
-    const key = unitKey(task.record.id, shots, trial);
-    const unitItems = items.get(key)!.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const unitItems = input.itemsOf(task.record.id, shots, trial);
     const metrics = aggregate(scoredUnits(unitItems, task.record.metric, task.record.hasAnswers), {
       task: task.record.id,
       split: task.record.split,
@@ -72,8 +56,8 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
       const suffix = shots > 0 || trial > 0 ? `-${shots}shot-trial${trial}` : '';
       const label = `${task.record.split}${suffix}`;
       metrics.submission = task.adapter.writeSubmission
-        ? await task.adapter.writeSubmission({ runDirectory, label, split: task.record.split, dataDir: task.record.dataDir }, answers.get(key)!)
-        : writeSubmission(runDirectory, task.adapter, label, answers.get(key)!);
+        ? await task.adapter.writeSubmission({ runDirectory, label, split: task.record.split, dataDir: task.record.dataDir }, input.answersOf(task.record.id, shots, trial))
+        : writeSubmission(runDirectory, task.adapter, label, input.answersOf(task.record.id, shots, trial));
     }
     results.push(metrics);
   }
@@ -92,7 +76,7 @@ export async function computeMetrics(runDirectory: string, units: EvaluationUnit
  * has none and is left out, as a failed sample is from the evaluator's result file); its capabilities
  * are the recorded `capabilities` set.
  */
-function graderMetrics(items: readonly Item[], grader: NonNullable<RunConfig['grader']>): NonNullable<TaskMetrics['grader']> {
+function graderMetrics(items: readonly MetricsItem[], grader: NonNullable<RunConfig['grader']>): NonNullable<TaskMetrics['grader']> {
   const samples = items.map((item) => {
     const capabilities = typeof item.meta.capabilities === 'string' ? item.meta.capabilities.split('_') : [];
     return { capabilities, ...(item.grades ? { gradings: item.grades } : {}) };

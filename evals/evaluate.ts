@@ -307,7 +307,7 @@ async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promi
         }
       }
       const units = planUnits(planned, config, preset, selectors);
-      const written = await runEvaluationLoop(
+      const metricsInput = await runEvaluationLoop(
         {
           runner,
           units,
@@ -325,7 +325,7 @@ async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promi
         },
         options.maxNewTokens !== undefined,
       );
-      const metrics = await computeMetrics(runDirectory, units, config, written);
+      const metrics = await computeMetrics(runDirectory, units, config, metricsInput);
       writeMetricsRecord(runDirectory, metrics);
       const interrupted = signal.aborted;
       const final: RunRecord = { ...record, status: interrupted ? 'interrupted' : 'finished', ...(interrupted ? {} : { finishedAt: new Date().toISOString() }) };

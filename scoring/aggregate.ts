@@ -129,9 +129,9 @@ export function isErrorRecord(record: Pick<SampleRecord, 'finishReason' | 'grade
   return record.finishReason === 'error' || (record.grades !== undefined && record.score === null);
 }
 
-export function toScoredItem(record: SampleRecord): ScoredItem {
-  // Optional fields set in place rather than spread: this runs once per sample.
-  const item: ScoredItem = { score: record.score, error: isErrorRecord(record), meta: record.meta };
+export function toScoredItem(record: SampleRecord): ScoredItem & { id: string } {
+  // One literal with the common fields, the optional ones set in place rather than spread: this runs once per sample.
+  const item: ScoredItem & { id: string } = { score: record.score, error: isErrorRecord(record), meta: record.meta, id: record.sampleId };
   if (record.meta.answerable !== undefined) item.extracted = record.extracted;
   if (record.binary) item.binary = record.binary;
   return item;
