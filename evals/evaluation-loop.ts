@@ -17,8 +17,9 @@ import { runInBatches } from './batch-pipeline.js';
 import type { DemoSelector } from './fewshot/demo-selector.js';
 import type { EngineEvent } from './events.js';
 import { FailFastGuard, firstWaveSize } from './fail-fast.js';
-import { fitToContext } from './fit-to-context.js';
+import { fitToContext, type FittedPrompt } from './fit-to-context.js';
 import { promptHash } from './prompt-hash.js';
+import { MetricsInput } from './metrics-input.js';
 import { generatePrepared, scorePrepared, type PrepareRequest } from './generate-prepared.js';
 import { scoringRuleOf, selectSamples, type PlannedTask, type SelectionOptions } from './plan.js';
 
@@ -50,36 +51,96 @@ export interface LoopContext {
   emit: (event: EngineEvent) => void;
 }
 
-/** Keys of the samples already in the log, and whether any of them succeeded. */
-async function finishedKeys(file: string): Promise<{ keys: Set<string>; anySucceeded: boolean }> {
+/** Keys of the samples already in the log and whether any of them succeeded; each record is folded into `input`. */
+async function finishedKeys(file: string, input: MetricsInput): Promise<{ keys: Set<string>; anySucceeded: boolean }> {
   const keys = new Set<string>();
   let anySucceeded = false;
   if (!existsSync(file)) return { keys, anySucceeded };
   for await (const record of readSampleRecords(file)) {
     keys.add(sampleKey(record));
     if (record.finishReason !== 'error') anySucceeded = true;
+    input.add(record);
   }
   return { keys, anySucceeded };
 }
 
-/** The record fields of a generated answer: the output, what was extracted from it, its score. */
-function generatedFields(sample: Sample, output: Output, settings: ScoringSettings) {
+/** A sample's result as recorded: generated (tokens) or scored continuations (loglik, binary). */
+interface ResultFields {
+  output: string;
+  finishReason: Output['finishReason'];
+  extracted: string;
+  score: number | null;
+  error?: string;
+  latencyMs: number;
+  tokens?: number;
+  cached?: true;
+  loglik?: SampleRecord['loglik'];
+  binary?: SampleRecord['binary'];
+}
+
+/**
+ * The record fields of a generated answer: the output, what was extracted from it, its score. Set one
+ * by one in samples.jsonl's key order (optional ones only when present), not spread: once per sample.
+ */
+function generatedFields(sample: Sample, output: Output, settings: ScoringSettings): ResultFields {
   const { extracted, score } = scoreOutput(sample, output, settings);
-  return {
-    output: output.text,
-    finishReason: output.finishReason,
-    extracted,
-    score,
-    ...(output.error ? { error: output.error } : {}),
-    latencyMs: Math.round(output.latencyMs * 1000) / 1000,
-    ...(output.tokens !== undefined ? { tokens: output.tokens } : {}),
-    ...(output.cached ? { cached: true } : {}),
-  };
+  const latencyMs = Math.round(output.latencyMs * 1000) / 1000;
+  const fields: ResultFields = output.error
+    ? { output: output.text, finishReason: output.finishReason, extracted, score, error: output.error, latencyMs }
+    : { output: output.text, finishReason: output.finishReason, extracted, score, latencyMs };
+  if (output.tokens !== undefined) fields.tokens = output.tokens;
+  if (output.cached) fields.cached = true;
+  return fields;
+}
+
+interface RecordHead {
+  task: string;
+  sampleId: string;
+  shots: number;
+  trial: number;
+  demoIds: string[];
+  /** Recorded only when some were dropped. */
+  demosDropped: number;
+  promptHash: string;
+}
+
+/**
+ * One samples.jsonl record: the head, the result's fields, the sample's meta, then its scores and
+ * verdicts when it has them. Built key by key in that order (JSON.stringify keeps insertion order; a
+ * grading's score replaces the result's in place), not by spreading: this runs once per sample.
+ */
+function sampleRecord(head: RecordHead, result: ResultFields, meta: Record<string, string>, judge?: SampleJudgement, grade?: GradeOutcome): SampleRecord {
+  if (head.demosDropped === 0 && result.error === undefined && result.tokens === undefined && result.cached === undefined && !result.loglik && !result.binary && !judge && !grade) {
+    // The usual record, with none of the optional fields: one literal, one shape for all of them.
+    const { task, sampleId, shots, trial, demoIds, promptHash } = head;
+    return { task, sampleId, shots, trial, demoIds, promptHash, output: result.output, finishReason: result.finishReason, extracted: result.extracted, score: result.score, latencyMs: result.latencyMs, meta };
+  }
+  const record: Record<string, unknown> = { task: head.task, sampleId: head.sampleId, shots: head.shots, trial: head.trial, demoIds: head.demoIds };
+  if (head.demosDropped > 0) record.demosDropped = head.demosDropped;
+  record.promptHash = head.promptHash;
+  record.output = result.output;
+  record.finishReason = result.finishReason;
+  record.extracted = result.extracted;
+  record.score = result.score;
+  if (result.error !== undefined) record.error = result.error;
+  record.latencyMs = result.latencyMs;
+  if (result.tokens !== undefined) record.tokens = result.tokens;
+  if (result.cached !== undefined) record.cached = result.cached;
+  record.meta = meta;
+  if (result.loglik) record.loglik = result.loglik;
+  if (result.binary) record.binary = result.binary;
+  if (judge) record.judge = judge;
+  if (grade) {
+    record.score = grade.score;
+    record.grades = grade.grades;
+    if (grade.error) record.error = grade.error;
+  }
+  return record as SampleRecord;
 }
 
 /** The record fields of scored continuations: their log-likelihoods, and the task's prediction from them as output and answer. */
-function loglikFields(sample: Sample, output: LoglikOutput, continuations: string[], kind: Extract<TaskRequestKind, { kind: 'loglik' }>, settings: ScoringSettings) {
-  const timing = { latencyMs: Math.round(output.latencyMs * 1000) / 1000, ...(output.cached ? { cached: true } : {}) };
+function loglikFields(sample: Sample, output: LoglikOutput, continuations: string[], kind: Extract<TaskRequestKind, { kind: 'loglik' }>, settings: ScoringSettings): ResultFields {
+  const timing = { latencyMs: Math.round(output.latencyMs * 1000) / 1000, ...(output.cached ? { cached: true as const } : {}) };
   // A binary classification keeps its gold label even on errors: ROC AUC's ALL view ranks them as wrong.
   const label = kind.binary?.label(sample);
   const failed = (error: string) => ({ output: '', finishReason: 'error' as const, extracted: '', score: null, error, ...timing, ...(label !== undefined ? { binary: { label } } : {}) });
@@ -127,11 +188,6 @@ async function gradeOutputs(grader: TaskGrader, batch: Sample[], outputs: Output
   return new Map(outcomes.map((outcome) => [outcome.sampleId, outcome]));
 }
 
-/** A graded sample's record fields: the mean grade as its score, every grading, and why there is no score if none succeeded. */
-function gradedFields(outcome: GradeOutcome) {
-  return { score: outcome.score, grades: outcome.grades, ...(outcome.error ? { error: outcome.error } : {}) };
-}
-
 export function maxNewTokensFor(task: PlannedTask, config: RunConfig, preset: ProtocolPreset, override: boolean): number {
   if (override) return config.maxNewTokens;
   return task.adapter.prompts?.[preset.id]?.maxNewTokens ?? preset.maxNewTokensByTask?.[task.record.id] ?? config.maxNewTokens;
@@ -143,10 +199,10 @@ export function maxNewTokensFor(task: PlannedTask, config: RunConfig, preset: Pr
  * rerunning the same command resumes. A run whose first samples all fail with one same error stops
  * (fail-fast.ts).
  *
- * Returns the records written when the log held none before: then they are the whole log, in its
- * order, and metrics can be computed from them without reading the file back. Undefined on a resume.
+ * Returns the metrics input folded from the whole log as it stands at the end: the records it held
+ * before and those written now.
  */
-export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverride: boolean): Promise<SampleRecord[] | undefined> {
+export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverride: boolean): Promise<MetricsInput> {
   const { runner, config, runDirectory, signal, emit } = context;
   const preset = getPreset(config.protocol);
   const samplesFile = path.join(runDirectory, SAMPLES_FILE);
@@ -155,12 +211,14 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
     emit({ type: 'notice', level: 'info', message: `--retry-errors: ${dropped} error sample(s) will be attempted again` });
   }
   const log = new SamplesLog(samplesFile);
-  const { keys: done, anySucceeded } = await finishedKeys(samplesFile);
-  const written: SampleRecord[] | undefined = done.size === 0 ? [] : undefined;
+  // Every record of the log — those there before, then each one as it is written — is folded into the
+  // metrics input, so metrics are computed without reading the file back.
+  const input = new MetricsInput(context.units);
+  const { keys: done, anySucceeded } = await finishedKeys(samplesFile, input);
   const batchSizeOf = () => context.batchSize ?? runner.batchSize ?? 8;
   const guard = new FailFastGuard(firstWaveSize(batchSizeOf(), runner.maxInFlight ?? 1), anySucceeded, (records) => {
     log.appendAll(records);
-    if (written) for (const record of records) written.push(record);
+    for (const record of records) input.add(record);
   });
   let completed = false;
   try {
@@ -169,13 +227,12 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
       const { task, shots, trial } = unit;
       // sampleKey of this unit's samples: the unit's prefix, then the sample id.
       const prefix = sampleKey({ task: task.record.id, sampleId: '', shots, trial });
-      const keyOf = (sample: Sample) => prefix + sample.id;
-      const alreadyDone = [...done].filter((key) => key.startsWith(prefix)).length;
+      // This unit's finished sample ids: those in the log before, then each one as it is recorded.
+      const finished = new Set<string>();
+      for (const key of done) if (key.startsWith(prefix)) finished.add(key.slice(prefix.length));
+      const alreadyDone = finished.size;
       const label = shots > 0 || context.units.length > 1 ? `${task.record.id} ${shots}-shot${trial > 0 ? ` trial ${trial + 1}` : ''}` : task.record.id;
       emit({ type: 'task-start', task: label, split: task.record.split, total: context.totals?.get(task) ?? null, alreadyDone });
-      async function* pending(): AsyncGenerator<Sample> {
-        for await (const sample of selectSamples(task, context.selection)) if (!done.has(keyOf(sample))) yield sample;
-      }
       const settings: ScoringSettings = {
         rule: scoringRuleOf(task, config),
         extraction: config.extraction as ExtractionStrategy,
@@ -188,15 +245,16 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
       const textOnlyDemos = shots === 0 && demoCount > 0;
       const prepare = await context.prepareFor(task);
       const batchSize = batchSizeOf();
-      await runInBatches(pending(), { batchSize, maxInFlight: runner.maxInFlight ?? 1, signal }, async (batch) => {
-        const prompts = await Promise.all(
-          batch.map((sample) => {
-            const demos = demoCount > 0 && unit.demos ? unit.demos.select(sample, demoCount, unit.seed) : [];
-            return fitToContext(runner, demos, (kept) => buildRequest(sample, taskPreset, generation, kept, { textOnlyDemos }));
-          }),
-        );
+      await runInBatches(selectSamples(task, context.selection, finished), { batchSize, maxInFlight: runner.maxInFlight ?? 1, signal }, async (batch) => {
+        const prompts =
+          demoCount > 0 && unit.demos
+            ? await Promise.all(
+                batch.map((sample) => fitToContext(runner, unit.demos!.select(sample, demoCount, unit.seed), (kept) => buildRequest(sample, taskPreset, generation, kept, { textOnlyDemos }))),
+              )
+            : // No demonstrations to drop: each prompt is the sample's own.
+              batch.map((sample): FittedPrompt => ({ request: buildRequest(sample, taskPreset, generation), demos: [], dropped: 0 }));
         const requests = prompts.map((prompt) => prompt.request);
-        let results: Array<ReturnType<typeof generatedFields> | ReturnType<typeof loglikFields>>;
+        let results: ResultFields[];
         let verdicts = new Map<string, SampleJudgement>();
         let grades = new Map<string, GradeOutcome>();
         let continuationsOf = new Map<string, string[]>();
@@ -215,26 +273,21 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
           const result = results[index];
           // An output or a grading cut short by Ctrl-C is not a result: leave it for the resumed run.
           const gradingCut = signal.aborted && grades.get(sample.id)?.grades.some((grade) => 'error' in grade) === true;
-          if (!result || (signal.aborted && result.finishReason === 'error') || gradingCut) return;
+          // A sample id the stream repeats is recorded once (readers report duplicates; this keeps the log's keys unique).
+          if (!result || (signal.aborted && result.finishReason === 'error') || gradingCut || finished.has(sample.id)) return;
           const prompt = prompts[index]!;
-          const { loglik, binary, ...fields } = { loglik: undefined, binary: undefined, ...result };
-          const record: SampleRecord = {
+          const head: RecordHead = {
             task: task.record.id,
             sampleId: sample.id,
             shots,
             trial,
             demoIds: prompt.demos.map((demo) => demo.id),
-            ...(prompt.dropped > 0 ? { demosDropped: prompt.dropped } : {}),
+            demosDropped: prompt.dropped,
             promptHash: promptHash(prompt.request, task.record.dataDir, continuationsOf.get(sample.id)),
-            ...fields,
-            meta: recordedMeta(sample, task.adapter.recordMeta),
-            ...(loglik ? { loglik } : {}),
-            ...(binary ? { binary } : {}),
-            ...(verdicts.has(sample.id) ? { judge: verdicts.get(sample.id) } : {}),
-            ...(grades.has(sample.id) ? gradedFields(grades.get(sample.id)!) : {}),
           };
+          const record = sampleRecord(head, result, recordedMeta(sample, task.adapter.recordMeta), verdicts.get(sample.id), grades.get(sample.id));
           records.push(record);
-          done.add(keyOf(sample));
+          finished.add(sample.id);
         });
         guard.accept(records);
         emit({ type: 'progress', task: label, completed: batch.length });
@@ -251,5 +304,5 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
       log.close();
     }
   }
-  return written;
+  return input;
 }

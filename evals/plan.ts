@@ -63,13 +63,22 @@ export async function planTask(id: string, split: string | undefined, data: stri
   };
 }
 
-/** Samples of one task after --limit (the first N of the split) and --shard (by sample id). */
-export async function* selectSamples(task: PlannedTask, options: SelectionOptions): AsyncGenerator<Sample> {
+/**
+ * Samples of one task after --limit (the first N of the split) and --shard (by sample id), less those
+ * in `finished` (by id). With nothing to leave out it is the task's own stream, with no layer between.
+ */
+export function selectSamples(task: PlannedTask, options: SelectionOptions, finished?: ReadonlySet<string>): AsyncIterable<Sample> {
+  const samples = task.adapter.load({ dataDir: task.record.dataDir, split: task.record.split, textOnly: options.textOnly, countOnly: options.countOnly });
+  if (options.limit === undefined && options.shard === undefined && (finished === undefined || finished.size === 0)) return samples;
+  return selected(samples, options, finished);
+}
+
+async function* selected(samples: AsyncIterable<Sample>, options: SelectionOptions, finished: ReadonlySet<string> | undefined): AsyncGenerator<Sample> {
   let seen = 0;
-  for await (const sample of task.adapter.load({ dataDir: task.record.dataDir, split: task.record.split, textOnly: options.textOnly, countOnly: options.countOnly })) {
+  for await (const sample of samples) {
     if (options.limit !== undefined && seen >= options.limit) return;
     seen += 1;
-    if (inShard(sample.id, options.shard)) yield sample;
+    if (inShard(sample.id, options.shard) && !finished?.has(sample.id)) yield sample;
   }
 }
 

@@ -7,9 +7,24 @@ export interface GenerationSettings {
   numBeams: number;
 }
 
+/** A template cut at its placeholders: literal text at even positions, 'question' / 'answer' at odd ones. */
+const templatePieces = new Map<string, string[]>();
+
+function piecesOf(template: string): string[] {
+  let pieces = templatePieces.get(template);
+  if (!pieces) {
+    pieces = template.split(/\{(question|answer)\}/);
+    templatePieces.set(template, pieces);
+  }
+  return pieces;
+}
+
 function fill(template: string, question: string, answer = ''): string {
-  // One pass so a question containing "{answer}" is not itself substituted.
-  return template.replace(/\{(question|answer)\}/g, (_match, key: string) => (key === 'question' ? question : answer));
+  // One pass so a question containing "{answer}" is not itself substituted; the template is cut once.
+  const pieces = piecesOf(template);
+  let text = pieces[0]!;
+  for (let index = 1; index < pieces.length; index += 2) text += (pieces[index] === 'question' ? question : answer) + pieces[index + 1]!;
+  return text;
 }
 
 function mediaPart(source: MediaRef): Part {
@@ -22,7 +37,13 @@ function mediaPart(source: MediaRef): Part {
  * the rest come first, in order, as they always have.
  */
 export function sampleParts(sample: Sample, text: string): Part[] {
-  const placeholders = sample.mediaPlaceholders ?? [];
+  // No placeholders (most tasks): the media, then the text.
+  if (sample.mediaPlaceholders === undefined) {
+    const parts: Part[] = sample.media.map(mediaPart);
+    parts.push({ type: 'text', text });
+    return parts;
+  }
+  const placeholders = sample.mediaPlaceholders;
   const placed: Array<{ at: number; length: number; media: MediaRef }> = [];
   const leading: Part[] = [];
   sample.media.forEach((source, index) => {
@@ -57,7 +78,8 @@ export function buildRequest(
 ): Request {
   const parts: Part[] = [];
   if (demos.length === 0) {
-    parts.push(...sampleParts(sample, fill(preset.zeroShotTemplate, sample.question)));
+    // One sample's parts never hold two text parts side by side: nothing to merge.
+    return finishRequest(sample, preset, generation, sampleParts(sample, fill(preset.zeroShotTemplate, sample.question)));
   } else {
     const demoTemplate = preset.demoTemplate ?? preset.zeroShotTemplate;
     for (const demo of demos) {
@@ -66,14 +88,13 @@ export function buildRequest(
     }
     parts.push(...sampleParts(sample, fill(preset.queryTemplate ?? preset.zeroShotTemplate, sample.question)));
   }
-  return {
-    sampleId: sample.id,
-    parts: mergeAdjacentText(parts),
-    ...(preset.system ? { system: preset.system } : {}),
-    maxNewTokens: generation.maxNewTokens,
-    numBeams: generation.numBeams,
-    stop: [...preset.stop],
-  };
+  return finishRequest(sample, preset, generation, mergeAdjacentText(parts));
+}
+
+function finishRequest(sample: Sample, preset: ProtocolPreset, generation: GenerationSettings, parts: Part[]): Request {
+  return preset.system
+    ? { sampleId: sample.id, parts, system: preset.system, maxNewTokens: generation.maxNewTokens, numBeams: generation.numBeams, stop: [...preset.stop] }
+    : { sampleId: sample.id, parts, maxNewTokens: generation.maxNewTokens, numBeams: generation.numBeams, stop: [...preset.stop] };
 }
 
 /** Text-only demonstrations sit next to each other; one text part reads (and tokenizes) the same. */

@@ -36,3 +36,41 @@ test('prompt hashes are those of the definition (samples.jsonl of earlier runs s
   assert.equal(promptHash(inline, root, ['A', 'B']), definition(inline, root, ['A', 'B']));
   assert.equal(promptHash(requests[1]!, root, []), definition(requests[1]!, root, []));
 });
+
+test('the remembered generation settings (stop list, system, beams) never leak from one request into the next', () => {
+  const base = requests[0]!;
+  const stops = [['\n'], ['\n', '###'], [], ['###'], ['\n'], ['a"b', '\u00e9']];
+  const systems = [undefined, '', 'You are helpful.'];
+  for (let round = 0; round < 2; round++) {
+    for (const stop of stops) assert.equal(promptHash({ ...base, stop }, root), definition({ ...base, stop }, root));
+    for (const system of systems) {
+      for (const numBeams of [1, 3]) {
+        const request: Request = { ...base, numBeams, maxNewTokens: 10 + round, ...(system === undefined ? {} : { system }) };
+        assert.equal(promptHash(request, root), definition(request, root));
+      }
+    }
+  }
+  // The same array changed in place between two requests.
+  const shared = ['\n'];
+  assert.equal(promptHash({ ...base, stop: shared }, root), definition({ ...base, stop: ['\n'] }, root));
+  shared.push('USER:');
+  assert.equal(promptHash({ ...base, stop: shared }, root), definition({ ...base, stop: ['\n', 'USER:'] }, root));
+});
+
+test('the remembered image name follows the image, its root and its kind', () => {
+  const bytes = (data: number[]): Part => ({ type: 'image', source: imageFromBytes(new Uint8Array(data), { file: 'q.tsv', field: 'image' }) });
+  const sequence: Array<[Part, string]> = [
+    [image('a.jpg'), root],
+    [image('a.jpg'), root],
+    [image('a.jpg'), '/data'],
+    [image('b.jpg'), root],
+    [bytes([1, 2]), root],
+    [bytes([1, 2]), root],
+    [bytes([3]), root],
+    [image('b.jpg'), root],
+  ];
+  for (const [part, where] of sequence) {
+    const request: Request = { sampleId: 'x', parts: [part, { type: 'text', text: 'q?' }], maxNewTokens: 3, numBeams: 1, stop: [] };
+    assert.equal(promptHash(request, where), definition(request, where));
+  }
+});

@@ -51,6 +51,13 @@ test('emu2-chat and llava: instruction prompts, chat system message only for emu
 test('a question containing template braces is not substituted twice', () => {
   const tricky = sample('t', 'what does {answer} mean?', 'x');
   assert.match(render(buildRequest(tricky, getPreset('emu2'), generation, demos).parts), /what does \{answer\} mean\? short answer:$/);
+  // Replacement patterns of String.prototype.replace mean nothing in a question or an answer.
+  const dollars = sample('t', "costs $& or $1, isn't it {question}?", '$$5');
+  const preset = { ...getPreset('emu2'), demoTemplate: '{question}|{answer}|{question}' };
+  assert.equal(
+    render(buildRequest(query, preset, generation, [dollars]).parts),
+    "<img:t>costs $& or $1, isn't it {question}?|$$5|costs $& or $1, isn't it {question}?. <img:q>based on the picture, what color is the car? short answer:",
+  );
 });
 
 test('every preset declares its zero-shot style, beams, tokens and extraction', () => {
