@@ -19,7 +19,7 @@ export function resolveInside(root: string, name: string, origin: Origin): strin
   if (name.includes('\0') || path.isAbsolute(name) || /^[a-zA-Z]:[\\/]/.test(name)) {
     throw new DataError(`${origin.file}: ${origin.field}: file name ${JSON.stringify(name)} is absolute; names must be relative to the data root`, origin.file, origin.field);
   }
-  if (name.split(/[\\/]+/).includes('..')) {
+  if (PARENT_SEGMENT.test(name)) {
     throw new DataError(`${origin.file}: ${origin.field}: file name ${JSON.stringify(name)} contains '..' and could leave the data root`, origin.file, origin.field);
   }
   const absoluteRoot = resolvedRoot(root);
@@ -32,6 +32,9 @@ export function resolveInside(root: string, name: string, origin: Origin): strin
   }
   return resolved;
 }
+
+/** A '..' segment between separators ('/' or '\\') or the name's ends. */
+const PARENT_SEGMENT = /(?:^|[\\/])\.\.(?:[\\/]|$)/;
 
 let lastRoot: { root: string; resolved: string } | undefined;
 

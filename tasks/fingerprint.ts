@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { TaskAdapter } from '../core/contracts/task.js';
 import { cachedFileDigest } from './formats/file-digest-cache.js';
@@ -25,7 +25,18 @@ export async function dataFingerprint(task: TaskAdapter, dataDir: string, split:
     }
     // A snapshot's files (gigabytes of images) by their remembered digests; official files as they always were.
     if (source!.format === 'parquet') hash.update(`sha256:${await cachedFileDigest(absolute)}\0`);
-    else for await (const chunk of createReadStream(absolute, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    else hashFileInto(hash, absolute);
   }
   return hash.digest('hex').slice(0, 16);
+}
+
+/** A file's bytes into the hash through one reused buffer: no allocation per chunk (170 MB for VQAv2 val). */
+function hashFileInto(hash: Hash, file: string): void {
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const descriptor = openSync(file, 'r');
+  try {
+    for (let read = readSync(descriptor, buffer); read > 0; read = readSync(descriptor, buffer)) hash.update(buffer.subarray(0, read));
+  } finally {
+    closeSync(descriptor);
+  }
 }
