@@ -49,10 +49,18 @@ export function truncateTornTail(file: string): number {
 export async function* readLineBatches(file: string): AsyncGenerator<string[]> {
   let rest: Buffer = Buffer.alloc(0);
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    const bytes = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
-    const cut = bytes.lastIndexOf(0x0a) + 1;
-    rest = bytes.subarray(cut);
-    if (cut > 0) yield splitLines(decodeUtf8(bytes.subarray(0, cut - 1)));
+    const last = chunk.lastIndexOf(0x0a);
+    if (last < 0) {
+      rest = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+      continue;
+    }
+    // The line the previous chunk left open ends at this chunk's first newline: only it is joined,
+    // the rest of the chunk is decoded where it lies (no copy of the whole chunk).
+    const first = chunk.indexOf(0x0a);
+    const lines = splitLines(decodeUtf8(rest.length > 0 ? Buffer.concat([rest, chunk.subarray(0, first)]) : chunk.subarray(0, first)));
+    if (first < last) for (const line of splitLines(decodeUtf8(chunk.subarray(first + 1, last)))) lines.push(line);
+    rest = chunk.subarray(last + 1);
+    yield lines;
   }
   if (rest.length > 0) yield splitLines(decodeUtf8(rest));
 }

@@ -51,17 +51,32 @@ export interface LoopContext {
   emit: (event: EngineEvent) => void;
 }
 
-/** Keys of the samples already in the log and whether any of them succeeded; each record is folded into `input`. */
-async function finishedKeys(file: string, input: MetricsInput): Promise<{ keys: Set<string>; anySucceeded: boolean }> {
-  const keys = new Set<string>();
+/**
+ * The samples already in the log — by unit (the sampleKey prefix of its task, shots and trial), their
+ * ids — and whether any of them succeeded; each record is also folded into `input`.
+ */
+async function finishedSamples(file: string, input: MetricsInput): Promise<{ byUnit: Map<string, Set<string>>; anySucceeded: boolean }> {
+  const byUnit = new Map<string, Set<string>>();
   let anySucceeded = false;
-  if (!existsSync(file)) return { keys, anySucceeded };
+  if (!existsSync(file)) return { byUnit, anySucceeded };
+  let last: { task: string; shots: number; trial: number; ids: Set<string> } | undefined;
   for await (const record of readSampleRecords(file)) {
-    keys.add(sampleKey(record));
+    if (!last || last.task !== record.task || last.shots !== record.shots || last.trial !== record.trial) {
+      const prefix = unitPrefix(record.task, record.shots, record.trial);
+      const ids = byUnit.get(prefix) ?? new Set<string>();
+      byUnit.set(prefix, ids);
+      last = { task: record.task, shots: record.shots, trial: record.trial, ids };
+    }
+    last.ids.add(record.sampleId);
     if (record.finishReason !== 'error') anySucceeded = true;
     input.add(record);
   }
-  return { keys, anySucceeded };
+  return { byUnit, anySucceeded };
+}
+
+/** sampleKey of a unit's samples up to the sample id. */
+function unitPrefix(task: string, shots: number, trial: number): string {
+  return sampleKey({ task, sampleId: '', shots, trial });
 }
 
 /** A sample's result as recorded: generated (tokens) or scored continuations (loglik, binary). */
@@ -214,7 +229,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
   // Every record of the log — those there before, then each one as it is written — is folded into the
   // metrics input, so metrics are computed without reading the file back.
   const input = new MetricsInput(context.units);
-  const { keys: done, anySucceeded } = await finishedKeys(samplesFile, input);
+  const { byUnit: done, anySucceeded } = await finishedSamples(samplesFile, input);
   const batchSizeOf = () => context.batchSize ?? runner.batchSize ?? 8;
   const guard = new FailFastGuard(firstWaveSize(batchSizeOf(), runner.maxInFlight ?? 1), anySucceeded, (records) => {
     log.appendAll(records);
@@ -225,11 +240,8 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
     for (const unit of context.units) {
       if (signal.aborted) break;
       const { task, shots, trial } = unit;
-      // sampleKey of this unit's samples: the unit's prefix, then the sample id.
-      const prefix = sampleKey({ task: task.record.id, sampleId: '', shots, trial });
       // This unit's finished sample ids: those in the log before, then each one as it is recorded.
-      const finished = new Set<string>();
-      for (const key of done) if (key.startsWith(prefix)) finished.add(key.slice(prefix.length));
+      const finished = done.get(unitPrefix(task.record.id, shots, trial)) ?? new Set<string>();
       const alreadyDone = finished.size;
       const label = shots > 0 || context.units.length > 1 ? `${task.record.id} ${shots}-shot${trial > 0 ? ` trial ${trial + 1}` : ''}` : task.record.id;
       emit({ type: 'task-start', task: label, split: task.record.split, total: context.totals?.get(task) ?? null, alreadyDone });

@@ -26,7 +26,7 @@ test('lines split as readline splits them, across read chunks and multi-byte cha
   const breaks = ['\n', '\n', '\n', '\r\n', '\r'];
   let text = '';
   while (text.length < 2_600_000) text += pieces[Math.floor(random() * pieces.length)]!.repeat(1 + Math.floor(random() * 40)) + breaks[Math.floor(random() * breaks.length)];
-  const cases = { long: text, unterminated: `${text}last line`, crAtEnd: `${text}x\r`, empty: '', oneLine: 'only' };
+  const cases = { long: text, unterminated: `${text}last line`, crAtEnd: `${text}x\r`, empty: '', oneLine: 'only', lineOverChunks: `a\n${'é'.repeat(1_500_000)}\r\nb\n\nc` };
   for (const [name, content] of Object.entries(cases)) {
     const file = path.join(folder, `${name}.jsonl`);
     writeFileSync(file, content);
