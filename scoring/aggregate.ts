@@ -29,6 +29,13 @@ interface Clusters {
   by: string;
 }
 
+/** Each item's score, 0 for none (an error counts as wrong), as a typed array; a plain loop (Float64Array.from with a mapper iterates generically). */
+function scoresOf(items: readonly ScoredItem[]): Float64Array {
+  const scores = new Float64Array(items.length);
+  for (let index = 0; index < items.length; index++) scores[index] = items[index]!.score ?? 0;
+  return scores;
+}
+
 export function summarize(values: ArrayLike<number>, nErrors: number, seed: number, clusters?: Clusters): Summary {
   if (values.length === 0) return { value: null, ci95: null, standardError: null, n: 0, nErrors };
   const [low, high] = bootstrapCI(values, { seed });
@@ -96,9 +103,9 @@ export function aggregate(items: ScoredItem[], context: AggregateContext): TaskM
     const empty = { value: null, ci95: null, standardError: null, n: items.length, nErrors: errors };
     return { ...base, all: empty, valid: { ...empty, n: items.length - errors }, breakdowns: {} };
   }
-  const allScores = Float64Array.from(items, (item) => item.score ?? 0);
+  const allScores = scoresOf(items);
   const validItems = items.filter((item) => !item.error);
-  const validScores = Float64Array.from(validItems, (item) => item.score ?? 0);
+  const validScores = scoresOf(validItems);
   const breakdowns: TaskMetrics['breakdowns'] = {};
   for (const key of context.breakdowns ?? []) {
     const groups = aggregation === 'mean' ? breakdown(items, key) : corpusBreakdown(aggregation, items, key);
