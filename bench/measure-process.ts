@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 export const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/emu-eval.js');
 
 const MARK = '__emu_eval_max_rss_kb__';
-const nodeHook = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\n${MARK}'+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+// Node children also report the main thread's own CPU (Linux: /proc/self/task/<pid>/stat, utime + stime in
+// clock ticks of 10 ms): the thread a whole-process run waits on when its worker threads are idle.
+const nodeHook = `data:text/javascript,import{readFileSync as r}from'node:fs';process.on('exit',()=>{const u=process.resourceUsage();let m='';try{const s=r('/proc/self/task/'+process.pid+'/stat','utf8');const f=s.slice(s.lastIndexOf(')')+2).split(' ');m=' '+(Number(f[11])+Number(f[12]))*1e4}catch{}process.stderr.write('\\n${MARK}'+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+m+'\\n')})`;
 /** Runs a script and reports its interpreter's peak RSS and CPU time after MARK (kept in step with MARK). */
 const pythonWrapper = fileURLToPath(new URL('./official/run_measured.py', import.meta.url));
 
@@ -18,6 +20,8 @@ export interface Measurement {
   peakRssMiB: number;
   /** User + system CPU seconds of the child (less sensitive than wall time to other load on the machine). */
   cpuSeconds: number;
+  /** CPU seconds of the main thread alone (Node children on Linux). */
+  mainThreadCpuSeconds?: number;
   stderr: string;
 }
 
@@ -30,12 +34,18 @@ function measureChild(executable: string, args: string[], env: NodeJS.ProcessEnv
     child.on('error', reject);
     child.on('exit', (code) => {
       const seconds = (performance.now() - started) / 1000;
-      const marked = new RegExp(`${MARK}(\\d+) (\\d+)`).exec(stderr);
+      const marked = new RegExp(`${MARK}(\\d+) (\\d+)(?: (\\d+))?`).exec(stderr);
       if (code !== 0 || !marked) {
         reject(new Error(`${path.basename(executable)} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
         return;
       }
-      resolve({ seconds, peakRssMiB: Number(marked[1]) / 1024, cpuSeconds: Number(marked[2]) / 1e6, stderr: stderr.replace(new RegExp(`\\n?${MARK}\\d+ \\d+\\n`), '') });
+      resolve({
+        seconds,
+        peakRssMiB: Number(marked[1]) / 1024,
+        cpuSeconds: Number(marked[2]) / 1e6,
+        ...(marked[3] !== undefined ? { mainThreadCpuSeconds: Number(marked[3]) / 1e6 } : {}),
+        stderr: stderr.replace(new RegExp(`\\n?${MARK}\\d+ \\d+(?: \\d+)?\\n`), ''),
+      });
     });
   });
 }

@@ -100,6 +100,7 @@ export async function benchWholeProcess(): Promise<WholeProcess> {
       command,
       'wall s': measured.seconds.toFixed(2),
       'CPU s': measured.cpuSeconds.toFixed(2),
+      'main-thread CPU s': measured.mainThreadCpuSeconds?.toFixed(2) ?? '-',
       'peak RSS MiB': measured.peakRssMiB.toFixed(0),
       'official / this (wall)': (official.seconds / measured.seconds).toFixed(1),
       'official / this (CPU)': (official.cpuSeconds / measured.cpuSeconds).toFixed(1),
