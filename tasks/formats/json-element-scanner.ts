@@ -1,6 +1,7 @@
 import { DataError } from '../../core/errors.js';
 import { describeJsonPath } from './json-path.js';
 import { decodeUtf8 } from '../../core/validation.js';
+import { DECODE_FAILED, JsonFastDecoder } from './json-fast-decoder.js';
 
 export type JsonStreamTarget =
   /** Elements of a top-level array (VizWiz). */
@@ -26,6 +27,9 @@ export interface JsonStreamElement {
 // top-level object or array, keys, commas) and, for each value, only tracks strings, escapes and
 // bracket depth until the value closes; the value's bytes then go to JSON.parse, which does the
 // full validation. Structural characters are ASCII, so multi-byte UTF-8 never confuses the scan.
+// A value that lies inside the current chunk is first offered to JsonFastDecoder, which reads it from
+// the bytes directly; whatever it gives up on (malformed JSON included) takes the capture path, so
+// values and error messages are those of JSON.parse either way.
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -75,6 +79,11 @@ function showByte(byte: number): string {
   return byte >= 0x20 && byte < 0x7f ? `'${String.fromCharCode(byte)}'` : `byte 0x${byte.toString(16).padStart(2, '0')}`;
 }
 
+export interface JsonScannerOptions {
+  /** False: every value takes the capture-and-JSON.parse path (tests compare both paths). */
+  fastDecode?: boolean;
+}
+
 /** Push-based scanner: feed chunks, get back the elements completed so far. */
 export class JsonElementScanner {
   private state = State.BeforeRoot;
@@ -100,11 +109,15 @@ export class JsonElementScanner {
    */
   private run: Array<{ element: JsonStreamElement; start: number; end: number }> = [];
   private runChunk: Buffer | undefined;
+  private readonly decoder: JsonFastDecoder | undefined;
 
   constructor(
     private readonly file: string,
     private readonly target: JsonStreamTarget,
-  ) {}
+    options: JsonScannerOptions = {},
+  ) {
+    this.decoder = options.fastDecode === false ? undefined : new JsonFastDecoder();
+  }
 
   push(chunk: Buffer): JsonStreamElement[] {
     const elements: JsonStreamElement[] = [];
@@ -139,7 +152,7 @@ export class JsonElementScanner {
         i++;
         continue;
       }
-      if (this.structural(byte, i)) i++;
+      i = this.structural(byte, i, chunk, elements);
     }
     if (this.state === State.Capture && this.purpose !== Purpose.Skip) {
       this.captureParts.push(chunk.subarray(this.captureSliceStart(), chunk.length));
@@ -161,9 +174,13 @@ export class JsonElementScanner {
     return elements;
   }
 
-  /** Handles one non-whitespace byte outside a capture. Returns false when the byte starts a capture and must be re-read by it. */
-  private structural(byte: number, position: number): boolean {
+  /**
+   * Handles one non-whitespace byte outside a capture; returns the next position to read: past the
+   * byte, past a value decoded whole, or the byte itself when it starts a capture that must re-read it.
+   */
+  private structural(byte: number, position: number, chunk: Buffer, elements: JsonStreamElement[]): number {
     const at = this.offset + position;
+    const next = position + 1;
     switch (this.state) {
       case State.BeforeRoot:
         if (this.target.kind === 'array') {
@@ -173,20 +190,27 @@ export class JsonElementScanner {
           if (byte !== OPEN_BRACE) throw this.malformed(at, `expected '{' starting a top-level object, found ${showByte(byte)}`);
           this.state = State.ObjectKeyOrEnd;
         }
-        return true;
+        return next;
       case State.ObjectKeyOrEnd:
       case State.ObjectKey:
         if (byte === CLOSE_BRACE && this.state === State.ObjectKeyOrEnd) {
           this.state = State.AfterRoot;
-          return true;
+          return next;
         }
         if (byte !== QUOTE) throw this.malformed(at, `expected a double-quoted key in the top-level object, found ${showByte(byte)}`);
+        if (this.decoder !== undefined) {
+          const end = this.decoder.decode(chunk, position);
+          if (end !== DECODE_FAILED) {
+            this.takeKey(this.decoder.value as string);
+            return end;
+          }
+        }
         this.beginCapture(Purpose.Key, byte, at);
-        return false;
+        return position;
       case State.ObjectColon:
         if (byte !== COLON) throw this.malformed(at, `expected ':' after key ${JSON.stringify(this.key)}, found ${showByte(byte)}`);
         this.state = State.ObjectValue;
-        return true;
+        return next;
       case State.ObjectValue:
         if (this.target.kind === 'array-under-key' && this.key === this.target.key) {
           if (byte !== OPEN_BRACKET) throw this.malformed(at, `expected an array under "${this.key}", found ${showByte(byte)}`);
@@ -194,36 +218,71 @@ export class JsonElementScanner {
           this.targetFound = true;
           this.inNestedArray = true;
           this.state = State.ArrayValueOrEnd;
-          return true;
+          return next;
         }
-        this.beginCapture(this.target.kind === 'object-entries' ? Purpose.Element : Purpose.Skip, byte, at);
-        return false;
+        if (this.target.kind === 'object-entries') {
+          const end = this.decodeElement(chunk, position, elements);
+          if (end !== DECODE_FAILED) return end;
+          this.beginCapture(Purpose.Element, byte, at);
+        } else {
+          this.beginCapture(Purpose.Skip, byte, at);
+        }
+        return position;
       case State.ObjectCommaOrEnd:
         if (byte === COMMA) this.state = State.ObjectKey;
         else if (byte === CLOSE_BRACE) this.state = State.AfterRoot;
         else throw this.malformed(at, `expected ',' or '}' after the value of ${JSON.stringify(this.key)}, found ${showByte(byte)}`);
-        return true;
+        return next;
       case State.ArrayValueOrEnd:
       case State.ArrayValue:
         if (byte === CLOSE_BRACKET && this.state === State.ArrayValueOrEnd) {
           this.closeArray();
-          return true;
+          return next;
         }
         if (byte === COMMA || byte === CLOSE_BRACKET || byte === CLOSE_BRACE || byte === COLON) {
           throw this.malformed(at, `expected an element of ${this.containerName()}, found ${showByte(byte)}`);
         }
+        {
+          const end = this.decodeElement(chunk, position, elements);
+          if (end !== DECODE_FAILED) return end;
+        }
         this.beginCapture(Purpose.Element, byte, at);
-        return false;
+        return position;
       case State.ArrayCommaOrEnd:
         if (byte === COMMA) this.state = State.ArrayValue;
         else if (byte === CLOSE_BRACKET) this.closeArray();
         else throw this.malformed(at, `expected ',' or ']' after ${this.elementPath(this.index - 1)}, found ${showByte(byte)}`);
-        return true;
+        return next;
       case State.AfterRoot:
         throw this.malformed(at, `unexpected ${showByte(byte)} after the end of the top-level value`);
       default:
         throw new Error(`unreachable scanner state ${this.state}`);
     }
+  }
+
+  /**
+   * Decodes the element starting at `position` of the chunk when the fast decoder can; returns the
+   * position past it, or DECODE_FAILED (nothing consumed, nothing recorded).
+   */
+  private decodeElement(chunk: Buffer, position: number, elements: JsonStreamElement[]): number {
+    if (this.decoder === undefined) return DECODE_FAILED;
+    const end = this.decoder.decode(chunk, position);
+    if (end === DECODE_FAILED) return DECODE_FAILED;
+    // Elements captured before this one are parsed first: the first malformed one throws before any later element is taken.
+    this.parseRun();
+    const index = this.index++;
+    const isEntry = this.target.kind === 'object-entries';
+    const path = isEntry ? describeJsonPath([this.key]) : this.elementPath(index);
+    elements.push({ value: this.decoder.value, index, key: isEntry ? this.key : undefined, path, offset: this.offset + position });
+    this.state = isEntry ? State.ObjectCommaOrEnd : State.ArrayCommaOrEnd;
+    return end;
+  }
+
+  private takeKey(key: string): void {
+    this.key = key;
+    // Only the key-finding mode needs the list (for its error message); GQA files hold a million keys.
+    if (this.target.kind === 'array-under-key') this.keysSeen.push(key);
+    this.state = State.ObjectColon;
   }
 
   private closeArray(): void {
@@ -323,10 +382,7 @@ export class JsonElementScanner {
     const bytes = this.captureParts.length === 0 ? lastPart : Buffer.concat([...this.captureParts, lastPart]);
     this.captureParts = [];
     if (purpose === Purpose.Key) {
-      this.key = this.parse(bytes, this.captureStart, 'a key of the top-level object') as string;
-      // Only the key-finding mode needs the list (for its error message); GQA files hold a million keys.
-      if (this.target.kind === 'array-under-key') this.keysSeen.push(this.key);
-      this.state = State.ObjectColon;
+      this.takeKey(this.parse(bytes, this.captureStart, 'a key of the top-level object') as string);
       return;
     }
     const isEntry = this.target.kind === 'object-entries';
