@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { z } from 'zod';
-import { FirstOccurrences, type ProblemSink } from './problem-sink.js';
+import { FirstNumberOccurrences, type ProblemSink } from './problem-sink.js';
 import { streamValidated, type ValidatedElement } from './validated-stream.js';
 import { NO_STRING, NOT_A_DUPLICATE, NUMBERS_PER_ANNOTATION, type AnnotationBatch, type AnnotationWorkerInput, type AnnotationWorkerMessage } from './vqa-annotation-protocol.js';
 import { VQA_ANNOTATION_SCHEMAS, type VqaAnnotation, type VqaAnnotationSchemaName } from './vqa-format-schemas.js';
@@ -31,7 +31,7 @@ export interface AnnotationSource {
 /** Reads and validates in this thread. */
 export function annotationsInThread(file: string, schema: z.ZodType<VqaAnnotation>, sink: ProblemSink): AnnotationSource {
   const elements = streamValidated(file, { kind: 'array-under-key', key: 'annotations' }, schema, sink);
-  const occurrences = new FirstOccurrences<number>();
+  const occurrences = new FirstNumberOccurrences();
   return {
     async next() {
       const next: IteratorResult<ValidatedElement<VqaAnnotation>> = await elements.next();

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { DataProblem } from '../../core/contracts/task.js';
 import { DataError } from '../../core/errors.js';
 import { streamJsonFileBatches } from './json-stream.js';
-import { FirstOccurrences, problemFromError } from './problem-sink.js';
+import { FirstNumberOccurrences, problemFromError } from './problem-sink.js';
 import { validateElement } from './validate-element.js';
 import { MAX_BATCHES_AHEAD, NO_STRING, NOT_A_DUPLICATE, NUMBERS_PER_ANNOTATION, type AnnotationBatch, type AnnotationWorkerInput, type AnnotationWorkerMessage } from './vqa-annotation-protocol.js';
 import { VQA_ANNOTATION_SCHEMAS, type VqaAnnotation } from './vqa-format-schemas.js';
@@ -16,7 +16,7 @@ const schema: z.ZodType<VqaAnnotation> = VQA_ANNOTATION_SCHEMAS[schemaName];
 const taken = new Int32Array(takenBuffer);
 const port = parentPort!;
 let sent = 0;
-const occurrences = new FirstOccurrences<number>();
+const occurrences = new FirstNumberOccurrences();
 
 function send(message: AnnotationWorkerMessage): void {
   port.postMessage(message);

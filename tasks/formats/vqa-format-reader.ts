@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { resolveInside } from '../../core/safe-path.js';
 import type { LoadOptions, Sample, SplitInfo } from '../../core/contracts/task.js';
-import { FirstOccurrences, ProblemSink } from './problem-sink.js';
+import { FirstNumberOccurrences, ProblemSink } from './problem-sink.js';
 import { findSplit, locateSplitFiles } from './split-files.js';
 import { streamValidated } from './validated-stream.js';
 import { annotationsInThread, annotationsInWorker, workerSchemaName, type AnnotationSource, type JoinAnnotation } from './vqa-annotation-source.js';
@@ -98,7 +98,7 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
     return found;
   }
 
-  const questionOccurrences = new FirstOccurrences<number>();
+  const questionOccurrences = new FirstNumberOccurrences();
   try {
     for await (const { value: question, index, path: questionPath } of streamValidated(questionsFile, { kind: 'array-under-key', key: 'questions' }, vqaQuestionSchema, sink)) {
       const earlier = questionOccurrences.claim(question.question_id, index);
