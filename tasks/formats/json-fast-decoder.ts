@@ -6,8 +6,11 @@
 //
 // Why: a VQAv2 annotations file is 150 MB of small objects whose keys and most string values ("yes",
 // "answer_confidence", "what color is the") repeat millions of times. Decoding the text and handing it
-// to JSON.parse creates every one of those strings anew; reading the bytes here looks each short
-// string up by its bytes in a small table and reuses the string made the first time.
+// to JSON.parse creates every one of those strings anew; reading the bytes here reuses the string made
+// the first time (ShortStrings) and builds objects of a known key sequence in one step (ObjectShapes).
+
+import { MAX_SHORT_STRING_BYTES, ShortStrings, nextStringHash, type ByteSlices } from './json-short-strings.js';
+import { ObjectShapes } from './json-object-shapes.js';
 
 export const DECODE_FAILED = -1;
 
@@ -30,11 +33,6 @@ const MAX_DEPTH = 32;
 /** Integers with at most this many digits are exact in a double whichever way they are summed. */
 const MAX_EXACT_DIGITS = 15;
 
-interface ByteSlices {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
-
 function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
@@ -43,58 +41,14 @@ function isDigit(byte: number): boolean {
   return byte >= ZERO && byte <= NINE;
 }
 
-/**
- * Short ASCII strings by their bytes: an open-addressing table keyed by a hash computed while the
- * string is scanned. Bounded: it starts over when half full, so a file of distinct strings costs a
- * table of at most TABLE_SIZE / 2 strings of at most MAX_INTERNED_BYTES.
- */
-const MAX_INTERNED_BYTES = 32;
-const TABLE_SIZE = 1 << 12;
-
-class ShortStrings {
-  private readonly strings: Array<string | undefined> = new Array<string | undefined>(TABLE_SIZE).fill(undefined);
-  private readonly hashes = new Int32Array(TABLE_SIZE);
-  private count = 0;
-
-  get(bytes: Buffer, start: number, end: number, hash: number): string {
-    const length = end - start;
-    const mask = TABLE_SIZE - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const known = this.strings[slot];
-      if (known === undefined) return this.add(slot, bytes, start, end, hash);
-      if (this.hashes[slot] === hash && known.length === length && sameAscii(known, bytes, start)) return known;
-    }
-  }
-
-  private add(slot: number, bytes: Buffer, start: number, end: number, hash: number): string {
-    const text = internalized((bytes as unknown as ByteSlices).latin1Slice(start, end));
-    if (this.count >= TABLE_SIZE >> 1) {
-      this.strings.fill(undefined);
-      this.count = 0;
-      slot = hash & (TABLE_SIZE - 1);
-    }
-    this.strings[slot] = text;
-    this.hashes[slot] = hash;
-    this.count++;
-    return text;
-  }
-}
-
-/** The engine's own copy of a string (the one property keys use), so storing it as a key costs no lookup. */
-function internalized(text: string): string {
-  for (const key in { [text]: 0 }) return key;
-  return text;
-}
-
-function sameAscii(text: string, bytes: Buffer, start: number): boolean {
-  for (let position = 0; position < text.length; position++) if (text.charCodeAt(position) !== bytes[start + position]) return false;
-  return true;
-}
-
 export class JsonFastDecoder {
   /** The value the last successful decode() read. */
   value: unknown = undefined;
   private readonly shortStrings = new ShortStrings();
+  private readonly shapes = new ObjectShapes();
+  /** Per nesting depth, the keys and values of the object being read there. */
+  private readonly keysAt: string[][] = [];
+  private readonly valuesAt: unknown[][] = [];
 
   /**
    * Decodes the value whose first byte is at `start`; returns the position just past it, or
@@ -127,35 +81,57 @@ export class JsonFastDecoder {
 
   private objectAt(bytes: Buffer, start: number, depth: number): number {
     const length = bytes.length;
-    const object: Record<string, unknown> = {};
     let i = skipWhitespace(bytes, start + 1);
     if (i < length && bytes[i] === CLOSE_BRACE) {
-      this.value = object;
+      this.value = {};
       return i + 1;
     }
+    const keys = (this.keysAt[depth] ??= []);
+    const values = (this.valuesAt[depth] ??= []);
+    const predicted = this.shapes.predicted(depth);
+    // True while every key so far is the predicted shape's key at that position.
+    let following = predicted !== undefined;
+    let count = 0;
     while (true) {
       if (i >= length || bytes[i] !== QUOTE) return DECODE_FAILED;
-      i = this.stringAt(bytes, i);
-      if (i === DECODE_FAILED) return DECODE_FAILED;
-      const key = this.value as string;
-      // Assigning `__proto__` would set the prototype; JSON.parse makes it an own property.
-      if (key === '__proto__') return DECODE_FAILED;
+      let key: string;
+      const expected = following && count < predicted!.keys.length ? predicted!.keyBytes[count]! : undefined;
+      if (expected !== undefined && matchesKey(bytes, i, expected)) {
+        key = predicted!.keys[count]!;
+        i += expected.length + 2;
+      } else {
+        following = false;
+        i = this.stringAt(bytes, i);
+        if (i === DECODE_FAILED) return DECODE_FAILED;
+        key = this.value as string;
+        // Assigning `__proto__` would set the prototype; JSON.parse makes it an own property.
+        if (key === '__proto__') return DECODE_FAILED;
+      }
       i = skipWhitespace(bytes, i);
       if (i >= length || bytes[i] !== COLON) return DECODE_FAILED;
       i = this.valueAt(bytes, skipWhitespace(bytes, i + 1), depth);
       if (i === DECODE_FAILED) return DECODE_FAILED;
-      // A repeated key keeps its first position and takes the last value, as in JSON.parse.
-      object[key] = this.value;
+      keys[count] = key;
+      values[count] = this.value;
+      count++;
       i = skipWhitespace(bytes, i);
       if (i >= length) return DECODE_FAILED;
       const next = bytes[i];
-      if (next === CLOSE_BRACE) {
-        this.value = object;
-        return i + 1;
-      }
+      if (next === CLOSE_BRACE) break;
       if (next !== COMMA) return DECODE_FAILED;
       i = skipWhitespace(bytes, i + 1);
     }
+    const shape = following && count === predicted!.keys.length ? predicted : this.shapes.find(depth, keys, count);
+    if (shape !== undefined) {
+      this.value = shape.make(values);
+    } else {
+      const object: Record<string, unknown> = {};
+      // A repeated key keeps its first position and takes the last value, as in JSON.parse.
+      for (let position = 0; position < count; position++) object[keys[position]!] = values[position];
+      this.value = object;
+    }
+    // `values` keeps the last object's values until the next object at this depth: one element's worth.
+    return i + 1;
   }
 
   private arrayAt(bytes: Buffer, start: number, depth: number): number {
@@ -193,14 +169,14 @@ export class JsonFastDecoder {
       if (byte === BACKSLASH) return this.escapedStringAt(bytes, start);
       if (byte < 0x20) return DECODE_FAILED;
       if (byte >= 0x80) ascii = false;
-      hash = (Math.imul(hash, 31) + byte) | 0;
+      hash = nextStringHash(hash, byte);
     }
     if (i >= length) return DECODE_FAILED;
     const slices = bytes as unknown as ByteSlices;
     // Per string, the same text as decoding the whole element: a quote is ASCII and never part of a
     // multi-byte sequence, so an invalid sequence before it is replaced the same way either way.
     if (!ascii) this.value = slices.utf8Slice(start + 1, i);
-    else if (i - start - 1 <= MAX_INTERNED_BYTES) this.value = this.shortStrings.get(bytes, start + 1, i, hash);
+    else if (i - start - 1 <= MAX_SHORT_STRING_BYTES) this.value = this.shortStrings.get(bytes, start + 1, i, hash);
     else this.value = slices.latin1Slice(start + 1, i);
     return i + 1;
   }
@@ -267,6 +243,14 @@ export class JsonFastDecoder {
     this.value = value;
     return start + word.length;
   }
+}
+
+/** Whether the string starting with the quote at `start` is exactly `key` (plain bytes, no escapes). */
+function matchesKey(bytes: Buffer, start: number, key: Uint8Array): boolean {
+  const end = start + 1 + key.length;
+  if (end >= bytes.length || bytes[end] !== QUOTE) return false;
+  for (let position = 0; position < key.length; position++) if (bytes[start + 1 + position] !== key[position]) return false;
+  return true;
 }
 
 function skipWhitespace(bytes: Buffer, start: number): number {
