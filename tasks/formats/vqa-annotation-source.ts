@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { z } from 'zod';
 import { FirstNumberOccurrences, type ProblemSink } from './problem-sink.js';
-import { streamValidated, type ValidatedElement } from './validated-stream.js';
+import type { JsonStreamElement } from './json-stream.js';
+import { INVALID, streamElementBatches, validValue } from './validated-stream.js';
 import { NO_STRING, NOT_A_DUPLICATE, NUMBERS_PER_ANNOTATION, type AnnotationBatch, type AnnotationWorkerInput, type AnnotationWorkerMessage } from './vqa-annotation-protocol.js';
 import { VQA_ANNOTATION_SCHEMAS, type VqaAnnotation, type VqaAnnotationSchemaName } from './vqa-format-schemas.js';
 
@@ -25,33 +26,58 @@ export interface JoinAnnotation {
  */
 export interface AnnotationSource {
   next(): Promise<JoinAnnotation | undefined>;
+  /** next() without waiting: the next annotation when it is already read, WAIT when next() would have to wait for it. */
+  nextReady(): JoinAnnotation | undefined | typeof WAIT;
   close(): Promise<void>;
 }
 
+/** What nextReady() returns when the next annotation is not read yet. */
+export const WAIT: unique symbol = Symbol('wait for next()');
+
 /** Reads and validates in this thread. */
 export function annotationsInThread(file: string, schema: z.ZodType<VqaAnnotation>, sink: ProblemSink): AnnotationSource {
-  const elements = streamValidated(file, { kind: 'array-under-key', key: 'annotations' }, schema, sink);
+  const batches = streamElementBatches(file, { kind: 'array-under-key', key: 'annotations' }, sink);
   const occurrences = new FirstNumberOccurrences();
-  return {
-    async next() {
-      const next: IteratorResult<ValidatedElement<VqaAnnotation>> = await elements.next();
-      if (next.done) return undefined;
-      const { value, index } = next.value;
+  let batch: JsonStreamElement[] = [];
+  let position = 0;
+  let done = false;
+  function nextReady(): JoinAnnotation | undefined | typeof WAIT {
+    while (position < batch.length) {
+      const element = batch[position++]!;
+      // Checked as it is taken, so its problems come in file order among the reader's own.
+      const value = validValue(schema, element, file, sink);
+      if (value === INVALID) continue;
       const answers = new Array<string>(value.answers.length);
-      for (let position = 0; position < answers.length; position++) answers[position] = value.answers[position]!.answer;
+      for (let answer = 0; answer < answers.length; answer++) answers[answer] = value.answers[answer]!.answer;
       return {
         questionId: value.question_id,
         imageId: value.image_id,
-        index,
+        index: element.index,
         questionType: value.question_type,
         answerType: value.answer_type,
         multipleChoiceAnswer: value.multiple_choice_answer,
         answers,
-        duplicateOf: occurrences.claim(value.question_id, index),
+        duplicateOf: occurrences.claim(value.question_id, element.index),
       };
+    }
+    return done ? undefined : WAIT;
+  }
+  return {
+    nextReady,
+    async next() {
+      while (true) {
+        const ready = nextReady();
+        if (ready !== WAIT) return ready;
+        const next = await batches.next();
+        if (next.done) done = true;
+        else {
+          batch = next.value;
+          position = 0;
+        }
+      }
     },
     async close() {
-      await elements.return(undefined);
+      await batches.return(undefined);
     },
   };
 }
@@ -99,7 +125,7 @@ export function annotationsInWorker(file: string, schema: VqaAnnotationSchemaNam
   let problemCursor = 0;
   let arrivedCursor = 0;
 
-  async function nextMessage(): Promise<AnnotationWorkerMessage> {
+  async function waitForMessage(): Promise<void> {
     while (arrivedCursor >= arrived.length) {
       if (crashed) throw crashed;
       // The thread keeps the process alive only while the reader waits for it: a reader abandoned
@@ -108,6 +134,10 @@ export function annotationsInWorker(file: string, schema: VqaAnnotationSchemaNam
       await new Promise<void>((resolve) => (waiting = resolve));
       worker.unref();
     }
+  }
+
+  function takeArrived(): AnnotationWorkerMessage | undefined {
+    if (arrivedCursor >= arrived.length) return undefined;
     const message = arrived[arrivedCursor]!;
     arrived[arrivedCursor++] = undefined as never;
     if (arrivedCursor > 1024 && arrivedCursor * 2 > arrived.length) {
@@ -117,37 +147,47 @@ export function annotationsInWorker(file: string, schema: VqaAnnotationSchemaNam
     return message;
   }
 
-  return {
-    async next() {
-      while (!finished) {
-        if (batch) {
-          // Problems of the elements before this annotation come first, as the file lists them.
-          while (problemCursor < batch.problems.length && batch.problemsBefore[problemCursor]! <= position) sink.reportAll(batch.problems[problemCursor++]!);
-          if (position < batch.count) return decode(batch, position++);
-          batch = undefined;
-        }
-        const message = await nextMessage();
-        switch (message.kind) {
-          case 'batch':
-            batch = message;
-            position = 0;
-            problemCursor = 0;
-            Atomics.add(taken, 0, 1);
-            Atomics.notify(taken, 0);
-            break;
-          case 'data-problem':
-            finished = true;
-            sink.report(message.problem);
-            break;
-          case 'failed':
-            finished = true;
-            throw message.error;
-          case 'end':
-            finished = true;
-            break;
-        }
+  function nextReady(): JoinAnnotation | undefined | typeof WAIT {
+    while (!finished) {
+      if (batch) {
+        // Problems of the elements before this annotation come first, as the file lists them.
+        while (problemCursor < batch.problems.length && batch.problemsBefore[problemCursor]! <= position) sink.reportAll(batch.problems[problemCursor++]!);
+        if (position < batch.count) return decode(batch, position++);
+        batch = undefined;
       }
-      return undefined;
+      const message = takeArrived();
+      if (message === undefined) return WAIT;
+      switch (message.kind) {
+        case 'batch':
+          batch = message;
+          position = 0;
+          problemCursor = 0;
+          Atomics.add(taken, 0, 1);
+          Atomics.notify(taken, 0);
+          break;
+        case 'data-problem':
+          finished = true;
+          sink.report(message.problem);
+          break;
+        case 'failed':
+          finished = true;
+          throw message.error;
+        case 'end':
+          finished = true;
+          break;
+      }
+    }
+    return undefined;
+  }
+
+  return {
+    nextReady,
+    async next() {
+      while (true) {
+        const ready = nextReady();
+        if (ready !== WAIT) return ready;
+        await waitForMessage();
+      }
     },
     async close() {
       finished = true;

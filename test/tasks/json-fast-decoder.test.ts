@@ -224,3 +224,18 @@ test('nesting deeper than the fast decoder goes reads as JSON.parse reads it', (
   const valid = Buffer.from(`[${deep},{"a":${deep}}]`);
   assert.deepStrictEqual(checkSame(valid, { kind: 'array' }, 'deep valid').elements.map((element) => element.value), JSON.parse(valid.toString()));
 });
+
+test('objects of many key sequences, alternating at one depth, read as JSON.parse reads them', () => {
+  const shapes = [['a', 'b'], ['b', 'a'], ['a', 'b', 'c'], ['a'], ['x', 'y'], ['10', 'a', '2'], ['a', 'b', 'a']];
+  const items: string[] = [];
+  for (let index = 0; index < 700; index++) {
+    // Cycling through more sequences than a depth remembers, then hundreds of one-off sequences.
+    const keys = index < 350 ? shapes[index % shapes.length]! : [`k${index}`, 'a'];
+    items.push(`{${keys.map((key, position) => `"${key}":{"v":${position},"w":[{"answer":"yes"},{"answer":"no"}]}`).join(',')}}`);
+  }
+  // Keys written with escapes that decode to a known key.
+  items.push('{"\\u0061":1,"b":2}', '{"a":1,"\\u0062":2}', '{"a\\"b":1}', '{"é":1,"a":2}');
+  const bytes = Buffer.from(`[${items.join(',')}]`);
+  const outcome = checkSame(bytes, { kind: 'array' }, 'shapes');
+  assert.deepStrictEqual(outcome.elements.map((element) => element.shape), (JSON.parse(bytes.toString()) as unknown[]).map(shapeOf));
+});
