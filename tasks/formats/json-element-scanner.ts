@@ -84,7 +84,7 @@ export interface JsonScannerOptions {
   fastDecode?: boolean;
 }
 
-/** Push-based scanner: feed chunks, get back the elements completed so far. */
+/** Push-based scanner: feed chunks, get back the elements completed so far. It keeps no reference to a chunk after push() returns. */
 export class JsonElementScanner {
   private state = State.BeforeRoot;
   private offset = 0;
@@ -155,7 +155,8 @@ export class JsonElementScanner {
       i = this.structural(byte, i, chunk, elements);
     }
     if (this.state === State.Capture && this.purpose !== Purpose.Skip) {
-      this.captureParts.push(chunk.subarray(this.captureSliceStart(), chunk.length));
+      // A copy: the caller may read the next chunk into the same buffer.
+      this.captureParts.push(Buffer.from(chunk.subarray(this.captureSliceStart(), chunk.length)));
     }
     this.offset += chunk.length;
   }

@@ -26,7 +26,7 @@ export async function* streamJsonFile(file: string, target: JsonStreamTarget, op
 
 /** The elements each read chunk completes, as one array: one async step per chunk, not per element. */
 export function streamJsonFileBatches(file: string, target: JsonStreamTarget, options: JsonStreamOptions = {}): AsyncGenerator<JsonStreamElement[]> {
-  return parseFileChunks(file, 'a JSON file', options.chunkSize ?? JSON_CHUNK_BYTES, (chunks) => streamJsonChunkBatches(chunks, file, target));
+  return parseFileChunks(file, 'a JSON file', options.chunkSize ?? JSON_CHUNK_BYTES, (chunks) => streamJsonChunkBatches(chunks, file, target), { reuseBuffer: true });
 }
 
 export async function* streamJsonChunks(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, file: string, target: JsonStreamTarget): AsyncGenerator<JsonStreamElement> {
