@@ -4,9 +4,9 @@ import { DataError } from '../../core/errors.js';
 
 export interface FileChunkOptions {
   /**
-   * Read every chunk into the same buffer: each chunk is valid only until the parser asks for the next
-   * one, so the parser must copy what it keeps. Saves a fresh buffer per chunk, whose first touch of
-   * new memory costs more than the read itself on some machines.
+   * Read the chunks into two buffers in turn: a chunk is valid only until the parser asks for the one
+   * after it, so the parser must copy what it keeps. Saves a fresh buffer per chunk, whose first touch
+   * of new memory costs more than the read itself on some machines.
    */
   reuseBuffer?: boolean;
 }
@@ -25,7 +25,7 @@ export async function* parseFileChunks<T>(
   const size = chunkSize ?? 1 << 20;
   const stream = options.reuseBuffer ? undefined : createReadStream(file, { highWaterMark: size });
   try {
-    yield* parse(stream ? (stream as AsyncIterable<Buffer>) : readIntoOneBuffer(file, size));
+    yield* parse(stream ? (stream as AsyncIterable<Buffer>) : readIntoTwoBuffers(file, size));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DataError(`${file}: file not found`, file);
@@ -36,16 +36,27 @@ export async function* parseFileChunks<T>(
   }
 }
 
-async function* readIntoOneBuffer(file: string, size: number): AsyncGenerator<Buffer> {
+/** Two buffers in turn: the next chunk is read into one while the parser works on the other. */
+async function* readIntoTwoBuffers(file: string, size: number): AsyncGenerator<Buffer> {
   const handle = await open(file, 'r');
+  let reading: Promise<unknown> | undefined;
   try {
-    const buffer = Buffer.allocUnsafe(size);
+    const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+    let turn = 0;
+    let next = handle.read(buffers[0]!, 0, size, null);
+    reading = next;
     while (true) {
-      const { bytesRead } = await handle.read(buffer, 0, size, null);
+      const { bytesRead } = await next;
       if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
+      const chunk = buffers[turn]!.subarray(0, bytesRead);
+      turn = 1 - turn;
+      next = handle.read(buffers[turn]!, 0, size, null);
+      reading = next;
+      yield chunk;
     }
   } finally {
+    // A read still under way must end before the file is closed.
+    await reading?.catch(() => undefined);
     await handle.close();
   }
 }
