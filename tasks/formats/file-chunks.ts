@@ -4,9 +4,9 @@ import { DataError } from '../../core/errors.js';
 
 export interface FileChunkOptions {
   /**
-   * Read the chunks into two buffers in turn: a chunk is valid only until the parser asks for the one
-   * after it, so the parser must copy what it keeps. Saves a fresh buffer per chunk, whose first touch
-   * of new memory costs more than the read itself on some machines.
+   * Read into two buffers in turn: a chunk is valid only until the parser asks for the one after it,
+   * so the parser must copy what it keeps. Saves a fresh buffer per chunk, whose first touch of new
+   * memory costs more than the read itself on some machines.
    */
   reuseBuffer?: boolean;
 }
@@ -36,23 +36,30 @@ export async function* parseFileChunks<T>(
   }
 }
 
-/** Two buffers in turn: the next chunk is read into one while the parser works on the other. */
-async function* readIntoTwoBuffers(file: string, size: number): AsyncGenerator<Buffer> {
+/**
+ * Reads of this size cost about a fifth of the CPU of 64 KiB reads (each read is a round trip to the
+ * thread pool); the parser still gets chunks of its own size, sliced out of them.
+ */
+const READ_BYTES = 1 << 20;
+
+/** Two buffers in turn: the next read fills one while the parser works on chunks of the other. */
+async function* readIntoTwoBuffers(file: string, chunkSize: number): AsyncGenerator<Buffer> {
   const handle = await open(file, 'r');
   let reading: Promise<unknown> | undefined;
   try {
-    const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+    const readSize = Math.max(chunkSize, READ_BYTES);
+    const buffers = [Buffer.allocUnsafe(readSize), Buffer.allocUnsafe(readSize)];
     let turn = 0;
-    let next = handle.read(buffers[0]!, 0, size, null);
+    let next = handle.read(buffers[0]!, 0, readSize, null);
     reading = next;
     while (true) {
       const { bytesRead } = await next;
       if (bytesRead === 0) return;
-      const chunk = buffers[turn]!.subarray(0, bytesRead);
+      const filled = buffers[turn]!;
       turn = 1 - turn;
-      next = handle.read(buffers[turn]!, 0, size, null);
+      next = handle.read(buffers[turn]!, 0, readSize, null);
       reading = next;
-      yield chunk;
+      for (let start = 0; start < bytesRead; start += chunkSize) yield filled.subarray(start, Math.min(start + chunkSize, bytesRead));
     }
   } finally {
     // A read still under way must end before the file is closed.
