@@ -18,7 +18,7 @@ export interface JsonStreamElement {
   /** The entry's key (object-entries only). */
   key?: string;
   /** JSON path of the element, e.g. `annotations[12]`, `[3]`, `201307251`. */
-  path: string;
+  readonly path: string;
   /** Byte offset of the element's first byte in the file. */
   offset: number;
 }
@@ -77,6 +77,26 @@ function isLiteralEnd(byte: number): boolean {
 
 function showByte(byte: number): string {
   return byte >= 0x20 && byte < 0x7f ? `'${String.fromCharCode(byte)}'` : `byte 0x${byte.toString(16).padStart(2, '0')}`;
+}
+
+/** An element of an array: its path is made when asked for (only a problem names it; 200,000 go unasked in VQAv2). */
+class ArrayElement implements JsonStreamElement {
+  readonly key = undefined;
+  constructor(
+    public value: unknown,
+    readonly index: number,
+    readonly offset: number,
+    /** The key of the array in the top-level object, undefined for a top-level array. */
+    private readonly arrayKey: string | undefined,
+  ) {}
+
+  get path(): string {
+    return arrayElementPath(this.arrayKey, this.index);
+  }
+}
+
+function arrayElementPath(arrayKey: string | undefined, index: number): string {
+  return arrayKey === undefined ? `[${index}]` : `${arrayKey}[${index}]`;
 }
 
 export interface JsonScannerOptions {
@@ -271,11 +291,8 @@ export class JsonElementScanner {
     if (end === DECODE_FAILED) return DECODE_FAILED;
     // Elements captured before this one are parsed first: the first malformed one throws before any later element is taken.
     this.parseRun();
-    const index = this.index++;
-    const isEntry = this.target.kind === 'object-entries';
-    const path = isEntry ? describeJsonPath([this.key]) : this.elementPath(index);
-    elements.push({ value: this.decoder.value, index, key: isEntry ? this.key : undefined, path, offset: this.offset + position });
-    this.state = isEntry ? State.ObjectCommaOrEnd : State.ArrayCommaOrEnd;
+    elements.push(this.element(this.decoder.value, this.offset + position));
+    this.state = this.target.kind === 'object-entries' ? State.ObjectCommaOrEnd : State.ArrayCommaOrEnd;
     return end;
   }
 
@@ -372,7 +389,7 @@ export class JsonElementScanner {
     if (purpose === Purpose.Element && this.target.kind !== 'object-entries' && this.runChunk !== undefined && this.captureParts.length === 0 && this.captureStart >= this.offset) {
       // Inside the current chunk: parsed with the rest of the run when the chunk is done.
       const index = this.index++;
-      const element: JsonStreamElement = { value: undefined, index, key: undefined, path: this.elementPath(index), offset: this.captureStart };
+      const element = new ArrayElement(undefined, index, this.captureStart, this.arrayKey());
       const start = this.captureStart - this.offset;
       this.run.push({ element, start, end: start + lastPart.length });
       elements.push(element);
@@ -387,10 +404,8 @@ export class JsonElementScanner {
       return;
     }
     const isEntry = this.target.kind === 'object-entries';
-    const index = this.index++;
-    const path = isEntry ? describeJsonPath([this.key]) : this.elementPath(index);
-    const value = this.parse(bytes, this.captureStart, path);
-    elements.push({ value, index, key: isEntry ? this.key : undefined, path, offset: this.captureStart });
+    const path = isEntry ? describeJsonPath([this.key]) : this.elementPath(this.index);
+    elements.push(this.element(this.parse(bytes, this.captureStart, path), this.captureStart, path));
     this.state = isEntry ? State.ObjectCommaOrEnd : State.ArrayCommaOrEnd;
   }
 
@@ -433,8 +448,19 @@ export class JsonElementScanner {
     }
   }
 
+  /** The next element (the next index): an array element, or an entry of the top-level object under the current key. */
+  private element(value: unknown, offset: number, entryPath?: string): JsonStreamElement {
+    const index = this.index++;
+    if (this.target.kind !== 'object-entries') return new ArrayElement(value, index, offset, this.arrayKey());
+    return { value, index, key: this.key, path: entryPath ?? describeJsonPath([this.key]), offset };
+  }
+
+  private arrayKey(): string | undefined {
+    return this.target.kind === 'array-under-key' ? this.target.key : undefined;
+  }
+
   private elementPath(index: number): string {
-    return this.target.kind === 'array-under-key' ? `${this.target.key}[${index}]` : `[${index}]`;
+    return arrayElementPath(this.arrayKey(), index);
   }
 
   private containerName(): string {

@@ -3,6 +3,7 @@ import { DataError } from '../../core/errors.js';
 import { streamJsonFileBatches, type JsonStreamElement, type JsonStreamTarget } from './json-stream.js';
 import { problemFromError, type ProblemSink } from './problem-sink.js';
 import { validateElement } from './validate-element.js';
+import { passesFastCheck } from '../../core/validation.js';
 
 export interface ValidatedElement<T> {
   value: T;
@@ -56,6 +57,8 @@ export const INVALID: unique symbol = Symbol('invalid element');
 
 /** The element's value when it matches the schema; else its problems go to the sink (in throwing mode the first throws). */
 export function validValue<T>(schema: z.ZodType<T>, element: JsonStreamElement, file: string, sink: ProblemSink): T | typeof INVALID {
+  // The fast check first: the element's path is made only for an element with problems.
+  if (passesFastCheck(schema, element.value)) return element.value as T;
   const checked = validateElement(schema, element.value, file, element.path);
   if (checked.ok) return checked.value;
   sink.reportAll(checked.problems);

@@ -144,18 +144,18 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
       for (const element of batch) {
         const question = validValue(vqaQuestionSchema, element, questionsFile, sink);
         if (question === INVALID) continue;
-        const { index, path: questionPath } = element;
+        const index = element.index;
         const earlier = questionOccurrences.claim(question.question_id, index);
         if (earlier !== undefined) {
           sink.report({
             file: questionsFile,
-            field: `${questionPath}.question_id`,
+            field: `${element.path}.question_id`,
             message: `duplicate question_id ${question.question_id}, already used by questions[${earlier}]`,
           });
           continue;
         }
         const imageName = cocoImageName(split.imageFolder, question.image_id);
-        const imagePath = imagePaths.prefix !== undefined ? imagePaths.prefix + imageName : checkedImagePath(dataDir, imageName, questionsFile, questionPath, sink);
+        const imagePath = imagePaths.prefix !== undefined ? imagePaths.prefix + imageName : checkedImagePath(dataDir, imageName, questionsFile, element.path, sink);
         let answers: string[] = [];
         let meta: Record<string, unknown> = { imageId: question.image_id };
         if (annotationsFile) {
@@ -164,7 +164,7 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
           if (!match) {
             sink.report({
               file: questionsFile,
-              field: `${questionPath}.question_id`,
+              field: `${element.path}.question_id`,
               message: `question_id ${question.question_id} has no annotation in ${annotationsFile}`,
             });
             continue;
@@ -173,7 +173,7 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
             sink.report({
               file: annotationsFile,
               field: `${annotationPath(match)}.image_id`,
-              message: `expected image_id ${question.image_id} as in ${questionPath} of ${questionsFile}, found ${match.imageId}`,
+              message: `expected image_id ${question.image_id} as in ${element.path} of ${questionsFile}, found ${match.imageId}`,
             });
             continue;
           }

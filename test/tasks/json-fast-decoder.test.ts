@@ -21,7 +21,7 @@ function scanAll(bytes: Buffer, target: JsonStreamTarget, chunkSize: number, fas
   const scanner = new JsonElementScanner('doc.json', target, { fastDecode });
   const outcome: Outcome = { elements: [] };
   const take = (elements: JsonStreamElement[]) => {
-    for (const element of elements) outcome.elements.push({ ...element, shape: shapeOf(element.value) });
+    for (const element of elements) outcome.elements.push({ value: element.value, index: element.index, key: element.key, path: element.path, offset: element.offset, shape: shapeOf(element.value) });
   };
   try {
     for (let offset = 0; offset < bytes.length; offset += chunkSize) take(scanner.push(bytes.subarray(offset, offset + chunkSize)));
