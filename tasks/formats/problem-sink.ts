@@ -72,12 +72,24 @@ export class FirstOccurrences<Id> {
  * several times cheaper than a Map when every one of 200,000 questions and annotations is claimed.
  */
 export class FirstNumberOccurrences {
-  private ids = new Float64Array(1 << 10);
+  private ids: Float64Array;
   /** 1 + the index recorded for the id in the same slot; 0 marks a free slot (fresh memory needs no fill). */
-  private indices = new Int32Array(1 << 10);
+  private indices: Int32Array;
   private count = 0;
   /** The slot of an id is the top bits of its hash: 32 - log2(table size). */
-  private shift = 32 - 10;
+  private shift: number;
+
+  /**
+   * `expectedIds`, an estimate of how many ids will be claimed, sizes the table at once: growing it
+   * step by step touches twice the memory, and new memory is slow to touch on some machines.
+   */
+  constructor(expectedIds = 0) {
+    let bits = 10;
+    while (bits < 22 && 2 ** bits < expectedIds * 2) bits++;
+    this.ids = new Float64Array(2 ** bits);
+    this.indices = new Int32Array(2 ** bits);
+    this.shift = 32 - bits;
+  }
   /** NaN never equals itself, so a probe can't find it; the rare NaN id goes to a Map. */
   private readonly notANumber = new FirstOccurrences<number>();
 

@@ -35,9 +35,9 @@ export interface AnnotationSource {
 export const WAIT: unique symbol = Symbol('wait for next()');
 
 /** Reads and validates in this thread. */
-export function annotationsInThread(file: string, schema: z.ZodType<VqaAnnotation>, sink: ProblemSink): AnnotationSource {
+export function annotationsInThread(file: string, schema: z.ZodType<VqaAnnotation>, sink: ProblemSink, expectedAnnotations = 0): AnnotationSource {
   const batches = streamElementBatches(file, { kind: 'array-under-key', key: 'annotations' }, sink);
-  const occurrences = new FirstNumberOccurrences();
+  const occurrences = new FirstNumberOccurrences(expectedAnnotations);
   let batch: JsonStreamElement[] = [];
   let position = 0;
   let done = false;
@@ -93,9 +93,9 @@ export function workerSchemaName(schema: z.ZodType<VqaAnnotation>): VqaAnnotatio
 const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './vqa-annotation-worker-entry.js' : './vqa-annotation-worker.js', import.meta.url);
 
 /** Reads and validates in a worker thread, so the main thread can read the questions and evaluate meanwhile. */
-export function annotationsInWorker(file: string, schema: VqaAnnotationSchemaName, sink: ProblemSink): AnnotationSource {
+export function annotationsInWorker(file: string, schema: VqaAnnotationSchemaName, sink: ProblemSink, expectedAnnotations = 0): AnnotationSource {
   const taken = new Int32Array(new SharedArrayBuffer(4));
-  const input: AnnotationWorkerInput = { file, schema, taken: taken.buffer as SharedArrayBuffer };
+  const input: AnnotationWorkerInput = { file, schema, taken: taken.buffer as SharedArrayBuffer, expectedAnnotations };
   const worker = new Worker(WORKER_ENTRY, { workerData: input, execArgv: [] });
   worker.unref();
   const arrived: AnnotationWorkerMessage[] = [];

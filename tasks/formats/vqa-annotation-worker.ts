@@ -12,12 +12,12 @@ import { passesFastCheck } from '../../core/validation.js';
 import { MAX_BATCHES_AHEAD, NO_STRING, NOT_A_DUPLICATE, NUMBERS_PER_ANNOTATION, type AnnotationBatch, type AnnotationWorkerInput, type AnnotationWorkerMessage } from './vqa-annotation-protocol.js';
 import { VQA_ANNOTATION_SCHEMAS, type VqaAnnotation } from './vqa-format-schemas.js';
 
-const { file, schema: schemaName, taken: takenBuffer } = workerData as AnnotationWorkerInput;
+const { file, schema: schemaName, taken: takenBuffer, expectedAnnotations } = workerData as AnnotationWorkerInput;
 const schema: z.ZodType<VqaAnnotation> = VQA_ANNOTATION_SCHEMAS[schemaName];
 const taken = new Int32Array(takenBuffer);
 const port = parentPort!;
 let sent = 0;
-const occurrences = new FirstNumberOccurrences();
+const occurrences = new FirstNumberOccurrences(expectedAnnotations);
 
 function send(message: AnnotationWorkerMessage): void {
   port.postMessage(message);
