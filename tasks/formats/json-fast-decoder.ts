@@ -247,13 +247,16 @@ export class JsonFastDecoder {
 
 /** Whether the string starting with the quote at `start` is exactly `key` (plain bytes, no escapes). */
 function matchesKey(bytes: Buffer, start: number, key: Uint8Array): boolean {
-  const end = start + 1 + key.length;
-  if (end >= bytes.length || bytes[end] !== QUOTE) return false;
-  for (let position = 0; position < key.length; position++) if (bytes[start + 1 + position] !== key[position]) return false;
+  const length = key.length;
+  const first = start + 1;
+  if (first + length >= bytes.length || bytes[first + length] !== QUOTE) return false;
+  for (let position = 0; position < length; position++) if (bytes[first + position] !== key[position]) return false;
   return true;
 }
 
 function skipWhitespace(bytes: Buffer, start: number): number {
+  // Most files have no whitespace between tokens: one comparison settles it.
+  if (start < bytes.length && bytes[start]! > 0x20) return start;
   let i = start;
   while (i < bytes.length && isWhitespace(bytes[i]!)) i++;
   return i;
