@@ -2,6 +2,7 @@ import { DataError } from '../../core/errors.js';
 import { describeJsonPath } from './json-path.js';
 import { decodeUtf8 } from '../../core/validation.js';
 import { DECODE_FAILED, JsonFastDecoder } from './json-fast-decoder.js';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, isLiteralEnd, isWhitespace } from './json-bytes.js';
 
 export type JsonStreamTarget =
   /** Elements of a top-level array (VizWiz). */
@@ -31,14 +32,6 @@ export interface JsonStreamElement {
 // the bytes directly; whatever it gives up on (malformed JSON included) takes the capture path, so
 // values and error messages are those of JSON.parse either way.
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
 
 const enum State {
@@ -65,14 +58,6 @@ const enum Purpose {
   Key,
   Skip,
   Element,
-}
-
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-
-function isLiteralEnd(byte: number): boolean {
-  return byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || isWhitespace(byte);
 }
 
 function showByte(byte: number): string {

@@ -11,35 +11,14 @@
 
 import { MAX_SHORT_STRING_BYTES, ShortStrings, nextStringHash, type ByteSlices } from './json-short-strings.js';
 import { ObjectShapes } from './json-object-shapes.js';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, DOT, MINUS, OPEN_BRACE, OPEN_BRACKET, PLUS, QUOTE, ZERO, isDigit, isLiteralEnd, isWhitespace } from './json-bytes.js';
 
 export const DECODE_FAILED = -1;
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
 
 /** Nesting deeper than this goes to JSON.parse (no element of a dataset file nests this deep). */
 const MAX_DEPTH = 32;
 /** Integers with at most this many digits are exact in a double whichever way they are summed. */
 const MAX_EXACT_DIGITS = 15;
-
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-
-function isDigit(byte: number): boolean {
-  return byte >= ZERO && byte <= NINE;
-}
 
 export class JsonFastDecoder {
   /** The value the last successful decode() read. */
@@ -60,8 +39,7 @@ export class JsonFastDecoder {
     const first = bytes[start]!;
     if (first !== QUOTE && first !== OPEN_BRACE && first !== OPEN_BRACKET) {
       if (end >= bytes.length) return DECODE_FAILED;
-      const next = bytes[end]!;
-      if (!(next === COMMA || next === CLOSE_BRACE || next === CLOSE_BRACKET || isWhitespace(next))) return DECODE_FAILED;
+      if (!isLiteralEnd(bytes[end]!)) return DECODE_FAILED;
     }
     return end;
   }

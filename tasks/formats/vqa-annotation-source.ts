@@ -34,6 +34,15 @@ export interface AnnotationSource {
 /** What nextReady() returns when the next annotation is not read yet. */
 export const WAIT: unique symbol = Symbol('wait for next()');
 
+/** next() from nextReady(): `wait` brings more annotations (or the end) each time nextReady() says WAIT. */
+async function nextOrWait(nextReady: () => JoinAnnotation | undefined | typeof WAIT, wait: () => Promise<void>): Promise<JoinAnnotation | undefined> {
+  while (true) {
+    const ready = nextReady();
+    if (ready !== WAIT) return ready;
+    await wait();
+  }
+}
+
 /** Reads and validates in this thread. */
 export function annotationsInThread(file: string, schema: z.ZodType<VqaAnnotation>, sink: ProblemSink, expectedAnnotations = 0): AnnotationSource {
   const batches = streamElementBatches(file, { kind: 'array-under-key', key: 'annotations' }, sink);
@@ -64,18 +73,15 @@ export function annotationsInThread(file: string, schema: z.ZodType<VqaAnnotatio
   }
   return {
     nextReady,
-    async next() {
-      while (true) {
-        const ready = nextReady();
-        if (ready !== WAIT) return ready;
+    next: () =>
+      nextOrWait(nextReady, async () => {
         const next = await batches.next();
         if (next.done) done = true;
         else {
           batch = next.value;
           position = 0;
         }
-      }
-    },
+      }),
     async close() {
       await batches.return(undefined);
     },
@@ -182,13 +188,7 @@ export function annotationsInWorker(file: string, schema: VqaAnnotationSchemaNam
 
   return {
     nextReady,
-    async next() {
-      while (true) {
-        const ready = nextReady();
-        if (ready !== WAIT) return ready;
-        await waitForMessage();
-      }
-    },
+    next: () => nextOrWait(nextReady, waitForMessage),
     async close() {
       finished = true;
       await worker.terminate();
