@@ -67,7 +67,15 @@ export class ObjectShapes {
     if (count === 0 || count > MAX_SHAPE_KEYS || this.compiled >= MAX_COMPILED_SHAPES) return undefined;
     for (let position = 0; position < count; position++) if (!isPlainKey(keys[position]!)) return undefined;
     this.compiled++;
-    const shape = compile(keys.slice(0, count));
+    let shape: ObjectShape;
+    try {
+      shape = compile(keys.slice(0, count));
+    } catch (error) {
+      // Node run with --disallow-code-generation-from-strings: objects are built key by key.
+      if (!(error instanceof EvalError)) throw error;
+      this.compiled = MAX_COMPILED_SHAPES;
+      return undefined;
+    }
     recent.unshift(shape);
     if (recent.length > RECENT_PER_DEPTH) recent.pop();
     return shape;

@@ -3,6 +3,7 @@
 // the capture-and-JSON.parse path. Random documents cover nesting, duplicate and special keys,
 // escapes, raw and invalid UTF-8, numbers of every form, whitespace everywhere, and malformed bytes.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { DataError } from '../../core/errors.js';
 import { decodeUtf8 } from '../../core/validation.js';
@@ -238,4 +239,16 @@ test('objects of many key sequences, alternating at one depth, read as JSON.pars
   const bytes = Buffer.from(`[${items.join(',')}]`);
   const outcome = checkSame(bytes, { kind: 'array' }, 'shapes');
   assert.deepStrictEqual(outcome.elements.map((element) => element.shape), (JSON.parse(bytes.toString()) as unknown[]).map(shapeOf));
+});
+
+test('with code generation from strings disabled, objects are built key by key', () => {
+  const script = [
+    `import { JsonElementScanner } from ${JSON.stringify(new URL('../../tasks/formats/json-element-scanner.ts', import.meta.url).href)};`,
+    'const scanner = new JsonElementScanner("x.json", { kind: "array" });',
+    'const text = JSON.stringify(Array.from({ length: 50 }, (_, index) => ({ a: index, b: [{ c: "yes" }] })));',
+    'const values = scanner.push(Buffer.from(text)).concat(scanner.end()).map((element) => element.value);',
+    'console.log(JSON.stringify(values) === text ? "same" : "different");',
+  ].join('\n');
+  const result = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '--eval', script], { cwd: process.cwd(), encoding: 'utf8' });
+  assert.equal(result.stdout.trim(), 'same', result.stderr);
 });
