@@ -1,6 +1,8 @@
 import { DataError } from '../../core/errors.js';
 import { describeJsonPath } from './json-path.js';
 import { decodeUtf8 } from '../../core/validation.js';
+import { DECODE_FAILED, JsonFastDecoder } from './json-fast-decoder.js';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, isLiteralEnd, isWhitespace } from './json-bytes.js';
 
 export type JsonStreamTarget =
   /** Elements of a top-level array (VizWiz). */
@@ -17,7 +19,7 @@ export interface JsonStreamElement {
   /** The entry's key (object-entries only). */
   key?: string;
   /** JSON path of the element, e.g. `annotations[12]`, `[3]`, `201307251`. */
-  path: string;
+  readonly path: string;
   /** Byte offset of the element's first byte in the file. */
   offset: number;
 }
@@ -26,15 +28,10 @@ export interface JsonStreamElement {
 // top-level object or array, keys, commas) and, for each value, only tracks strings, escapes and
 // bracket depth until the value closes; the value's bytes then go to JSON.parse, which does the
 // full validation. Structural characters are ASCII, so multi-byte UTF-8 never confuses the scan.
+// A value that lies inside the current chunk is first offered to JsonFastDecoder, which reads it from
+// the bytes directly; whatever it gives up on (malformed JSON included) takes the capture path, so
+// values and error messages are those of JSON.parse either way.
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
 
 const enum State {
@@ -63,19 +60,36 @@ const enum Purpose {
   Element,
 }
 
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-
-function isLiteralEnd(byte: number): boolean {
-  return byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || isWhitespace(byte);
-}
-
 function showByte(byte: number): string {
   return byte >= 0x20 && byte < 0x7f ? `'${String.fromCharCode(byte)}'` : `byte 0x${byte.toString(16).padStart(2, '0')}`;
 }
 
-/** Push-based scanner: feed chunks, get back the elements completed so far. */
+/** An element of an array: its path is made when asked for (only a problem names it; 200,000 go unasked in VQAv2). */
+class ArrayElement implements JsonStreamElement {
+  readonly key = undefined;
+  constructor(
+    public value: unknown,
+    readonly index: number,
+    readonly offset: number,
+    /** The key of the array in the top-level object, undefined for a top-level array. */
+    private readonly arrayKey: string | undefined,
+  ) {}
+
+  get path(): string {
+    return arrayElementPath(this.arrayKey, this.index);
+  }
+}
+
+function arrayElementPath(arrayKey: string | undefined, index: number): string {
+  return arrayKey === undefined ? `[${index}]` : `${arrayKey}[${index}]`;
+}
+
+export interface JsonScannerOptions {
+  /** False: every value takes the capture-and-JSON.parse path (tests compare both paths). */
+  fastDecode?: boolean;
+}
+
+/** Push-based scanner: feed chunks, get back the elements completed so far. It keeps no reference to a chunk after push() returns. */
 export class JsonElementScanner {
   private state = State.BeforeRoot;
   private offset = 0;
@@ -100,11 +114,15 @@ export class JsonElementScanner {
    */
   private run: Array<{ element: JsonStreamElement; start: number; end: number }> = [];
   private runChunk: Buffer | undefined;
+  private readonly decoder: JsonFastDecoder | undefined;
 
   constructor(
     private readonly file: string,
     private readonly target: JsonStreamTarget,
-  ) {}
+    options: JsonScannerOptions = {},
+  ) {
+    this.decoder = options.fastDecode === false ? undefined : new JsonFastDecoder();
+  }
 
   push(chunk: Buffer): JsonStreamElement[] {
     const elements: JsonStreamElement[] = [];
@@ -139,10 +157,11 @@ export class JsonElementScanner {
         i++;
         continue;
       }
-      if (this.structural(byte, i)) i++;
+      i = this.structural(byte, i, chunk, elements);
     }
     if (this.state === State.Capture && this.purpose !== Purpose.Skip) {
-      this.captureParts.push(chunk.subarray(this.captureSliceStart(), chunk.length));
+      // A copy: the caller may read the next chunk into the same buffer.
+      this.captureParts.push(Buffer.from(chunk.subarray(this.captureSliceStart(), chunk.length)));
     }
     this.offset += chunk.length;
   }
@@ -161,9 +180,13 @@ export class JsonElementScanner {
     return elements;
   }
 
-  /** Handles one non-whitespace byte outside a capture. Returns false when the byte starts a capture and must be re-read by it. */
-  private structural(byte: number, position: number): boolean {
+  /**
+   * Handles one non-whitespace byte outside a capture; returns the next position to read: past the
+   * byte, past a value decoded whole, or the byte itself when it starts a capture that must re-read it.
+   */
+  private structural(byte: number, position: number, chunk: Buffer, elements: JsonStreamElement[]): number {
     const at = this.offset + position;
+    const next = position + 1;
     switch (this.state) {
       case State.BeforeRoot:
         if (this.target.kind === 'array') {
@@ -173,20 +196,27 @@ export class JsonElementScanner {
           if (byte !== OPEN_BRACE) throw this.malformed(at, `expected '{' starting a top-level object, found ${showByte(byte)}`);
           this.state = State.ObjectKeyOrEnd;
         }
-        return true;
+        return next;
       case State.ObjectKeyOrEnd:
       case State.ObjectKey:
         if (byte === CLOSE_BRACE && this.state === State.ObjectKeyOrEnd) {
           this.state = State.AfterRoot;
-          return true;
+          return next;
         }
         if (byte !== QUOTE) throw this.malformed(at, `expected a double-quoted key in the top-level object, found ${showByte(byte)}`);
+        if (this.decoder !== undefined) {
+          const end = this.decoder.decode(chunk, position);
+          if (end !== DECODE_FAILED) {
+            this.takeKey(this.decoder.value as string);
+            return end;
+          }
+        }
         this.beginCapture(Purpose.Key, byte, at);
-        return false;
+        return position;
       case State.ObjectColon:
         if (byte !== COLON) throw this.malformed(at, `expected ':' after key ${JSON.stringify(this.key)}, found ${showByte(byte)}`);
         this.state = State.ObjectValue;
-        return true;
+        return next;
       case State.ObjectValue:
         if (this.target.kind === 'array-under-key' && this.key === this.target.key) {
           if (byte !== OPEN_BRACKET) throw this.malformed(at, `expected an array under "${this.key}", found ${showByte(byte)}`);
@@ -194,36 +224,68 @@ export class JsonElementScanner {
           this.targetFound = true;
           this.inNestedArray = true;
           this.state = State.ArrayValueOrEnd;
-          return true;
+          return next;
         }
-        this.beginCapture(this.target.kind === 'object-entries' ? Purpose.Element : Purpose.Skip, byte, at);
-        return false;
+        if (this.target.kind === 'object-entries') {
+          const end = this.decodeElement(chunk, position, elements);
+          if (end !== DECODE_FAILED) return end;
+          this.beginCapture(Purpose.Element, byte, at);
+        } else {
+          this.beginCapture(Purpose.Skip, byte, at);
+        }
+        return position;
       case State.ObjectCommaOrEnd:
         if (byte === COMMA) this.state = State.ObjectKey;
         else if (byte === CLOSE_BRACE) this.state = State.AfterRoot;
         else throw this.malformed(at, `expected ',' or '}' after the value of ${JSON.stringify(this.key)}, found ${showByte(byte)}`);
-        return true;
+        return next;
       case State.ArrayValueOrEnd:
       case State.ArrayValue:
         if (byte === CLOSE_BRACKET && this.state === State.ArrayValueOrEnd) {
           this.closeArray();
-          return true;
+          return next;
         }
         if (byte === COMMA || byte === CLOSE_BRACKET || byte === CLOSE_BRACE || byte === COLON) {
           throw this.malformed(at, `expected an element of ${this.containerName()}, found ${showByte(byte)}`);
         }
+        {
+          const end = this.decodeElement(chunk, position, elements);
+          if (end !== DECODE_FAILED) return end;
+        }
         this.beginCapture(Purpose.Element, byte, at);
-        return false;
+        return position;
       case State.ArrayCommaOrEnd:
         if (byte === COMMA) this.state = State.ArrayValue;
         else if (byte === CLOSE_BRACKET) this.closeArray();
         else throw this.malformed(at, `expected ',' or ']' after ${this.elementPath(this.index - 1)}, found ${showByte(byte)}`);
-        return true;
+        return next;
       case State.AfterRoot:
         throw this.malformed(at, `unexpected ${showByte(byte)} after the end of the top-level value`);
       default:
         throw new Error(`unreachable scanner state ${this.state}`);
     }
+  }
+
+  /**
+   * Decodes the element starting at `position` of the chunk when the fast decoder can; returns the
+   * position past it, or DECODE_FAILED (nothing consumed, nothing recorded).
+   */
+  private decodeElement(chunk: Buffer, position: number, elements: JsonStreamElement[]): number {
+    if (this.decoder === undefined) return DECODE_FAILED;
+    const end = this.decoder.decode(chunk, position);
+    if (end === DECODE_FAILED) return DECODE_FAILED;
+    // Elements captured before this one are parsed first: the first malformed one throws before any later element is taken.
+    this.parseRun();
+    elements.push(this.element(this.decoder.value, this.offset + position));
+    this.state = this.target.kind === 'object-entries' ? State.ObjectCommaOrEnd : State.ArrayCommaOrEnd;
+    return end;
+  }
+
+  private takeKey(key: string): void {
+    this.key = key;
+    // Only the key-finding mode needs the list (for its error message); GQA files hold a million keys.
+    if (this.target.kind === 'array-under-key') this.keysSeen.push(key);
+    this.state = State.ObjectColon;
   }
 
   private closeArray(): void {
@@ -312,7 +374,7 @@ export class JsonElementScanner {
     if (purpose === Purpose.Element && this.target.kind !== 'object-entries' && this.runChunk !== undefined && this.captureParts.length === 0 && this.captureStart >= this.offset) {
       // Inside the current chunk: parsed with the rest of the run when the chunk is done.
       const index = this.index++;
-      const element: JsonStreamElement = { value: undefined, index, key: undefined, path: this.elementPath(index), offset: this.captureStart };
+      const element = new ArrayElement(undefined, index, this.captureStart, this.arrayKey());
       const start = this.captureStart - this.offset;
       this.run.push({ element, start, end: start + lastPart.length });
       elements.push(element);
@@ -323,17 +385,12 @@ export class JsonElementScanner {
     const bytes = this.captureParts.length === 0 ? lastPart : Buffer.concat([...this.captureParts, lastPart]);
     this.captureParts = [];
     if (purpose === Purpose.Key) {
-      this.key = this.parse(bytes, this.captureStart, 'a key of the top-level object') as string;
-      // Only the key-finding mode needs the list (for its error message); GQA files hold a million keys.
-      if (this.target.kind === 'array-under-key') this.keysSeen.push(this.key);
-      this.state = State.ObjectColon;
+      this.takeKey(this.parse(bytes, this.captureStart, 'a key of the top-level object') as string);
       return;
     }
     const isEntry = this.target.kind === 'object-entries';
-    const index = this.index++;
-    const path = isEntry ? describeJsonPath([this.key]) : this.elementPath(index);
-    const value = this.parse(bytes, this.captureStart, path);
-    elements.push({ value, index, key: isEntry ? this.key : undefined, path, offset: this.captureStart });
+    const path = isEntry ? describeJsonPath([this.key]) : this.elementPath(this.index);
+    elements.push(this.element(this.parse(bytes, this.captureStart, path), this.captureStart, path));
     this.state = isEntry ? State.ObjectCommaOrEnd : State.ArrayCommaOrEnd;
   }
 
@@ -376,8 +433,19 @@ export class JsonElementScanner {
     }
   }
 
+  /** The next element (the next index): an array element, or an entry of the top-level object under the current key. */
+  private element(value: unknown, offset: number, entryPath?: string): JsonStreamElement {
+    const index = this.index++;
+    if (this.target.kind !== 'object-entries') return new ArrayElement(value, index, offset, this.arrayKey());
+    return { value, index, key: this.key, path: entryPath ?? describeJsonPath([this.key]), offset };
+  }
+
+  private arrayKey(): string | undefined {
+    return this.target.kind === 'array-under-key' ? this.target.key : undefined;
+  }
+
   private elementPath(index: number): string {
-    return this.target.kind === 'array-under-key' ? `${this.target.key}[${index}]` : `[${index}]`;
+    return arrayElementPath(this.arrayKey(), index);
   }
 
   private containerName(): string {

@@ -10,6 +10,8 @@ export interface AnnotationWorkerInput {
   schema: VqaAnnotationSchemaName;
   /** Int32 slots: [batches the reader has taken]; the worker stays at most MAX_BATCHES_AHEAD ahead. */
   taken: SharedArrayBuffer;
+  /** An estimate of the number of annotations, to size the duplicate-id table at once. */
+  expectedAnnotations: number;
 }
 
 /** Batches the worker may have sent and the reader not yet taken: bounds the memory of a reader that is slower than the worker. */

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { z } from 'zod';
-import { FirstOccurrences, type ProblemSink } from './problem-sink.js';
-import { streamValidated, type ValidatedElement } from './validated-stream.js';
+import { FirstNumberOccurrences, type ProblemSink } from './problem-sink.js';
+import type { JsonStreamElement } from './json-stream.js';
+import { INVALID, streamElementBatches, validValue } from './validated-stream.js';
 import { NO_STRING, NOT_A_DUPLICATE, NUMBERS_PER_ANNOTATION, type AnnotationBatch, type AnnotationWorkerInput, type AnnotationWorkerMessage } from './vqa-annotation-protocol.js';
 import { VQA_ANNOTATION_SCHEMAS, type VqaAnnotation, type VqaAnnotationSchemaName } from './vqa-format-schemas.js';
 
@@ -25,33 +26,64 @@ export interface JoinAnnotation {
  */
 export interface AnnotationSource {
   next(): Promise<JoinAnnotation | undefined>;
+  /** next() without waiting: the next annotation when it is already read, WAIT when next() would have to wait for it. */
+  nextReady(): JoinAnnotation | undefined | typeof WAIT;
   close(): Promise<void>;
 }
 
+/** What nextReady() returns when the next annotation is not read yet. */
+export const WAIT: unique symbol = Symbol('wait for next()');
+
+/** next() from nextReady(): `wait` brings more annotations (or the end) each time nextReady() says WAIT. */
+async function nextOrWait(nextReady: () => JoinAnnotation | undefined | typeof WAIT, wait: () => Promise<void>): Promise<JoinAnnotation | undefined> {
+  while (true) {
+    const ready = nextReady();
+    if (ready !== WAIT) return ready;
+    await wait();
+  }
+}
+
 /** Reads and validates in this thread. */
-export function annotationsInThread(file: string, schema: z.ZodType<VqaAnnotation>, sink: ProblemSink): AnnotationSource {
-  const elements = streamValidated(file, { kind: 'array-under-key', key: 'annotations' }, schema, sink);
-  const occurrences = new FirstOccurrences<number>();
-  return {
-    async next() {
-      const next: IteratorResult<ValidatedElement<VqaAnnotation>> = await elements.next();
-      if (next.done) return undefined;
-      const { value, index } = next.value;
+export function annotationsInThread(file: string, schema: z.ZodType<VqaAnnotation>, sink: ProblemSink, expectedAnnotations = 0): AnnotationSource {
+  const batches = streamElementBatches(file, { kind: 'array-under-key', key: 'annotations' }, sink);
+  const occurrences = new FirstNumberOccurrences(expectedAnnotations);
+  let batch: JsonStreamElement[] = [];
+  let position = 0;
+  let done = false;
+  function nextReady(): JoinAnnotation | undefined | typeof WAIT {
+    while (position < batch.length) {
+      const element = batch[position++]!;
+      // Checked as it is taken, so its problems come in file order among the reader's own.
+      const value = validValue(schema, element, file, sink);
+      if (value === INVALID) continue;
       const answers = new Array<string>(value.answers.length);
-      for (let position = 0; position < answers.length; position++) answers[position] = value.answers[position]!.answer;
+      for (let answer = 0; answer < answers.length; answer++) answers[answer] = value.answers[answer]!.answer;
       return {
         questionId: value.question_id,
         imageId: value.image_id,
-        index,
+        index: element.index,
         questionType: value.question_type,
         answerType: value.answer_type,
         multipleChoiceAnswer: value.multiple_choice_answer,
         answers,
-        duplicateOf: occurrences.claim(value.question_id, index),
+        duplicateOf: occurrences.claim(value.question_id, element.index),
       };
-    },
+    }
+    return done ? undefined : WAIT;
+  }
+  return {
+    nextReady,
+    next: () =>
+      nextOrWait(nextReady, async () => {
+        const next = await batches.next();
+        if (next.done) done = true;
+        else {
+          batch = next.value;
+          position = 0;
+        }
+      }),
     async close() {
-      await elements.return(undefined);
+      await batches.return(undefined);
     },
   };
 }
@@ -67,9 +99,9 @@ export function workerSchemaName(schema: z.ZodType<VqaAnnotation>): VqaAnnotatio
 const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './vqa-annotation-worker-entry.js' : './vqa-annotation-worker.js', import.meta.url);
 
 /** Reads and validates in a worker thread, so the main thread can read the questions and evaluate meanwhile. */
-export function annotationsInWorker(file: string, schema: VqaAnnotationSchemaName, sink: ProblemSink): AnnotationSource {
+export function annotationsInWorker(file: string, schema: VqaAnnotationSchemaName, sink: ProblemSink, expectedAnnotations = 0): AnnotationSource {
   const taken = new Int32Array(new SharedArrayBuffer(4));
-  const input: AnnotationWorkerInput = { file, schema, taken: taken.buffer as SharedArrayBuffer };
+  const input: AnnotationWorkerInput = { file, schema, taken: taken.buffer as SharedArrayBuffer, expectedAnnotations };
   const worker = new Worker(WORKER_ENTRY, { workerData: input, execArgv: [] });
   worker.unref();
   const arrived: AnnotationWorkerMessage[] = [];
@@ -99,7 +131,7 @@ export function annotationsInWorker(file: string, schema: VqaAnnotationSchemaNam
   let problemCursor = 0;
   let arrivedCursor = 0;
 
-  async function nextMessage(): Promise<AnnotationWorkerMessage> {
+  async function waitForMessage(): Promise<void> {
     while (arrivedCursor >= arrived.length) {
       if (crashed) throw crashed;
       // The thread keeps the process alive only while the reader waits for it: a reader abandoned
@@ -108,6 +140,10 @@ export function annotationsInWorker(file: string, schema: VqaAnnotationSchemaNam
       await new Promise<void>((resolve) => (waiting = resolve));
       worker.unref();
     }
+  }
+
+  function takeArrived(): AnnotationWorkerMessage | undefined {
+    if (arrivedCursor >= arrived.length) return undefined;
     const message = arrived[arrivedCursor]!;
     arrived[arrivedCursor++] = undefined as never;
     if (arrivedCursor > 1024 && arrivedCursor * 2 > arrived.length) {
@@ -117,38 +153,42 @@ export function annotationsInWorker(file: string, schema: VqaAnnotationSchemaNam
     return message;
   }
 
-  return {
-    async next() {
-      while (!finished) {
-        if (batch) {
-          // Problems of the elements before this annotation come first, as the file lists them.
-          while (problemCursor < batch.problems.length && batch.problemsBefore[problemCursor]! <= position) sink.reportAll(batch.problems[problemCursor++]!);
-          if (position < batch.count) return decode(batch, position++);
-          batch = undefined;
-        }
-        const message = await nextMessage();
-        switch (message.kind) {
-          case 'batch':
-            batch = message;
-            position = 0;
-            problemCursor = 0;
-            Atomics.add(taken, 0, 1);
-            Atomics.notify(taken, 0);
-            break;
-          case 'data-problem':
-            finished = true;
-            sink.report(message.problem);
-            break;
-          case 'failed':
-            finished = true;
-            throw message.error;
-          case 'end':
-            finished = true;
-            break;
-        }
+  function nextReady(): JoinAnnotation | undefined | typeof WAIT {
+    while (!finished) {
+      if (batch) {
+        // Problems of the elements before this annotation come first, as the file lists them.
+        while (problemCursor < batch.problems.length && batch.problemsBefore[problemCursor]! <= position) sink.reportAll(batch.problems[problemCursor++]!);
+        if (position < batch.count) return decode(batch, position++);
+        batch = undefined;
       }
-      return undefined;
-    },
+      const message = takeArrived();
+      if (message === undefined) return WAIT;
+      switch (message.kind) {
+        case 'batch':
+          batch = message;
+          position = 0;
+          problemCursor = 0;
+          Atomics.add(taken, 0, 1);
+          Atomics.notify(taken, 0);
+          break;
+        case 'data-problem':
+          finished = true;
+          sink.report(message.problem);
+          break;
+        case 'failed':
+          finished = true;
+          throw message.error;
+        case 'end':
+          finished = true;
+          break;
+      }
+    }
+    return undefined;
+  }
+
+  return {
+    nextReady,
+    next: () => nextOrWait(nextReady, waitForMessage),
     async close() {
       finished = true;
       await worker.terminate();

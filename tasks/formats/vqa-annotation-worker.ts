@@ -5,18 +5,19 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { z } from 'zod';
 import type { DataProblem } from '../../core/contracts/task.js';
 import { DataError } from '../../core/errors.js';
-import { streamJsonFileBatches } from './json-stream.js';
-import { FirstOccurrences, problemFromError } from './problem-sink.js';
+import { streamJsonFileBatches, type JsonStreamElement } from './json-stream.js';
+import { FirstNumberOccurrences, problemFromError } from './problem-sink.js';
 import { validateElement } from './validate-element.js';
+import { passesFastCheck } from '../../core/validation.js';
 import { MAX_BATCHES_AHEAD, NO_STRING, NOT_A_DUPLICATE, NUMBERS_PER_ANNOTATION, type AnnotationBatch, type AnnotationWorkerInput, type AnnotationWorkerMessage } from './vqa-annotation-protocol.js';
 import { VQA_ANNOTATION_SCHEMAS, type VqaAnnotation } from './vqa-format-schemas.js';
 
-const { file, schema: schemaName, taken: takenBuffer } = workerData as AnnotationWorkerInput;
+const { file, schema: schemaName, taken: takenBuffer, expectedAnnotations } = workerData as AnnotationWorkerInput;
 const schema: z.ZodType<VqaAnnotation> = VQA_ANNOTATION_SCHEMAS[schemaName];
 const taken = new Int32Array(takenBuffer);
 const port = parentPort!;
 let sent = 0;
-const occurrences = new FirstOccurrences<number>();
+const occurrences = new FirstNumberOccurrences(expectedAnnotations);
 
 function send(message: AnnotationWorkerMessage): void {
   port.postMessage(message);
@@ -29,7 +30,7 @@ function sendBatch(batch: AnnotationBatch): void {
   send(batch);
 }
 
-function encode(elements: Array<{ value: unknown; index: number; path: string }>): AnnotationBatch {
+function encode(elements: JsonStreamElement[]): AnnotationBatch {
   const numbers = new Float64Array(elements.length * NUMBERS_PER_ANNOTATION);
   const stringStarts = new Int32Array(elements.length);
   const refs: number[] = [];
@@ -48,7 +49,8 @@ function encode(elements: Array<{ value: unknown; index: number; path: string }>
   const problemsBefore: number[] = [];
   let count = 0;
   for (const element of elements) {
-    const checked = validateElement(schema, element.value, file, element.path);
+    // The fast check first: the element's path is made only for an element with problems.
+    const checked = passesFastCheck(schema, element.value) ? { ok: true as const, value: element.value as VqaAnnotation } : validateElement(schema, element.value, file, element.path);
     if (!checked.ok) {
       if (checked.problems.length > 0) {
         problems.push(checked.problems);

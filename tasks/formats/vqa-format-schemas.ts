@@ -16,15 +16,26 @@ export const vqaQuestionSchema = withFastCheck(
     question_id: questionId,
   }),
   (value) =>
-    isPlainObject(value) && Object.keys(value).length === 3 && isNonNegativeInteger(value.image_id) && typeof value.question === 'string' && isNonNegativeInteger(value.question_id),
+    isPlainObject(value) && hasKeyCount(value, 3) && isNonNegativeInteger(value.image_id) && typeof value.question === 'string' && isNonNegativeInteger(value.question_id),
 );
 export type VqaQuestion = z.infer<typeof vqaQuestionSchema>;
+
+/**
+ * Object.keys(value).length === count without making the array (2.5 million objects in VQAv2's
+ * annotations). for-in would also count inherited enumerable keys; a parsed JSON object inherits from
+ * Object.prototype, which has none.
+ */
+function hasKeyCount(value: Record<string, unknown>, count: number): boolean {
+  let keys = 0;
+  for (const _key in value) if (++keys > count) return false;
+  return keys === count;
+}
 
 const CONFIDENCES: ReadonlySet<unknown> = new Set(answerConfidence.options);
 const V2_ANSWER_TYPES: ReadonlySet<unknown> = new Set(['yes/no', 'number', 'other']);
 
 function isV2Answer(value: unknown): boolean {
-  if (!isPlainObject(value) || Object.keys(value).length !== 3 || typeof value.answer !== 'string' || !CONFIDENCES.has(value.answer_confidence)) return false;
+  if (!isPlainObject(value) || !hasKeyCount(value, 3) || typeof value.answer !== 'string' || !CONFIDENCES.has(value.answer_confidence)) return false;
   const id = value.answer_id;
   return Number.isSafeInteger(id) && (id as number) >= 1 && (id as number) <= 10;
 }
@@ -40,7 +51,7 @@ export const vqaV2AnnotationSchema = withFastCheck(
   }),
   (value) =>
     isPlainObject(value) &&
-    Object.keys(value).length === 6 &&
+    hasKeyCount(value, 6) &&
     isNonNegativeInteger(value.question_id) &&
     isNonNegativeInteger(value.image_id) &&
     typeof value.question_type === 'string' &&
