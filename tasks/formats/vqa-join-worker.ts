@@ -1,0 +1,112 @@
+// Worker thread: reads, validates and joins a VQA-format split (the annotations file of VQAv2 is
+// 150 MB, its questions 18 MB) beside the main thread, which only makes the samples and runs the
+// evaluation. The join is the in-thread path's own (joinVqaQuestions over annotationsInThread), with
+// every problem recorded in its place among the samples; only the transport differs.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { DataProblem } from '../../core/contracts/task.js';
+import { ProblemSink } from './problem-sink.js';
+import { annotationsInThread } from './vqa-annotation-source.js';
+import { VQA_ANNOTATION_SCHEMAS } from './vqa-format-schemas.js';
+import { MAX_BATCHES_AHEAD, NO_STRING, NUMBERS_PER_SAMPLE, SAMPLES_PER_BATCH, type JoinWorkerInput, type JoinWorkerMessage } from './vqa-join-protocol.js';
+import { joinVqaQuestions, type JoinedQuestion } from './vqa-join.js';
+
+/** A collecting sink that keeps each report's problems together (a thrown DataError on the main thread carries them all). */
+class RecordingSink extends ProblemSink {
+  readonly reports: DataProblem[][];
+  constructor() {
+    const reports: DataProblem[][] = [];
+    super((problem) => reports.push([problem]));
+    this.reports = reports;
+  }
+  override reportAll(problems: DataProblem[]): void {
+    if (problems.length > 0) this.reports.push(problems);
+  }
+}
+
+const input = workerData as JoinWorkerInput;
+const taken = new Int32Array(input.taken);
+const port = parentPort!;
+const sink = new RecordingSink();
+let sent = 0;
+
+// The batch being filled.
+let count = 0;
+let numbers = new Float64Array(SAMPLES_PER_BATCH * NUMBERS_PER_SAMPLE);
+let questions: string[] = [];
+let strings: string[] = [];
+let known = new Map<string, number>();
+let refs: number[] = [];
+let imagePaths: string[] | undefined = input.imagePrefix === undefined ? [] : undefined;
+let problems: DataProblem[][] = [];
+let problemsBefore: number[] = [];
+
+function ref(text: string | undefined): number {
+  if (text === undefined) return NO_STRING;
+  let at = known.get(text);
+  if (at === undefined) {
+    at = strings.push(text) - 1;
+    known.set(text, at);
+  }
+  return at;
+}
+
+/** Moves the problems reported since the last call into the batch, before the sample to come. */
+function takeProblems(): void {
+  for (const report of sink.reports) {
+    problems.push(report);
+    problemsBefore.push(count);
+  }
+  sink.reports.length = 0;
+}
+
+function add({ question, annotation, imagePath }: JoinedQuestion): void {
+  takeProblems();
+  // The worker only runs for splits with annotations: every joined question has one.
+  const { answers } = annotation!;
+  const at = count * NUMBERS_PER_SAMPLE;
+  numbers[at] = question.question_id;
+  numbers[at + 1] = question.image_id;
+  numbers[at + 2] = answers.length;
+  questions.push(question.question);
+  refs.push(ref(annotation!.questionType), ref(annotation!.answerType), ref(annotation!.multipleChoiceAnswer));
+  for (const answer of answers) refs.push(ref(answer));
+  imagePaths?.push(imagePath!);
+  count++;
+}
+
+function send(message: JoinWorkerMessage): void {
+  port.postMessage(message);
+}
+
+function flush(): void {
+  takeProblems();
+  if (count === 0 && problems.length === 0) return;
+  // Wait while the reader is MAX_BATCHES_AHEAD batches behind (it wakes this thread as it takes each).
+  for (let seen = Atomics.load(taken, 0); sent - seen >= MAX_BATCHES_AHEAD; seen = Atomics.load(taken, 0)) Atomics.wait(taken, 0, seen);
+  sent++;
+  send({ kind: 'batch', count, numbers: numbers.subarray(0, count * NUMBERS_PER_SAMPLE), questions, strings, stringRefs: Int32Array.from(refs), imagePaths, problems, problemsBefore });
+  count = 0;
+  numbers = new Float64Array(SAMPLES_PER_BATCH * NUMBERS_PER_SAMPLE);
+  questions = [];
+  strings = [];
+  known = new Map();
+  refs = [];
+  imagePaths = imagePaths && [];
+  problems = [];
+  problemsBefore = [];
+}
+
+try {
+  const annotations = annotationsInThread(input.annotationsFile, VQA_ANNOTATION_SCHEMAS[input.schema], sink, input.expectedAnnotations);
+  const joined = joinVqaQuestions({ ...input, annotations, sink });
+  for await (const question of joined) {
+    add(question);
+    if (count === SAMPLES_PER_BATCH) flush();
+  }
+  flush();
+  send({ kind: 'end' });
+} catch (error) {
+  // What came before the failure first, as the in-thread path would have yielded and reported it.
+  flush();
+  send({ kind: 'failed', error });
+}
