@@ -7,6 +7,7 @@ import { findSplit, locateSplitFiles } from './split-files.js';
 import { annotationsInThread, workerSchemaName, type AnnotationSource } from './vqa-annotation-source.js';
 import type { VqaAnnotation } from './vqa-format-schemas.js';
 import { annotationMeta, cocoImageName, cocoImagePrefix, joinVqaQuestions, vqaSample } from './vqa-join.js';
+import { SAMPLES_PER_BATCH } from './vqa-join-protocol.js';
 import { BatchSamples, startJoinWorker, type JoinWorkerSplit } from './vqa-worker-samples.js';
 
 /** One split of a VQA-format dataset (VQAv2, OK-VQA): a questions file, maybe an annotations file, a COCO image folder. */
@@ -36,6 +37,8 @@ export function vqaFormatSplitInfos(layout: VqaFormatLayout): SplitInfo[] {
 export interface VqaReaderOptions {
   /** A split whose annotations file is at least this large is read and joined in a worker thread (tests lower it to reach that path with small files). */
   workerMinBytes?: number;
+  /** Samples per message from that worker (tests lower it to cross message boundaries with small files). */
+  workerBatchSamples?: number;
 }
 
 /** Below this size (of the annotations file) a worker thread's start-up costs more than reading the split beside the main thread saves. */
@@ -60,6 +63,8 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
   const files = await locateSplitFiles(layout.taskId, splitInfo, dataDir, sink);
   if (!files) return;
   const [questionsFile, annotationsFile] = files;
+  const samplesPerBatch = readerOptions.workerBatchSamples ?? SAMPLES_PER_BATCH;
+  if (!(Number.isSafeInteger(samplesPerBatch) && samplesPerBatch > 0)) throw new RangeError(`workerBatchSamples must be a positive integer, found ${samplesPerBatch}`);
   const imageFolder = split.imageFolder;
   const imagePrefix = cocoImagePrefix(dataDir, imageFolder);
   let annotations: AnnotationSource | undefined;
@@ -68,7 +73,7 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
     const expectedAnnotations = Math.floor(size / ANNOTATION_BYTES_ESTIMATE);
     const schemaName = workerSchemaName(layout.annotationSchema);
     if (schemaName !== undefined && size >= (readerOptions.workerMinBytes ?? ANNOTATIONS_WORKER_MIN_BYTES)) {
-      const split: JoinWorkerSplit = { dataDir, questionsFile, annotationsFile, schema: schemaName, imageFolder, imagePrefix, expectedAnnotations };
+      const split: JoinWorkerSplit = { dataDir, questionsFile, annotationsFile, schema: schemaName, imageFolder, imagePrefix, expectedAnnotations, samplesPerBatch };
       const worker = startJoinWorker(split);
       try {
         for (let batch = await worker.next(); batch; batch = await worker.next()) {

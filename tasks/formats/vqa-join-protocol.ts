@@ -19,6 +19,8 @@ export interface JoinWorkerInput {
   taken: SharedArrayBuffer;
   /** An estimate of the number of annotations, to size the duplicate-id table at once. */
   expectedAnnotations: number;
+  /** Samples per batch (SAMPLES_PER_BATCH; tests lower it to cross batch boundaries with small files). */
+  samplesPerBatch: number;
 }
 
 /** Samples per batch: large enough that the messages cost nothing beside the samples, small enough that the first arrive at once. */

@@ -7,7 +7,7 @@ import type { DataProblem } from '../../core/contracts/task.js';
 import { ProblemSink } from './problem-sink.js';
 import { annotationsInThread } from './vqa-annotation-source.js';
 import { VQA_ANNOTATION_SCHEMAS } from './vqa-format-schemas.js';
-import { MAX_BATCHES_AHEAD, NO_STRING, NUMBERS_PER_SAMPLE, SAMPLES_PER_BATCH, type JoinWorkerInput, type JoinWorkerMessage } from './vqa-join-protocol.js';
+import { MAX_BATCHES_AHEAD, NO_STRING, NUMBERS_PER_SAMPLE, type JoinWorkerInput, type JoinWorkerMessage } from './vqa-join-protocol.js';
 import { joinVqaQuestions, type JoinedQuestion } from './vqa-join.js';
 
 /** A collecting sink that keeps each report's problems together (a thrown DataError on the main thread carries them all). */
@@ -31,7 +31,7 @@ let sent = 0;
 
 // The batch being filled.
 let count = 0;
-let numbers = new Float64Array(SAMPLES_PER_BATCH * NUMBERS_PER_SAMPLE);
+let numbers = new Float64Array(input.samplesPerBatch * NUMBERS_PER_SAMPLE);
 let questions: string[] = [];
 let strings: string[] = [];
 let known = new Map<string, number>();
@@ -86,7 +86,7 @@ function flush(): void {
   sent++;
   send({ kind: 'batch', count, numbers: numbers.subarray(0, count * NUMBERS_PER_SAMPLE), questions, strings, stringRefs: Int32Array.from(refs), imagePaths, problems, problemsBefore });
   count = 0;
-  numbers = new Float64Array(SAMPLES_PER_BATCH * NUMBERS_PER_SAMPLE);
+  numbers = new Float64Array(input.samplesPerBatch * NUMBERS_PER_SAMPLE);
   questions = [];
   strings = [];
   known = new Map();
@@ -101,7 +101,7 @@ try {
   const joined = joinVqaQuestions({ ...input, annotations, sink });
   for await (const question of joined) {
     add(question);
-    if (count === SAMPLES_PER_BATCH) flush();
+    if (count === input.samplesPerBatch) flush();
   }
   flush();
   send({ kind: 'end' });
