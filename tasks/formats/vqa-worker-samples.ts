@@ -85,12 +85,23 @@ export class BatchSamples {
   private sample = 0;
   private problem = 0;
   private ref = 0;
+  /** The last image's path: the files list an image's questions one after another (three each in VQAv2). */
+  private lastImageId = -1;
+  private lastImagePath = '';
 
   constructor(
     private readonly batch: SampleBatch,
     private readonly split: JoinWorkerSplit,
     private readonly sink: ProblemSink,
   ) {}
+
+  private prefixedImagePath(imagePrefix: string, imageFolder: string, imageId: number): string {
+    if (imageId !== this.lastImageId) {
+      this.lastImageId = imageId;
+      this.lastImagePath = imagePrefix + cocoImageName(imageFolder, imageId);
+    }
+    return this.lastImagePath;
+  }
 
   /** The next sample, after the problems before it; undefined after the last sample and the problems after it. */
   next(): Sample | undefined {
@@ -112,7 +123,7 @@ export class BatchSamples {
     const answers = new Array<string>(answerCount);
     for (let answer = 0; answer < answerCount; answer++) answers[answer] = strings[refs[ref++]!]!;
     this.ref = ref;
-    const imagePath = imagePrefix !== undefined ? imagePrefix + cocoImageName(imageFolder, imageId) : imagePaths![sample]!;
+    const imagePath = imagePrefix !== undefined ? this.prefixedImagePath(imagePrefix, imageFolder, imageId) : imagePaths![sample]!;
     const meta = annotationMeta(imageId, answerType, questionType, multipleChoiceAnswer === NO_STRING ? undefined : strings[multipleChoiceAnswer]);
     return vqaSample(dataDir, imagePath, numbers[at]!, questions[sample]!, answers, meta);
   }
