@@ -112,6 +112,7 @@ test('valid official results files read the same as the whole-file reader, at an
     await assertSameAsOracle('[{"question_id":1,"question_id":2,"answer":"a"},{"answer":"x","answer":"b","question_id":3}]'),
     // Invalid UTF-8 inside an answer becomes U+FFFD either way.
     await assertSameAsOracle(Buffer.concat([Buffer.from('[{"question_id":1,"answer":"a'), Buffer.from([0xff, 0xc3]), Buffer.from('b"}]')])),
+    await assertSameAsOracle('[{"image":"__proto__","answer":"__proto__"},{"question_id":"constructor","answer":"toString"}]'),
     await assertSameAsOracle('[]'),
     await assertSameAsOracle(' [ \n ] '),
     await assertSameAsOracle(JSON.stringify(validEntries(random, 3000)), [7, 4096, undefined]),
@@ -151,6 +152,9 @@ test('broken official results files throw the whole-file reader\'s error, byte f
     '[{"image":"","answer":"a"}]',
     '[{"question_id":1,"image":"a.jpg"}]',
     `[${good.slice(1, -1)},{"question_id":5,"answer":null}]`,
+    '[{"__proto__":{"question_id":1},"answer":"a","x":1}]',
+    '[{"__proto__":{"question_id":1},"answer":"a"}]',
+    '[{"question_id":1,"__proto__":"a"}]',
     '[[1,"a"]]',
     '[null]',
     '["yes"]',
