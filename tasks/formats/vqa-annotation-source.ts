@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { z } from 'zod';
 import { FirstNumberOccurrences, type ProblemSink } from './problem-sink.js';
-import type { JsonStreamElement } from './json-stream.js';
+import type { JsonStreamElement } from '../../core/json/json-stream.js';
 import { INVALID, streamElementBatches, validValue } from './validated-stream.js';
 import { NO_STRING, NOT_A_DUPLICATE, NUMBERS_PER_ANNOTATION, type AnnotationBatch, type AnnotationWorkerInput, type AnnotationWorkerMessage } from './vqa-annotation-protocol.js';
 import { VQA_ANNOTATION_SCHEMAS, type VqaAnnotation, type VqaAnnotationSchemaName } from './vqa-format-schemas.js';

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { z } from 'zod';
 import type { DataProblem } from '../../core/contracts/task.js';
 import { DataError } from '../../core/errors.js';
-import { streamJsonFileBatches, type JsonStreamElement } from './json-stream.js';
+import { streamJsonFileBatches, type JsonStreamElement } from '../../core/json/json-stream.js';
 import { FirstNumberOccurrences, problemFromError } from './problem-sink.js';
 import { validateElement } from './validate-element.js';
 import { passesFastCheck } from '../../core/validation.js';
