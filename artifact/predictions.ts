@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { z } from 'zod';
 import { DataError } from '../core/errors.js';
+import { streamJsonFileBatches, type JsonStreamOptions } from '../core/json/json-stream.js';
 import { isPlainObject, readValidatedJson, withFastCheck } from '../core/validation.js';
 import { readSampleRecords } from './samples-log.js';
 
@@ -28,22 +29,59 @@ function ownKeyCount(value: object): number {
   return count;
 }
 
-/** Whether the file's JSON starts with `{`: the {id: answer} form (the first bytes suffice). */
-function holdsObject(file: string): boolean {
+type OfficialEntry = z.infer<typeof officialEntry>;
+
+function entryId(entry: OfficialEntry): string {
+  return 'question_id' in entry ? String(entry.question_id) : entry.image;
+}
+
+/** The file's first bytes: they tell the {id: answer} form (`{`) and a byte-order mark apart. */
+function headOf(file: string): Buffer {
   const descriptor = openSync(file, 'r');
   try {
     const head = Buffer.alloc(256);
-    const read = readSync(descriptor, head, 0, head.length, 0);
-    return head.subarray(0, read).toString('utf8').replace(/^\uFEFF/, '').trimStart().startsWith('{');
+    return head.subarray(0, readSync(descriptor, head, 0, head.length, 0));
   } finally {
     closeSync(descriptor);
   }
 }
 
+function holdsObject(head: Buffer): boolean {
+  return head.toString('utf8').replace(/^\uFEFF/, '').trimStart().startsWith('{');
+}
+
+/** A byte-order mark's first byte: the streaming reader skips the mark, JSON.parse refuses it. */
+const BYTE_ORDER_MARK_START = 0xef;
+
 export interface Predictions {
   /** sample id → answer text */
   answers: Map<string, string>;
   format: 'official' | 'samples-jsonl';
+}
+
+/**
+ * The official results array, read element by element from the bytes (VQAv2 val: 214,354 entries in
+ * 9.5 MB, without the whole file as one string or all its objects alive at once). Undefined on any
+ * problem — malformed JSON, an entry the fast check refuses, a repeated id, a byte-order mark (which the
+ * streaming reader skips but JSON.parse refuses) — so that the whole-file path reads the file again and
+ * throws the error it always threw.
+ */
+async function streamOfficialResults(file: string, options: JsonStreamOptions): Promise<Map<string, string> | undefined> {
+  const answers = new Map<string, string>();
+  try {
+    for await (const batch of streamJsonFileBatches(file, { kind: 'array' }, options)) {
+      for (const { value } of batch) {
+        if (!isOfficialEntry(value)) return undefined;
+        const entry = value as OfficialEntry;
+        const before = answers.size;
+        answers.set(entryId(entry), entry.answer);
+        if (answers.size === before) return undefined;
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return answers;
 }
 
 function rememberOnce(answers: Map<string, string>, id: string, answer: string, file: string, where: string): void {
@@ -56,8 +94,9 @@ function rememberOnce(answers: Map<string, string>, id: string, answer: string, 
 /**
  * Reads predictions to re-score or replay. From a samples.jsonl the raw model output is taken, so the
  * extraction strategy of the new run applies; `task` picks one task's lines from a multi-task run.
+ * `options` sets how the official results array is streamed (tests use tiny chunks).
  */
-export async function readPredictions(file: string, task?: string): Promise<Predictions> {
+export async function readPredictions(file: string, task?: string, options: JsonStreamOptions = {}): Promise<Predictions> {
   const answers = new Map<string, string>();
   if (file.endsWith('.jsonl')) {
     let line = 0;
@@ -70,11 +109,10 @@ export async function readPredictions(file: string, task?: string): Promise<Pred
     return { answers, format: 'samples-jsonl' };
   }
   // An object's keys are unique once parsed (JSON.parse keeps the last of equal keys; json.dump never writes two).
-  if (existsSync(file) && holdsObject(file)) return { answers: new Map(Object.entries(readValidatedJson(answersById, file))), format: 'official' };
-  const entries = readValidatedJson(officialResults, file);
-  entries.forEach((entry, index) => {
-    const id = 'question_id' in entry ? String(entry.question_id) : entry.image;
-    rememberOnce(answers, id, entry.answer, file, `[${index}]`);
-  });
+  const head = existsSync(file) ? headOf(file) : undefined;
+  if (head && holdsObject(head)) return { answers: new Map(Object.entries(readValidatedJson(answersById, file))), format: 'official' };
+  const streamed = head && head[0] !== BYTE_ORDER_MARK_START ? await streamOfficialResults(file, options) : undefined;
+  if (streamed) return { answers: streamed, format: 'official' };
+  readValidatedJson(officialResults, file).forEach((entry, index) => rememberOnce(answers, entryId(entry), entry.answer, file, `[${index}]`));
   return { answers, format: 'official' };
 }

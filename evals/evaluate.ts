@@ -153,6 +153,33 @@ export function planUnits(planned: PlannedTask[], config: RunConfig, preset: Pro
  * resumes: samples already in samples.jsonl are skipped, never counted twice.
  */
 export async function evaluate(options: EvaluateOptions): Promise<EvaluationResult> {
+  // A replay's runner does nothing but read its predictions file: started first, it reads while the
+  // data files are fingerprinted (a worker thread hashes them). Its errors still surface where every
+  // runner's do, once the run is planned; a run stopped before that closes it.
+  const early = findBackend(options.model)?.capabilities.replaysPredictions === true ? openRunner(options) : undefined;
+  early?.catch(() => {});
+  const handoff: RunnerHandoff = { early, taken: false };
+  try {
+    return await planAndEvaluate(options, handoff);
+  } finally {
+    if (early && !handoff.taken) await early.then((runner) => runner.close(), () => {});
+  }
+}
+
+/** A runner created before planning, for evaluateWith to take over (and then close). */
+interface RunnerHandoff {
+  early: Promise<Runner> | undefined;
+  taken: boolean;
+}
+
+function openRunner(options: EvaluateOptions): Promise<Runner> {
+  return createRunner(options.model, options.runnerOptions, {
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(options.tasks.length === 1 ? { task: options.tasks[0] } : {}),
+  });
+}
+
+async function planAndEvaluate(options: EvaluateOptions, handoff: RunnerHandoff): Promise<EvaluationResult> {
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
   // First, while the process is small: it asks git for the commit, and starting a child process costs
@@ -226,7 +253,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   if (!/^[a-zA-Z0-9._+-]+$/.test(runId)) throw new ConfigError(`--run-id "${runId}": use letters, digits, '.', '_', '+' and '-' only`, true);
 
   try {
-    return await evaluateWith(options, { preset, planned, totals, config, configHash, runId, needsDemos, judge, grader, environment, emit, signal });
+    return await evaluateWith(options, { preset, planned, totals, config, configHash, runId, needsDemos, judge, grader, environment, emit, signal }, handoff);
   } finally {
     await Promise.all([judge?.close(), grader?.close()]);
   }
@@ -261,12 +288,10 @@ interface Prepared {
   signal: AbortSignal;
 }
 
-async function evaluateWith(options: EvaluateOptions, prepared: Prepared): Promise<EvaluationResult> {
+async function evaluateWith(options: EvaluateOptions, prepared: Prepared, handoff: RunnerHandoff): Promise<EvaluationResult> {
   const { preset, planned, totals, config, configHash, runId, needsDemos, judge, grader, environment, emit, signal } = prepared;
-  const runner: Runner = await createRunner(options.model, options.runnerOptions, {
-    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-    ...(options.tasks.length === 1 ? { task: options.tasks[0] } : {}),
-  });
+  handoff.taken = true;
+  const runner: Runner = await (handoff.early ?? openRunner(options));
   try {
     requireRequestKinds(runner, options.model, planned);
     const now = new Date().toISOString();

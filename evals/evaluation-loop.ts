@@ -281,10 +281,14 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
           results = batch.map((sample, index) => generatedFields(sample, outputs[index]!, settings));
         }
         const records: SampleRecord[] = [];
+        // Most runs have no continuations, verdicts or grades: no lookup per sample then.
+        const continuationOf = (id: string) => (continuationsOf.size > 0 ? continuationsOf.get(id) : undefined);
+        const verdictOf = (id: string) => (verdicts.size > 0 ? verdicts.get(id) : undefined);
+        const gradeOf = (id: string) => (grades.size > 0 ? grades.get(id) : undefined);
         batch.forEach((sample, index) => {
           const result = results[index];
           // An output or a grading cut short by Ctrl-C is not a result: leave it for the resumed run.
-          const gradingCut = signal.aborted && grades.get(sample.id)?.grades.some((grade) => 'error' in grade) === true;
+          const gradingCut = signal.aborted && gradeOf(sample.id)?.grades.some((grade) => 'error' in grade) === true;
           // A sample id the stream repeats is recorded once (readers report duplicates; this keeps the log's keys unique).
           if (!result || (signal.aborted && result.finishReason === 'error') || gradingCut || finished.has(sample.id)) return;
           const prompt = prompts[index]!;
@@ -293,11 +297,11 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
             sampleId: sample.id,
             shots,
             trial,
-            demoIds: prompt.demos.map((demo) => demo.id),
+            demoIds: prompt.demos.length > 0 ? prompt.demos.map((demo) => demo.id) : [],
             demosDropped: prompt.dropped,
-            promptHash: promptHash(prompt.request, task.record.dataDir, continuationsOf.get(sample.id)),
+            promptHash: promptHash(prompt.request, task.record.dataDir, continuationOf(sample.id)),
           };
-          const record = sampleRecord(head, result, recordedMeta(sample, task.adapter.recordMeta), verdicts.get(sample.id), grades.get(sample.id));
+          const record = sampleRecord(head, result, recordedMeta(sample, task.adapter.recordMeta), verdictOf(sample.id), gradeOf(sample.id));
           records.push(record);
           finished.add(sample.id);
         });

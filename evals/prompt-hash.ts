@@ -84,8 +84,10 @@ function imagePartJson(source: MediaRef, root: string): string {
 
 function sameMedia(first: MediaRef, second: MediaRef): boolean {
   if (first === second) return true;
-  if (isMediaBytes(first) || isMediaBytes(second)) return isMediaBytes(first) && isMediaBytes(second) && first.sha256 === second.sha256;
-  return first.path === second.path;
+  // Files by path (the usual case: no bytes check first), bytes by content hash.
+  const firstPath = (first as { path?: string }).path;
+  if (firstPath !== undefined) return firstPath === (second as { path?: string }).path;
+  return isMediaBytes(first) && isMediaBytes(second) && first.sha256 === second.sha256;
 }
 
 

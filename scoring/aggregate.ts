@@ -88,7 +88,8 @@ function breakdown(items: ScoredItem[], key: string): Record<string, { value: nu
 export function aggregate(items: ScoredItem[], context: AggregateContext): TaskMetrics {
   const seed = context.seed ?? 0;
   const { officialReport, aggregation } = getMetric(context.metric);
-  const errors = items.filter((item) => item.error).length;
+  let errors = 0;
+  for (const item of items) if (item.error) errors++;
   const base = {
     task: context.task,
     split: context.split,
@@ -104,8 +105,9 @@ export function aggregate(items: ScoredItem[], context: AggregateContext): TaskM
     return { ...base, all: empty, valid: { ...empty, n: items.length - errors }, breakdowns: {} };
   }
   const allScores = scoresOf(items);
-  const validItems = items.filter((item) => !item.error);
-  const validScores = scoresOf(validItems);
+  // With no errors the VALID view holds every item: the same arrays serve both.
+  const validItems = errors > 0 ? items.filter((item) => !item.error) : items;
+  const validScores = errors > 0 ? scoresOf(validItems) : allScores;
   const breakdowns: TaskMetrics['breakdowns'] = {};
   for (const key of context.breakdowns ?? []) {
     const groups = aggregation === 'mean' ? breakdown(items, key) : corpusBreakdown(aggregation, items, key);

@@ -1,11 +1,11 @@
 // Build step (`npm run build`, after tsc): rewrites a compiled entry module with the npm packages it
 // imports bundled in (esbuild), so starting the command reads one file instead of yargs's ~500 ES
-// modules. Only packages are bundled: emu-eval's own modules stay imports of their compiled files
+// modules; and vendors a package every compiled module shares (zod) as one file (`--vendor`). Only packages are bundled: emu-eval's own modules stay imports of their compiled files
 // (one copy of each, so its error classes stay the ones the error boundary checks). A bundled
 // package that finds its own files from import.meta.url (yargs reads its locales beside its shim)
 // gets the URL that file has in node_modules, resolved when the bundle runs.
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -44,8 +44,47 @@ export async function bundlePackages({ entry, outfile, anchor }) {
   });
 }
 
+/** A compiled module's static imports of the package: `from 'zod'` (tsc keeps the source's quotes). */
+function importsOf(name) {
+  return new RegExp(`(\\bfrom\\s*)(['"])${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\2`, 'g');
+}
+
+async function compiledModules(folder) {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.js')).map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
+}
+
+/**
+ * Bundles one package into `distDir/vendor/<name>.js` and points every compiled module's import of it
+ * there: zod is ~200 ES modules in node_modules, which every command that validates anything loaded
+ * one by one (~50 ms of its start). All of the compiled code, worker threads included, imports the one
+ * vendored copy, so its schema classes exist once per thread as before. Returns how many modules were
+ * rewritten.
+ */
+export async function vendorPackage({ distDir, name }) {
+  const vendored = path.join(distDir, 'vendor', `${name}.js`);
+  await build({ entryPoints: [name], outfile: vendored, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' });
+  let rewritten = 0;
+  for (const file of await compiledModules(distDir)) {
+    if (file === vendored) continue;
+    const source = await readFile(file, 'utf8');
+    let target = path.relative(path.dirname(file), vendored).split(path.sep).join('/');
+    if (!target.startsWith('.')) target = `./${target}`;
+    const changed = source.replace(importsOf(name), (_match, from) => `${from}${JSON.stringify(target)}`);
+    if (changed === source) continue;
+    await writeFile(file, changed);
+    rewritten++;
+  }
+  return rewritten;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [entry, anchor] = process.argv.slice(2);
-  if (!entry || !anchor) throw new Error('usage: node scripts/bundle-packages.mjs <compiled entry .js> <package it imports>');
-  await bundlePackages({ entry, outfile: entry, anchor });
+  const [first, second, third] = process.argv.slice(2);
+  if (first === '--vendor' && second && third) {
+    await vendorPackage({ distDir: second, name: third });
+  } else if (first && second && !first.startsWith('-')) {
+    await bundlePackages({ entry: first, outfile: first, anchor: second });
+  } else {
+    throw new Error('usage: node scripts/bundle-packages.mjs <compiled entry .js> <package it imports>\n       node scripts/bundle-packages.mjs --vendor <dist folder> <package>');
+  }
 }

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { DataError } from '../../core/errors.js';
-import { parseFileChunks } from './file-chunks.js';
+import { parseFileChunks } from '../../core/json/file-chunks.js';
 
 // Tab-separated files as pandas writes and reads them (DataFrame.to_csv(sep='\t') / read_csv(sep='\t'),
 // how VLMEvalKit distributes MMBench): a field that starts with `"` is quoted and may hold tabs, newlines

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { DataProblem } from '../../core/contracts/task.js';
-import { describeFound, describeJsonPath, valueAtPath } from './json-path.js';
+import { describeFound, describeJsonPath, valueAtPath } from '../../core/json/json-path.js';
 import { passesFastCheck } from '../../core/validation.js';
 
 export type ElementCheck<T> = { ok: true; value: T } | { ok: false; problems: DataProblem[] };

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { DataError } from '../../core/errors.js';
-import { streamJsonFileBatches, type JsonStreamElement, type JsonStreamTarget } from './json-stream.js';
+import { streamJsonFileBatches, type JsonStreamElement, type JsonStreamTarget } from '../../core/json/json-stream.js';
 import { problemFromError, type ProblemSink } from './problem-sink.js';
 import { validateElement } from './validate-element.js';
 import { passesFastCheck } from '../../core/validation.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { FirstNumberOccurrences, type ProblemSink } from './problem-sink.js';
-import type { JsonStreamElement } from './json-stream.js';
+import type { JsonStreamElement } from '../../core/json/json-stream.js';
 import { INVALID, streamElementBatches, validValue } from './validated-stream.js';
 import { VQA_ANNOTATION_SCHEMAS, type VqaAnnotation, type VqaAnnotationSchemaName } from './vqa-format-schemas.js';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { DataError } from '../../core/errors.js';
-import { streamJsonChunks, streamJsonFile, type JsonStreamElement, type JsonStreamTarget } from '../../tasks/formats/json-stream.js';
-import { temporaryFolder, writeJsonFile } from './dataset-folders.js';
+import { DataError } from '../../../core/errors.js';
+import { streamJsonChunks, streamJsonFile, type JsonStreamElement, type JsonStreamTarget } from '../../../core/json/json-stream.js';
+import { temporaryFolder, writeJsonFile } from '../../tasks/dataset-folders.js';
 
 function chunked(bytes: Buffer, size: number): Buffer[] {
   const chunks: Buffer[] = [];

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { DataError } from '../../core/errors.js';
-import { decodeUtf8 } from '../../core/validation.js';
-import { JsonElementScanner, type JsonStreamElement, type JsonStreamTarget } from '../../tasks/formats/json-element-scanner.js';
+import { DataError } from '../../../core/errors.js';
+import { decodeUtf8 } from '../../../core/validation.js';
+import { JsonElementScanner, type JsonStreamElement, type JsonStreamTarget } from '../../../core/json/json-element-scanner.js';
 
 type Outcome = { elements: Array<Omit<JsonStreamElement, 'value'> & { value: unknown; shape: unknown }>; error?: { message: string; field?: string } };
 
@@ -243,7 +243,7 @@ test('objects of many key sequences, alternating at one depth, read as JSON.pars
 
 test('with code generation from strings disabled, objects are built key by key', () => {
   const script = [
-    `import { JsonElementScanner } from ${JSON.stringify(new URL('../../tasks/formats/json-element-scanner.ts', import.meta.url).href)};`,
+    `import { JsonElementScanner } from ${JSON.stringify(new URL('../../../core/json/json-element-scanner.ts', import.meta.url).href)};`,
     'const scanner = new JsonElementScanner("x.json", { kind: "array" });',
     'const text = JSON.stringify(Array.from({ length: 50 }, (_, index) => ({ a: index, b: [{ c: "yes" }] })));',
     'const values = scanner.push(Buffer.from(text)).concat(scanner.end()).map((element) => element.value);',

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { DataError } from '../../core/errors.js';
+import { DataError } from '../errors.js';
 
 export interface FileChunkOptions {
   /**

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DataError } from '../../core/errors.js';
-import { streamJsonFile } from '../../tasks/formats/json-stream.js';
-import { temporaryFolder } from './dataset-folders.js';
+import { DataError } from '../../../core/errors.js';
+import { streamJsonFile } from '../../../core/json/json-stream.js';
+import { temporaryFolder } from '../../tasks/dataset-folders.js';
 
 test('values that span reused read buffers come out whole, at any chunk size', async () => {
   const items = Array.from({ length: 300 }, (_item, index) => ({ id: index, text: `é ${'x'.repeat(index % 50)} \\"${index}"`, nested: [index, { deep: 'ü😀'.repeat(index % 4) }] }));

@@ -1,6 +1,6 @@
-import { DataError } from '../../core/errors.js';
+import { DataError } from '../errors.js';
 import { describeJsonPath } from './json-path.js';
-import { decodeUtf8 } from '../../core/validation.js';
+import { decodeUtf8 } from '../validation.js';
 import { DECODE_FAILED, JsonFastDecoder } from './json-fast-decoder.js';
 import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, isLiteralEnd, isWhitespace } from './json-bytes.js';
 

@@ -2,8 +2,8 @@
 // which error it reports must be what parsing each element as it closed gave.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DataError } from '../../core/errors.js';
-import { streamJsonChunks, type JsonStreamElement } from '../../tasks/formats/json-stream.js';
+import { DataError } from '../../../core/errors.js';
+import { streamJsonChunks, type JsonStreamElement } from '../../../core/json/json-stream.js';
 
 async function scan(text: string, chunkSize: number): Promise<JsonStreamElement[] | DataError> {
   const bytes = Buffer.from(text);
