@@ -73,11 +73,11 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
     const expectedAnnotations = Math.floor(size / ANNOTATION_BYTES_ESTIMATE);
     const schemaName = workerSchemaName(layout.annotationSchema);
     if (schemaName !== undefined && size >= (readerOptions.workerMinBytes ?? ANNOTATIONS_WORKER_MIN_BYTES)) {
-      const split: JoinWorkerSplit = { dataDir, questionsFile, annotationsFile, schema: schemaName, imageFolder, imagePrefix, expectedAnnotations, samplesPerBatch };
-      const worker = startJoinWorker(split);
+      const workerSplit: JoinWorkerSplit = { dataDir, questionsFile, annotationsFile, schema: schemaName, imageFolder, imagePrefix, expectedAnnotations, samplesPerBatch };
+      const worker = startJoinWorker(workerSplit);
       try {
         for (let batch = await worker.next(); batch; batch = await worker.next()) {
-          const samples = new BatchSamples(batch, split, sink);
+          const samples = new BatchSamples(batch, workerSplit, sink);
           for (let sample = samples.next(); sample; sample = samples.next()) yield sample;
         }
       } finally {
