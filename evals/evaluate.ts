@@ -23,7 +23,8 @@ import type { TaskGrader } from '../scoring/judge/task-grader.js';
 import { scoringRules } from '../scoring/metrics/index.js';
 import type { EngineEvent } from './events.js';
 import type { PrepareRequest } from './generate-prepared.js';
-import { planTask, scoringRuleOf, type PlannedTask, type SelectionOptions } from './plan.js';
+import { draftTask, planDraft, scoringRuleOf, type PlannedTask, type SelectionOptions } from './plan.js';
+import { SamplePrefetch } from './sample-prefetch.js';
 import { preflightTasks } from './preflight.js';
 import { defaultRunId } from './run-id.js';
 import type { Shard } from './shard.js';
@@ -159,11 +160,18 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const early = findBackend(options.model)?.capabilities.replaysPredictions === true ? openRunner(options) : undefined;
   early?.catch(() => {});
   const handoff: RunnerHandoff = { early, taken: false };
+  const reading: ReadAhead = {};
   try {
-    return await planAndEvaluate(options, handoff);
+    return await planAndEvaluate(options, handoff, reading);
   } finally {
+    await reading.prefetch?.close();
     if (early && !handoff.taken) await early.then((runner) => runner.close(), () => {});
   }
+}
+
+/** The first task's samples, opened ahead of the loop (closed here if the loop never took them). */
+interface ReadAhead {
+  prefetch?: SamplePrefetch;
 }
 
 /** A runner created before planning, for evaluateWith to take over (and then close). */
@@ -179,7 +187,7 @@ function openRunner(options: EvaluateOptions): Promise<Runner> {
   });
 }
 
-async function planAndEvaluate(options: EvaluateOptions, handoff: RunnerHandoff): Promise<EvaluationResult> {
+async function planAndEvaluate(options: EvaluateOptions, handoff: RunnerHandoff, reading: ReadAhead): Promise<EvaluationResult> {
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
   // First, while the process is small: it asks git for the commit, and starting a child process costs
@@ -188,8 +196,15 @@ async function planAndEvaluate(options: EvaluateOptions, handoff: RunnerHandoff)
   const preset = getPreset(options.protocol);
   const shots = resolveShots(options, preset);
   const seeds = resolveSeeds(options);
+  const drafts = options.tasks.map((id) => draftTask(id, options.split, options.data, options.answerBy));
+  // Replaying predictions (`score`, `replay:`) skips the data preflight below: the first task's samples
+  // start loading now, beside the fingerprinting and the predictions' reading (a big VQA split reads in
+  // a worker thread). A run with a preflight opens them after it, while its runner is created.
+  const replaying = findBackend(options.model)?.capabilities.replaysPredictions === true;
+  const preflight = !replaying || options.countTotals === true;
+  if (!preflight && drafts.length > 0) reading.prefetch = new SamplePrefetch(drafts[0]!, selectionOf(options));
   const planned: PlannedTask[] = [];
-  for (const id of options.tasks) planned.push(await planTask(id, options.split, options.data, options.answerBy));
+  for (const draft of drafts) planned.push(await planDraft(draft));
   for (const task of planned) {
     if (task.record.bundledSample) {
       emit({ type: 'notice', level: 'warning', message: `${task.record.id}: no --data given, using the bundled SYNTHETIC sample (${task.record.dataDir}); its numbers say nothing about real benchmark performance` });
@@ -211,8 +226,8 @@ async function planAndEvaluate(options: EvaluateOptions, handoff: RunnerHandoff)
   // Every data problem (a duplicate id deep in a 100 MB file included) surfaces here, before a
   // runner, a judge or a run directory exists. Replaying predictions (`score`, `replay:`) costs no
   // more than this pass, so there it runs only to give a progress bar its total.
-  const replaying = findBackend(options.model)?.capabilities.replaysPredictions === true;
-  const totals = !replaying || options.countTotals ? await preflightTasks(planned, selectionOf(options)) : new Map<PlannedTask, number>();
+  const totals = preflight ? await preflightTasks(planned, selectionOf(options)) : new Map<PlannedTask, number>();
+  if (!reading.prefetch && planned.length > 0) reading.prefetch = new SamplePrefetch(planned[0]!, selectionOf(options));
   const judge = options.judge && hasVideo ? await openLlmJudge(options.judge) : undefined;
   let grader: TaskGrader | undefined;
   try {
@@ -253,7 +268,7 @@ async function planAndEvaluate(options: EvaluateOptions, handoff: RunnerHandoff)
   if (!/^[a-zA-Z0-9._+-]+$/.test(runId)) throw new ConfigError(`--run-id "${runId}": use letters, digits, '.', '_', '+' and '-' only`, true);
 
   try {
-    return await evaluateWith(options, { preset, planned, totals, config, configHash, runId, needsDemos, judge, grader, environment, emit, signal }, handoff);
+    return await evaluateWith(options, { preset, planned, totals, config, configHash, runId, needsDemos, judge, grader, environment, prefetch: reading.prefetch, emit, signal }, handoff);
   } finally {
     await Promise.all([judge?.close(), grader?.close()]);
   }
@@ -284,12 +299,13 @@ interface Prepared {
   judge?: LlmJudge;
   grader?: TaskGrader;
   environment: ReturnType<typeof describeEnvironment>;
+  prefetch?: SamplePrefetch;
   emit: (event: EngineEvent) => void;
   signal: AbortSignal;
 }
 
 async function evaluateWith(options: EvaluateOptions, prepared: Prepared, handoff: RunnerHandoff): Promise<EvaluationResult> {
-  const { preset, planned, totals, config, configHash, runId, needsDemos, judge, grader, environment, emit, signal } = prepared;
+  const { preset, planned, totals, config, configHash, runId, needsDemos, judge, grader, environment, prefetch, emit, signal } = prepared;
   handoff.taken = true;
   const runner: Runner = await (handoff.early ?? openRunner(options));
   try {
@@ -349,6 +365,7 @@ async function evaluateWith(options: EvaluateOptions, prepared: Prepared, handof
           prepareFor: (task) => videoPreparation(task, config, preset),
           judge,
           grader,
+          prefetch,
           signal,
           emit,
         },

@@ -20,6 +20,7 @@ import { FailFastGuard, firstWaveSize } from './fail-fast.js';
 import { fitToContext, type FittedPrompt } from './fit-to-context.js';
 import { promptHash } from './prompt-hash.js';
 import { MetricsInput } from './metrics-input.js';
+import type { SamplePrefetch } from './sample-prefetch.js';
 import { generatePrepared, scorePrepared, type PrepareRequest } from './generate-prepared.js';
 import { scoringRuleOf, selectSamples, type PlannedTask, type SelectionOptions } from './plan.js';
 
@@ -47,6 +48,8 @@ export interface LoopContext {
   judge?: LlmJudge;
   /** LLM-graded tasks' grader (MM-Vet): it gives every answered sample its score. */
   grader?: TaskGrader;
+  /** A task's samples opened ahead: the first unit of that task reads them. */
+  prefetch?: SamplePrefetch;
   signal: AbortSignal;
   emit: (event: EngineEvent) => void;
 }
@@ -257,7 +260,8 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
       const textOnlyDemos = shots === 0 && demoCount > 0;
       const prepare = await context.prepareFor(task);
       const batchSize = batchSizeOf();
-      await runInBatches(selectSamples(task, context.selection, finished), { batchSize, maxInFlight: runner.maxInFlight ?? 1, signal }, async (batch) => {
+      const opened = context.prefetch?.taskId === task.record.id ? context.prefetch.take() : undefined;
+      await runInBatches(selectSamples(task, context.selection, finished, opened), { batchSize, maxInFlight: runner.maxInFlight ?? 1, signal }, async (batch) => {
         const prompts =
           demoCount > 0 && unit.demos
             ? await Promise.all(

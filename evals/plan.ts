@@ -41,7 +41,14 @@ export function answeredBy(task: TaskAdapter, answerBy: AnswerBy | undefined): T
   return { ...task, ...task.likelihood };
 }
 
-export async function planTask(id: string, split: string | undefined, data: string | Record<string, string> | undefined, answerBy?: AnswerBy): Promise<PlannedTask> {
+/** A task as planned, all but its data fingerprint (which hashes the split's files). */
+export interface TaskDraft {
+  adapter: TaskAdapter;
+  record: Omit<TaskRecord, 'fingerprint'>;
+}
+
+/** The checks and choices of planning (task, split, data folder), without reading the data. */
+export function draftTask(id: string, split: string | undefined, data: string | Record<string, string> | undefined, answerBy?: AnswerBy): TaskDraft {
   const adapter = answeredBy(getTask(id), answerBy);
   const chosen = split ?? adapter.defaultSplit;
   const splitInfo = adapter.splits.find((candidate) => candidate.name === chosen);
@@ -49,26 +56,27 @@ export async function planTask(id: string, split: string | undefined, data: stri
   const { dataDir, bundledSample } = dataDirFor(adapter, data);
   return {
     adapter,
-    record: {
-      id,
-      version: adapter.version,
-      metric: adapter.metric,
-      benchmark: adapter.benchmark,
-      split: chosen,
-      hasAnswers: splitInfo.hasAnswers,
-      dataDir,
-      bundledSample,
-      fingerprint: await dataFingerprint(adapter, dataDir, chosen),
-    },
+    record: { id, version: adapter.version, metric: adapter.metric, benchmark: adapter.benchmark, split: chosen, hasAnswers: splitInfo.hasAnswers, dataDir, bundledSample },
   };
+}
+
+/** A drafted task with its data fingerprint. */
+export async function planDraft(draft: TaskDraft): Promise<PlannedTask> {
+  const { adapter, record } = draft;
+  return { adapter, record: { ...record, fingerprint: await dataFingerprint(adapter, record.dataDir, record.split) } };
+}
+
+export async function planTask(id: string, split: string | undefined, data: string | Record<string, string> | undefined, answerBy?: AnswerBy): Promise<PlannedTask> {
+  return planDraft(draftTask(id, split, data, answerBy));
 }
 
 /**
  * Samples of one task after --limit (the first N of the split) and --shard (by sample id), less those
- * in `finished` (by id). With nothing to leave out it is the task's own stream, with no layer between.
+ * in `finished` (by id), from the task's stream (`opened`: one opened ahead, sample-prefetch.ts). With
+ * nothing to leave out it is the task's own stream, with no layer between.
  */
-export function selectSamples(task: PlannedTask, options: SelectionOptions, finished?: ReadonlySet<string>): AsyncIterable<Sample> {
-  const samples = task.adapter.load({ dataDir: task.record.dataDir, split: task.record.split, textOnly: options.textOnly, countOnly: options.countOnly });
+export function selectSamples(task: PlannedTask, options: SelectionOptions, finished?: ReadonlySet<string>, opened?: AsyncIterable<Sample>): AsyncIterable<Sample> {
+  const samples = opened ?? task.adapter.load({ dataDir: task.record.dataDir, split: task.record.split, textOnly: options.textOnly, countOnly: options.countOnly });
   if (options.limit === undefined && options.shard === undefined && (finished === undefined || finished.size === 0)) return samples;
   return selected(samples, options, finished);
 }
