@@ -96,8 +96,7 @@ async function events(faults: Faults, folder: string, inWorker: boolean, collect
 const DATASETS: Faults[] = [
   { seed: 1, imageFolder: 'val2014', annotationSchema: vqaV2AnnotationSchema, breakAnnotations: true, reverseAnnotations: true },
   { seed: 2, imageFolder: 'val.2014', annotationSchema: vqaV2AnnotationSchema, breakQuestions: true },
-  { seed: 3, imageFolder: '../val2014', annotationSchema: okVqaAnnotationSchema },
-  { seed: 4, imageFolder: 'val2014', annotationSchema: okVqaAnnotationSchema, reverseAnnotations: true },
+  { seed: 3, imageFolder: '../val2014', annotationSchema: okVqaAnnotationSchema, reverseAnnotations: true },
 ];
 
 describe('VQA split read and joined in a worker thread, against the in-thread path', () => {
@@ -111,9 +110,9 @@ describe('VQA split read and joined in a worker thread, against the in-thread pa
         else assert.equal(inThread.at(-1)![0], 'error');
         assert.deepEqual(await events(faults, folder, true, collecting), inThread, collecting ? 'collecting' : 'throwing');
       }
-      // A consumer that stops early (a --limit) sees the same prefix, and the worker ends.
-      const stopAfter = 4 + faults.seed;
-      assert.deepEqual(await events(faults, folder, true, true, stopAfter), await events(faults, folder, false, true, stopAfter), 'stopped early');
+      // A consumer that stops early (a --limit) sees the same prefix, and the worker ends (each worker
+      // start compiles the reader under tsx, ~1 s: once is enough).
+      if (faults.seed === 1) assert.deepEqual(await events(faults, folder, true, true, 5), await events(faults, folder, false, true, 5), 'stopped early');
     });
   }
 });
