@@ -52,7 +52,7 @@ export async function benchMemory(): Promise<BenchResult> {
       rows,
       notes: [
         `input: questions ${mib(sizes.questions)} MiB, annotations ${mib(sizes.annotations)} MiB, results.json ${mib(sizes.predictions)} MiB (generated in ${generation.toFixed(0)} s); samples.jsonl written by the run: ${mib(samplesBytes)} MiB`,
-        'peak RSS = the CLI process\'s own maxRSS (getrusage), read as it exits; wall time includes start-up (~2 s) and the summary table',
+        'peak RSS = the CLI process\'s own maxRSS (getrusage), read as it exits; wall time includes start-up (~0.3 s) and the summary table',
         'dataset files are streamed element by element; what grows with the question count is the predictions map (replay/score, ~15 MiB live at 214k), the set of finished sample keys (resume, ~25 MiB) and the per-sample scores kept for the bootstrap CI (~16 MiB); the rest of the uncapped peak is garbage V8 has not yet collected',
       ],
     };
