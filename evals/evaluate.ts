@@ -157,7 +157,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   // A replay's runner does nothing but read its predictions file: started first, it reads while the
   // data files are fingerprinted (a worker thread hashes them). Its errors still surface where every
   // runner's do, once the run is planned; a run stopped before that closes it.
-  const early = findBackend(options.model)?.capabilities.replaysPredictions === true ? openRunner(options) : undefined;
+  const early = replaysPredictions(options) ? openRunner(options) : undefined;
   early?.catch(() => {});
   const handoff: RunnerHandoff = { early, taken: false };
   const reading: ReadAhead = {};
@@ -180,6 +180,11 @@ interface RunnerHandoff {
   taken: boolean;
 }
 
+/** The model answers from a predictions file (`score`, `replay:`): no model to load, no data preflight. */
+function replaysPredictions(options: EvaluateOptions): boolean {
+  return findBackend(options.model)?.capabilities.replaysPredictions === true;
+}
+
 function openRunner(options: EvaluateOptions): Promise<Runner> {
   return createRunner(options.model, options.runnerOptions, {
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
@@ -200,8 +205,7 @@ async function planAndEvaluate(options: EvaluateOptions, handoff: RunnerHandoff,
   // Replaying predictions (`score`, `replay:`) skips the data preflight below: the first task's samples
   // start loading now, beside the fingerprinting and the predictions' reading (a big VQA split reads in
   // a worker thread). A run with a preflight opens them after it, while its runner is created.
-  const replaying = findBackend(options.model)?.capabilities.replaysPredictions === true;
-  const preflight = !replaying || options.countTotals === true;
+  const preflight = !replaysPredictions(options) || options.countTotals === true;
   if (!preflight && drafts.length > 0) reading.prefetch = new SamplePrefetch(drafts[0]!, selectionOf(options));
   const planned: PlannedTask[] = [];
   for (const draft of drafts) planned.push(await planDraft(draft));

@@ -97,8 +97,8 @@ interface ResultFields {
 }
 
 /**
- * The record fields of a generated answer: the output, what was extracted from it, its score. Set one
- * by one in samples.jsonl's key order (optional ones only when present), not spread: once per sample.
+ * The record fields of a generated answer: the output, what was extracted from it, its score, in
+ * samples.jsonl's key order (optional ones only when present), without spreads: once per sample.
  */
 function generatedFields(sample: Sample, output: Output, settings: ScoringSettings): ResultFields {
   const { extracted, score } = scoreOutput(sample, output, settings);
