@@ -2,6 +2,7 @@ import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readS
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { DataError } from '../core/errors.js';
 import { decodeUtf8, parseOrThrow } from '../core/validation.js';
+import { sampleLine } from './sample-line.js';
 import { sampleRecordSchema, type SampleRecord } from './schema.js';
 
 /** Identity of one scored item: the same sample may be evaluated at several shot counts and trials. */
@@ -113,7 +114,7 @@ export class SamplesLog {
 
   appendAll(records: readonly SampleRecord[]): void {
     let text = '';
-    for (const record of records) text += `${JSON.stringify(record)}\n`;
+    for (const record of records) text += `${sampleLine(record)}\n`;
     writeSync(this.descriptor, text);
   }
 
