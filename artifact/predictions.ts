@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DataError } from '../core/errors.js';
 import { streamJsonFileBatches, type JsonStreamOptions } from '../core/json/json-stream.js';
 import { isPlainObject, readValidatedJson, withFastCheck } from '../core/validation.js';
+import { PredictionTable } from './prediction-table.js';
 import { readSampleRecords } from './samples-log.js';
 
 // The official/EvalAI results format is `[{question_id, answer}]`; VizWiz's submission names the
@@ -31,8 +32,9 @@ function ownKeyCount(value: object): number {
 
 type OfficialEntry = z.infer<typeof officialEntry>;
 
-function entryId(entry: OfficialEntry): string {
-  return 'question_id' in entry ? String(entry.question_id) : entry.image;
+/** The entry's id: a number stays a number (the table keys it as String(number) would be). */
+function entryId(entry: OfficialEntry): string | number {
+  return 'question_id' in entry ? entry.question_id : entry.image;
 }
 
 /** The file's first bytes: they tell the {id: answer} form (`{`) and a byte-order mark apart. */
@@ -55,7 +57,7 @@ const BYTE_ORDER_MARK_START = 0xef;
 
 export interface Predictions {
   /** sample id → answer text */
-  answers: Map<string, string>;
+  answers: PredictionTable;
   format: 'official' | 'samples-jsonl';
 }
 
@@ -66,16 +68,14 @@ export interface Predictions {
  * streaming reader skips but JSON.parse refuses) — so that the whole-file path reads the file again and
  * throws the error it always threw.
  */
-async function streamOfficialResults(file: string, options: JsonStreamOptions): Promise<Map<string, string> | undefined> {
-  const answers = new Map<string, string>();
+async function streamOfficialResults(file: string, options: JsonStreamOptions): Promise<PredictionTable | undefined> {
+  const answers = new PredictionTable();
   try {
     for await (const batch of streamJsonFileBatches(file, { kind: 'array' }, options)) {
       for (const { value } of batch) {
         if (!isOfficialEntry(value)) return undefined;
         const entry = value as OfficialEntry;
-        const before = answers.size;
-        answers.set(entryId(entry), entry.answer);
-        if (answers.size === before) return undefined;
+        if (!answers.add(entryId(entry), entry.answer)) return undefined;
       }
     }
   } catch {
@@ -84,11 +84,8 @@ async function streamOfficialResults(file: string, options: JsonStreamOptions): 
   return answers;
 }
 
-function rememberOnce(answers: Map<string, string>, id: string, answer: string, file: string, where: string): void {
-  const before = answers.size;
-  answers.set(id, answer);
-  // One lookup instead of two: a key already there leaves the size as it was.
-  if (answers.size === before) throw new DataError(`${file}: ${where}: question ${id} appears twice; a predictions file must hold one answer per question`, file, where);
+function rememberOnce(answers: PredictionTable, id: string | number, answer: string, file: string, where: string): void {
+  if (!answers.add(id, answer)) throw new DataError(`${file}: ${where}: question ${id} appears twice; a predictions file must hold one answer per question`, file, where);
 }
 
 /**
@@ -97,7 +94,7 @@ function rememberOnce(answers: Map<string, string>, id: string, answer: string, 
  * `options` sets how the official results array is streamed (tests use tiny chunks).
  */
 export async function readPredictions(file: string, task?: string, options: JsonStreamOptions = {}): Promise<Predictions> {
-  const answers = new Map<string, string>();
+  const answers = new PredictionTable();
   if (file.endsWith('.jsonl')) {
     let line = 0;
     for await (const record of readSampleRecords(file)) {
@@ -110,7 +107,11 @@ export async function readPredictions(file: string, task?: string, options: Json
   }
   // An object's keys are unique once parsed (JSON.parse keeps the last of equal keys; json.dump never writes two).
   const head = existsSync(file) ? headOf(file) : undefined;
-  if (head && holdsObject(head)) return { answers: new Map(Object.entries(readValidatedJson(answersById, file))), format: 'official' };
+  if (head && holdsObject(head)) {
+    // An object's keys are unique strings, and no two of them name the same integer: add cannot refuse one.
+    for (const [id, answer] of Object.entries(readValidatedJson(answersById, file))) answers.add(id, answer);
+    return { answers, format: 'official' };
+  }
   const streamed = head && head[0] !== BYTE_ORDER_MARK_START ? await streamOfficialResults(file, options) : undefined;
   if (streamed) return { answers: streamed, format: 'official' };
   readValidatedJson(officialResults, file).forEach((entry, index) => rememberOnce(answers, entryId(entry), entry.answer, file, `[${index}]`));

@@ -56,8 +56,8 @@ export function measureCli(args: string[], nodeFlags: string[] = [], env: NodeJS
 }
 
 /** An ES module given as text, run by node (with the peak-memory hook). */
-export function measureNodeModule(code: string): Promise<Measurement> {
-  return measureChild(process.execPath, ['--import', nodeHook, '--input-type=module', '-e', code], process.env);
+export function measureNodeModule(code: string, env: NodeJS.ProcessEnv = process.env): Promise<Measurement> {
+  return measureChild(process.execPath, ['--import', nodeHook, '--input-type=module', '-e', code], env);
 }
 
 /** A Python script, with the interpreter's own peak memory. */

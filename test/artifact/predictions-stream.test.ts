@@ -59,7 +59,7 @@ function describeError(error: unknown): Outcome {
   return { error: { name, message, file, field } };
 }
 
-async function outcome(read: () => Promise<{ answers: Map<string, string>; format: string }>): Promise<Outcome> {
+async function outcome(read: () => Promise<{ answers: Iterable<[string, string]>; format: string }>): Promise<Outcome> {
   try {
     const { answers, format } = await read();
     return { entries: [...answers], format };
