@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DataProblem, Sample } from '../../../core/contracts/task.js';
 import { canonicalJson, sha256 } from '../../../core/hash.js';
-import { PREPARED_SPLIT_FORMAT, preparedSplitDirectory } from '../../../tasks/formats/prepared-split-cache.js';
+import { deserialize } from 'node:v8';
+import { PREPARED_SPLIT_FORMAT, PREPARED_SPLITS_KEPT, preparedBatches, PreparedSplitRecorder, preparedSplitDirectory, type PreparedSplitFields } from '../../../tasks/formats/prepared-split-cache.js';
 import { loadVqaFormat, type VqaFormatLayout } from '../../../tasks/formats/vqa-format-reader.js';
 import { vqaV2AnnotationSchema } from '../../../tasks/formats/vqa-format-schemas.js';
 import type { JoinBatchesSource, SampleBatch } from '../../../tasks/formats/vqa-join-protocol.js';
@@ -170,6 +171,106 @@ describe('prepared-split cache', () => {
     assert.equal(stopped.events.length, 2);
     assert.equal(stopped.source, undefined);
     assert.deepEqual(entries(), [], 'no entry and no temp file');
+  });
+});
+
+describe('prepared-split entries on disk', () => {
+  const folder = writeDataset(3);
+  const fields = (samplesPerBatch: number): PreparedSplitFields => ({
+    dataDir: folder,
+    questionsFile: path.join(folder, 'q.json'),
+    annotationsFile: path.join(folder, 'a.json'),
+    schema: 'vqav2',
+    imageFolder: 'val2014',
+    imagePrefix: `${folder}/`,
+    samplesPerBatch,
+  });
+  const batch = (count: number): SampleBatch => ({
+    kind: 'batch',
+    count,
+    numbers: new Float64Array(count * 3).fill(count),
+    questions: Array.from({ length: count }, (_, index) => `q${index}`),
+    strings: ['yes'],
+    stringRefs: new Int32Array(count * 4),
+    imagePaths: undefined,
+    problems: [[{ file: 'a.json', field: 'annotations[0]', message: 'a problem' }]],
+    problemsBefore: [count],
+  });
+  async function store(samplesPerBatch: number, batches: SampleBatch[]): Promise<void> {
+    const recorder = PreparedSplitRecorder.start(fields(samplesPerBatch))!;
+    for (const each of batches) recorder.add(each);
+    await recorder.store();
+  }
+  const setAge = (file: string, ageMs: number) => utimesSync(file, new Date(Date.now() - ageMs), new Date(Date.now() - ageMs));
+
+  it('stores batches that come back as they went, keyed by the fields; nothing is hashed for a lookup', async () => {
+    freshCache();
+    // The files' digests are not remembered yet: a lookup is a miss without hashing them.
+    assert.equal(await preparedBatches(fields(2)), undefined);
+    assert.equal(existsSync(path.join(process.env.EMU_EVAL_CACHE!, 'file-digests')), false);
+    const batches = [batch(2), batch(1)];
+    await store(2, batches);
+    assert.deepEqual((await preparedBatches(fields(2)))!.map((bytes) => deserialize(bytes)), batches);
+    assert.equal(await preparedBatches(fields(3)), undefined, 'another samplesPerBatch is another entry');
+    assert.deepEqual(await preparedBatches({ ...fields(2), expectedAnnotations: 99 } as PreparedSplitFields), (await preparedBatches(fields(2)))!, 'expectedAnnotations is no part of the key');
+    const entry = path.join(preparedSplitDirectory(), entries()[0]!);
+    const bytes = readFileSync(entry);
+    for (const [what, broken] of [
+      ['another magic', Buffer.concat([Buffer.from('X'), bytes.subarray(1)])],
+      ['another format', Buffer.from(bytes).fill(0xff, 8, 12)],
+      ['a batch more', Buffer.concat([bytes, Buffer.from([0, 0, 0, 0])])],
+      ['empty', Buffer.alloc(0)],
+    ] as const) {
+      writeFileSync(entry, broken);
+      assert.equal(await preparedBatches(fields(2)), undefined, what);
+    }
+    process.env.EMU_EVAL_DATA_CACHE = 'off';
+    try {
+      assert.equal(PreparedSplitRecorder.start(fields(2)), undefined);
+      writeFileSync(entry, bytes);
+      assert.equal(await preparedBatches(fields(2)), undefined, 'the cache off reads nothing');
+    } finally {
+      delete process.env.EMU_EVAL_DATA_CACHE;
+    }
+    assert.equal((await preparedBatches(fields(2)))!.length, 2);
+  });
+
+  it(`keeps the ${PREPARED_SPLITS_KEPT} most recently used entries and deletes temp files left by killed processes`, async () => {
+    freshCache();
+    const directory = preparedSplitDirectory();
+    await store(1, [batch(1)]);
+    const first = entries()[0]!;
+    setAge(path.join(directory, first), 60_000);
+    for (let samplesPerBatch = 2; samplesPerBatch <= PREPARED_SPLITS_KEPT; samplesPerBatch++) {
+      await store(samplesPerBatch, [batch(1)]);
+      const [newest] = entries().filter((name) => statSync(path.join(directory, name)).mtimeMs > Date.now() - 1000);
+      setAge(path.join(directory, newest!), 50_000 - samplesPerBatch * 1000);
+    }
+    assert.equal(entries().length, PREPARED_SPLITS_KEPT);
+    // Using the oldest entry makes it the most recently used: the next one written deletes the second oldest.
+    assert.ok(await preparedBatches(fields(1)));
+    const secondOldest = entries().sort((a, b) => statSync(path.join(directory, a)).mtimeMs - statSync(path.join(directory, b)).mtimeMs)[0]!;
+    assert.notEqual(secondOldest, first);
+    writeFileSync(path.join(directory, `.${first}.123.tmp`), 'half an entry');
+    setAge(path.join(directory, `.${first}.123.tmp`), 2 * 60 * 60 * 1000);
+    writeFileSync(path.join(directory, `.${first}.456.tmp`), 'being written now');
+    await store(PREPARED_SPLITS_KEPT + 1, [batch(1)]);
+    const left = entries();
+    assert.equal(left.filter((name) => name.endsWith('.split')).length, PREPARED_SPLITS_KEPT);
+    assert.ok(left.includes(first), 'the entry used last stays');
+    assert.ok(!left.includes(secondOldest), 'the least recently used is deleted');
+    assert.ok(!left.includes(`.${first}.123.tmp`), 'a stale temp file is deleted');
+    assert.ok(left.includes(`.${first}.456.tmp`), 'a temp file being written stays');
+  });
+
+  it('stores nothing when a file changed during the read', async () => {
+    freshCache();
+    const recorder = PreparedSplitRecorder.start(fields(2))!;
+    recorder.add(batch(2));
+    const questionsFile = path.join(folder, 'q.json');
+    utimesSync(questionsFile, new Date(), new Date(Date.now() + 20_000));
+    await recorder.store();
+    assert.deepEqual(entries(), []);
   });
 });
 
