@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { serialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { writeFileAtomic } from '../../core/atomic-file.js';
 import { cacheDirectory } from '../../core/cache-directory.js';
 import { cachedFileDigest, rememberedFileDigest } from './file-digest-cache.js';
@@ -91,6 +91,18 @@ export function parseEntry(bytes: Buffer): Buffer[] | undefined {
     at += length;
   }
   return batches.length === count && at === bytes.length ? batches : undefined;
+}
+
+/**
+ * One batch of an entry, ready to post. v8.deserialize makes its typed arrays views into the entry's
+ * bytes, and posting a view copies the whole buffer under it (the entry: 22 MB per batch for VQAv2
+ * val), so they get buffers of their own.
+ */
+export function deserializeBatch(bytes: Buffer): SampleBatch {
+  const batch = deserialize(bytes) as SampleBatch;
+  batch.numbers = batch.numbers.slice();
+  batch.stringRefs = batch.stringRefs.slice();
+  return batch;
 }
 
 interface FileIdentity {

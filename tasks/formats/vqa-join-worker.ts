@@ -4,10 +4,9 @@
 // every problem recorded in its place among the samples; only the transport differs. A split read
 // before and unchanged since is replayed from its prepared entry (prepared-split-cache.ts): the same
 // batches, problems included, without parsing.
-import { deserialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DataProblem } from '../../core/contracts/task.js';
-import { preparedBatches, PreparedSplitRecorder } from './prepared-split-cache.js';
+import { deserializeBatch, preparedBatches, PreparedSplitRecorder } from './prepared-split-cache.js';
 import { ProblemSink } from './problem-sink.js';
 import { annotationsInThread } from './vqa-annotation-source.js';
 import { VQA_ANNOTATION_SCHEMAS } from './vqa-format-schemas.js';
@@ -112,7 +111,7 @@ try {
   const prepared = await preparedBatches(input);
   if (prepared) {
     // Deserialized here, not on the main thread: there the native receive of a message costs less.
-    for (const bytes of prepared) sendBatch(deserialize(bytes) as SampleBatch);
+    for (const bytes of prepared) sendBatch(deserializeBatch(bytes));
     send({ kind: 'end', source: 'entry' });
   } else {
     recorder = PreparedSplitRecorder.start(input);
