@@ -64,13 +64,20 @@ export async function preparedBatches(fields: PreparedSplitFields): Promise<Buff
     if (questionsDigest === undefined || annotationsDigest === undefined) return undefined;
     const file = entryPath(fields, questionsDigest, annotationsDigest);
     const batches = parseEntry(readFileSync(file));
-    if (batches) {
-      const now = new Date();
-      utimesSync(file, now, now);
-    }
+    if (batches) touch(file);
     return batches;
   } catch {
     return undefined;
+  }
+}
+
+/** Marks an entry as used now, for pruning; an entry in a read-only cache folder is used all the same. */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // Pruned first when the folder becomes writable again.
   }
 }
 

@@ -85,6 +85,13 @@ async function read(folder: string, { collecting = true, stopAfter = Number.POSI
   return { events, source };
 }
 
+/** Reads the split (collecting) and checks where its batches came from and what it gave. */
+async function assertRead(folder: string, source: JoinBatchesSource, events: Event[]): Promise<void> {
+  const again = await read(folder);
+  assert.equal(again.source, source);
+  assert.deepEqual(again.events, events);
+}
+
 function withDataCacheOff<T>(run: () => Promise<T>): Promise<T> {
   process.env.EMU_EVAL_DATA_CACHE = 'off';
   return run().finally(() => delete process.env.EMU_EVAL_DATA_CACHE);
@@ -106,9 +113,7 @@ describe('prepared-split cache', () => {
     assert.equal(cold.source, 'files');
     assert.equal(cold.events.filter(([kind]) => kind === 'sample').length, 10);
     const firstEntry = path.basename(entryFile());
-    const warm = await read(folder);
-    assert.equal(warm.source, 'entry');
-    assert.deepEqual(warm.events, cold.events);
+    await assertRead(folder, 'entry', cold.events);
 
     // One annotation rewritten (another size and modification time): a miss that gives the new content.
     const annotationsFile = path.join(folder, 'a.json');
@@ -125,20 +130,14 @@ describe('prepared-split cache', () => {
     // A truncated entry and one with garbage bytes in the middle: read from the files, the entry written again.
     const size = readFileSync(entry).length;
     truncateSync(entry, Math.floor(size / 2));
-    const afterTruncation = await read(folder);
-    assert.equal(afterTruncation.source, 'files');
-    assert.deepEqual(afterTruncation.events, changed.events);
+    await assertRead(folder, 'files', changed.events);
     assert.equal(entryFile([firstEntry]), entry);
     const bytes = readFileSync(entry);
     assert.equal(bytes.length, size, 'the entry was written again');
     bytes.fill(0x5a, Math.floor(size / 3), Math.floor(size / 3) + 16);
     writeFileSync(entry, bytes);
-    const afterGarbage = await read(folder);
-    assert.equal(afterGarbage.source, 'files');
-    assert.deepEqual(afterGarbage.events, changed.events);
-    const rewritten = await read(folder);
-    assert.equal(rewritten.source, 'entry');
-    assert.deepEqual(rewritten.events, changed.events);
+    await assertRead(folder, 'files', changed.events);
+    await assertRead(folder, 'entry', changed.events);
   });
 
   it('replays a broken split with the same problems in the same order, collecting and throwing; EMU_EVAL_DATA_CACHE=off writes nothing', async () => {
@@ -153,12 +152,8 @@ describe('prepared-split cache', () => {
     assert.match(problems.join('\n'), /question_id 101001 has no annotation[^]*duplicate question_id 100002[^]*expected image_id 102/);
     assert.equal(parsedThrowing.events.at(-1)![0], 'error');
 
-    const cold = await read(folder);
-    assert.equal(cold.source, 'files');
-    assert.deepEqual(cold.events, parsed.events);
-    const warm = await read(folder);
-    assert.equal(warm.source, 'entry');
-    assert.deepEqual(warm.events, parsed.events);
+    await assertRead(folder, 'files', parsed.events);
+    await assertRead(folder, 'entry', parsed.events);
     assert.deepEqual(await read(folder, { collecting: false }), parsedThrowing);
   });
 
