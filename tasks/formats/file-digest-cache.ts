@@ -11,17 +11,34 @@ import { sha256 } from '../../core/hash.js';
 // Parquet snapshot of VQAv2 val runs to tens of gigabytes; hashing it took about 1.3 s per 300 MB here,
 // at every run's start. A file rewritten in place gets a new modification time, so a new digest.
 
-export async function cachedFileDigest(file: string): Promise<string> {
+/** Where a file's digest is remembered (the file as it is on disk now) and the real path to hash. */
+async function digestEntry(file: string): Promise<{ real: string; entry: string }> {
   const real = await realpath(file);
   const info = await stat(real);
   const key = sha256(`${real}\0${info.size}\0${info.mtimeMs}\0${info.ino}`);
-  const entry = path.join(cacheDirectory('file-digests'), key.slice(0, 2), key);
+  return { real, entry: path.join(cacheDirectory('file-digests'), key.slice(0, 2), key) };
+}
+
+function readRemembered(entry: string): string | undefined {
   try {
     const known = readFileSync(entry, 'utf8').trim();
     if (/^[0-9a-f]{64}$/.test(known)) return known;
   } catch {
-    // Not computed yet (or an unreadable entry): compute it below.
+    // Not computed yet (or an unreadable entry).
   }
+  return undefined;
+}
+
+/** The file's remembered SHA-256 (hex), without hashing it: undefined when it was not computed for the file as it is now. */
+export async function rememberedFileDigest(file: string): Promise<string | undefined> {
+  return readRemembered((await digestEntry(file)).entry);
+}
+
+/** The file's SHA-256 (hex): the remembered one, else computed and remembered. */
+export async function cachedFileDigest(file: string): Promise<string> {
+  const { real, entry } = await digestEntry(file);
+  const known = readRemembered(entry);
+  if (known !== undefined) return known;
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(real)) hash.update(chunk as Buffer);
   const digest = hash.digest('hex');

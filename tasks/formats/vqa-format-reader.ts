@@ -7,7 +7,7 @@ import { findSplit, locateSplitFiles } from './split-files.js';
 import { annotationsInThread, workerSchemaName, type AnnotationSource } from './vqa-annotation-source.js';
 import type { VqaAnnotation } from './vqa-format-schemas.js';
 import { annotationMeta, cocoImageName, cocoImagePrefix, joinVqaQuestions, vqaSample } from './vqa-join.js';
-import { SAMPLES_PER_BATCH } from './vqa-join-protocol.js';
+import { SAMPLES_PER_BATCH, type JoinBatchesSource } from './vqa-join-protocol.js';
 import { BatchSamples, startJoinWorker, type JoinWorkerSplit } from './vqa-worker-samples.js';
 
 /** One split of a VQA-format dataset (VQAv2, OK-VQA): a questions file, maybe an annotations file, a COCO image folder. */
@@ -39,6 +39,8 @@ export interface VqaReaderOptions {
   workerMinBytes?: number;
   /** Samples per message from that worker (tests lower it to cross message boundaries with small files). */
   workerBatchSamples?: number;
+  /** Told, when that worker has sent the whole split, whether it replayed the split's prepared entry or read the files. */
+  onWorkerEnd?: (source: JoinBatchesSource) => void;
 }
 
 /** Below this size (of the annotations file) a worker thread's start-up costs more than reading the split beside the main thread saves. */
@@ -80,6 +82,7 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
           const samples = new BatchSamples(batch, workerSplit, sink);
           for (let sample = samples.next(); sample; sample = samples.next()) yield sample;
         }
+        readerOptions.onWorkerEnd?.(worker.source!);
       } finally {
         await worker.close();
       }

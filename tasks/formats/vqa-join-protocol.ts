@@ -56,4 +56,8 @@ export interface SampleBatch {
 /** The index standing for an absent string (OK-VQA's optional multiple_choice_answer). */
 export const NO_STRING = -1;
 
-export type JoinWorkerMessage = SampleBatch | { kind: 'failed'; error: unknown } | { kind: 'end' };
+/** Where a split's batches came from: replayed from its prepared entry (prepared-split-cache.ts), or its files read and joined. */
+export type JoinBatchesSource = 'entry' | 'files';
+
+/** 'end' comes after the last batch. */
+export type JoinWorkerMessage = SampleBatch | { kind: 'failed'; error: unknown } | { kind: 'end'; source: JoinBatchesSource };

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Sample } from '../../core/contracts/task.js';
 import type { ProblemSink } from './problem-sink.js';
-import { NO_STRING, NUMBERS_PER_SAMPLE, type JoinWorkerInput, type JoinWorkerMessage, type SampleBatch } from './vqa-join-protocol.js';
+import { NO_STRING, NUMBERS_PER_SAMPLE, type JoinBatchesSource, type JoinWorkerInput, type JoinWorkerMessage, type SampleBatch } from './vqa-join-protocol.js';
 import { annotationMeta, cocoImageName, vqaSample } from './vqa-join.js';
 
 // From the TypeScript sources (tests, `npm run emu-eval`) the worker starts through an entry that
@@ -16,6 +16,8 @@ export interface JoinWorker {
   next(): Promise<SampleBatch | undefined>;
   /** Ends the worker (a consumer that stops early must call it). */
   close(): Promise<void>;
+  /** After the last batch: whether the batches were replayed from the split's prepared entry or read from its files. */
+  readonly source: JoinBatchesSource | undefined;
 }
 
 export function startJoinWorker(input: JoinWorkerSplit): JoinWorker {
@@ -26,6 +28,7 @@ export function startJoinWorker(input: JoinWorkerSplit): JoinWorker {
   let waiting: (() => void) | undefined;
   let crashed: Error | undefined;
   let finished = false;
+  let source: JoinBatchesSource | undefined;
   const wake = () => {
     const resume = waiting;
     waiting = undefined;
@@ -67,11 +70,15 @@ export function startJoinWorker(input: JoinWorkerSplit): JoinWorker {
       }
       finished = true;
       if (message.kind === 'failed') throw message.error;
+      source = message.source;
       return undefined;
     },
     async close() {
       finished = true;
       await worker.terminate();
+    },
+    get source() {
+      return source;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after } from 'node:test';
+import { after, before } from 'node:test';
 import { bundledDataDir, getTask } from '../../tasks/registry.js';
 import type { DataProblem, LoadOptions, Sample, TaskAdapter } from '../../core/contracts/task.js';
 
@@ -16,6 +16,21 @@ export function temporaryFolder(prefix = 'emu-eval-tasks-'): string {
   const folder = mkdtempSync(path.join(tmpdir(), prefix));
   created.push(folder);
   return folder;
+}
+
+/**
+ * Turns the prepared-split cache off for the calling test file (EMU_EVAL_DATA_CACHE=off): a test of how
+ * the VQA join worker parses must parse at every read, and must not fill the user's cache folder.
+ */
+export function withoutPreparedSplits(): void {
+  const saved = process.env.EMU_EVAL_DATA_CACHE;
+  before(() => {
+    process.env.EMU_EVAL_DATA_CACHE = 'off';
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.EMU_EVAL_DATA_CACHE;
+    else process.env.EMU_EVAL_DATA_CACHE = saved;
+  });
 }
 
 /** A fresh copy of a task's bundled sample, safe to break. */

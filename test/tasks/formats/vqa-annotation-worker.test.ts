@@ -6,7 +6,9 @@ import type { DataProblem, Sample } from '../../../core/contracts/task.js';
 import { DataError } from '../../../core/errors.js';
 import { loadVqaFormat, type VqaFormatLayout } from '../../../tasks/formats/vqa-format-reader.js';
 import { okVqaAnnotationSchema, vqaV2AnnotationSchema } from '../../../tasks/formats/vqa-format-schemas.js';
-import { temporaryFolder, vqaAnnotation } from '../dataset-folders.js';
+import { temporaryFolder, vqaAnnotation, withoutPreparedSplits } from '../dataset-folders.js';
+
+withoutPreparedSplits();
 
 // The annotations file read in a worker thread must give what reading it in the main thread gives:
 // the same samples in the same order, the same problems in the same order (collecting), and the same

@@ -5,7 +5,9 @@ import { describe, it } from 'node:test';
 import type { DataProblem, Sample } from '../../../core/contracts/task.js';
 import { loadVqaFormat, type VqaFormatLayout } from '../../../tasks/formats/vqa-format-reader.js';
 import { okVqaAnnotationSchema, vqaV2AnnotationSchema } from '../../../tasks/formats/vqa-format-schemas.js';
-import { temporaryFolder } from '../dataset-folders.js';
+import { temporaryFolder, withoutPreparedSplits } from '../dataset-folders.js';
+
+withoutPreparedSplits();
 
 // Differential test of the worker path (questions and annotations read and joined in a worker thread,
 // samples sent in batches) against the in-thread path as the oracle: seeded broken datasets (duplicate

@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { writeFileAtomic } from '../../core/atomic-file.js';
+import { cacheDirectory } from '../../core/cache-directory.js';
+import { cachedFileDigest, rememberedFileDigest } from './file-digest-cache.js';
+import type { JoinWorkerInput, SampleBatch } from './vqa-join-protocol.js';
+
+// A prepared split: the batches the join worker (vqa-join-worker.ts) sent for a VQA-format split, kept
+// so that reading the same unchanged split again replays them instead of parsing 170 MB of JSON
+// (VQAv2 val) again. Users re-score many prediction files against the same data.
+//
+// An entry is keyed by everything that shapes a batch: the format of what the join sends, V8's
+// serialization format, the split's fields and the SHA-256 of both files' contents (remembered by
+// file-digest-cache.ts, so an unchanged file is not hashed again). It is written once a whole split
+// was read, to a temp file renamed into place: a read stopped early, or a failed one, leaves nothing.
+//
+// Layout: MAGIC (8 bytes), the format version (u32 LE), the batch count (u32 LE), the SHA-256 of the
+// rest (32 bytes); then per batch its v8.serialize()d length (u32 LE) and bytes.
+
+/** Bump when what the join sends in a SampleBatch changes (fields, their meaning, the problems' text or order). */
+export const PREPARED_SPLIT_FORMAT = 1;
+
+/** Entries kept; writing one deletes the least recently used beyond this. */
+export const PREPARED_SPLITS_KEPT = 8;
+
+const MAGIC = Buffer.from('EMUSPLIT', 'latin1');
+const HEADER_BYTES = MAGIC.length + 4 + 4 + 32;
+const ENTRY_NAME = /^[0-9a-f]{64}\.split$/;
+/** A temp file this old was left by a process killed while writing: nobody will rename it. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/** The fields of a join that shape its batches (not expectedAnnotations, which only sizes a table). */
+export type PreparedSplitFields = Pick<JoinWorkerInput, 'dataDir' | 'questionsFile' | 'annotationsFile' | 'schema' | 'imageFolder' | 'imagePrefix' | 'samplesPerBatch'>;
+
+/** False when EMU_EVAL_DATA_CACHE=off: entries are neither read nor written. */
+export function preparedSplitCacheEnabled(): boolean {
+  return process.env.EMU_EVAL_DATA_CACHE !== 'off';
+}
+
+export function preparedSplitDirectory(): string {
+  return cacheDirectory('prepared-splits');
+}
+
+function entryPath(fields: PreparedSplitFields, questionsDigest: string, annotationsDigest: string): string {
+  const { dataDir, questionsFile, annotationsFile, schema, imageFolder, imagePrefix, samplesPerBatch } = fields;
+  const key = createHash('sha256')
+    .update(JSON.stringify([PREPARED_SPLIT_FORMAT, process.versions.v8, dataDir, questionsFile, annotationsFile, schema, imageFolder, imagePrefix ?? null, samplesPerBatch]))
+    .update(`\0${questionsDigest}\0${annotationsDigest}`)
+    .digest('hex');
+  return path.join(preparedSplitDirectory(), `${key}.split`);
+}
+
+/**
+ * The serialized batches of the split's entry, or undefined: the cache is off, a file's digest is not
+ * remembered (nothing hashed before parsing), there is no entry, or it is unreadable, truncated or
+ * corrupt (then the split is read from its files and the entry written again). A used entry is touched.
+ */
+export async function preparedBatches(fields: PreparedSplitFields): Promise<Buffer[] | undefined> {
+  if (!preparedSplitCacheEnabled()) return undefined;
+  try {
+    const [questionsDigest, annotationsDigest] = await Promise.all([rememberedFileDigest(fields.questionsFile), rememberedFileDigest(fields.annotationsFile)]);
+    if (questionsDigest === undefined || annotationsDigest === undefined) return undefined;
+    const file = entryPath(fields, questionsDigest, annotationsDigest);
+    const batches = parseEntry(readFileSync(file));
+    if (batches) touch(file);
+    return batches;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Marks an entry as used now, for pruning; an entry in a read-only cache folder is used all the same. */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // Pruned first when the folder becomes writable again.
+  }
+}
+
+/** The batches of an entry's bytes; undefined unless the header, the checksum and every length agree. */
+export function parseEntry(bytes: Buffer): Buffer[] | undefined {
+  if (bytes.length < HEADER_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  if (bytes.readUInt32LE(MAGIC.length) !== PREPARED_SPLIT_FORMAT) return undefined;
+  const count = bytes.readUInt32LE(MAGIC.length + 4);
+  const checksum = bytes.subarray(MAGIC.length + 8, HEADER_BYTES);
+  if (!createHash('sha256').update(bytes.subarray(HEADER_BYTES)).digest().equals(checksum)) return undefined;
+  const batches: Buffer[] = [];
+  let at = HEADER_BYTES;
+  while (at + 4 <= bytes.length && batches.length < count) {
+    const length = bytes.readUInt32LE(at);
+    at += 4;
+    if (at + length > bytes.length) return undefined;
+    batches.push(bytes.subarray(at, at + length));
+    at += length;
+  }
+  return batches.length === count && at === bytes.length ? batches : undefined;
+}
+
+/**
+ * One batch of an entry, ready to post. v8.deserialize makes its typed arrays views into the entry's
+ * bytes, and posting a view copies the whole buffer under it (the entry: 22 MB per batch for VQAv2
+ * val), so they get buffers of their own.
+ */
+export function deserializeBatch(bytes: Buffer): SampleBatch {
+  const batch = deserialize(bytes) as SampleBatch;
+  batch.numbers = batch.numbers.slice();
+  batch.stringRefs = batch.stringRefs.slice();
+  return batch;
+}
+
+interface FileIdentity {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+function identity(file: string): FileIdentity {
+  const { size, mtimeMs, ino } = statSync(file);
+  return { size, mtimeMs, ino };
+}
+
+function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}
+
+/**
+ * Records the batches of a split read from its files and stores them as its entry once the whole split
+ * was read. Start it before reading: a file whose size, modification time or inode changed between the
+ * start and the end of the read stores nothing.
+ */
+export class PreparedSplitRecorder {
+  private readonly records: Buffer[] = [];
+
+  private constructor(
+    private readonly fields: PreparedSplitFields,
+    private readonly identities: [FileIdentity, FileIdentity],
+  ) {}
+
+  /** A recorder for the split, or undefined when the cache is off (or a file cannot be examined: nothing to key an entry by). */
+  static start(fields: PreparedSplitFields): PreparedSplitRecorder | undefined {
+    if (!preparedSplitCacheEnabled()) return undefined;
+    try {
+      return new PreparedSplitRecorder(fields, [identity(fields.questionsFile), identity(fields.annotationsFile)]);
+    } catch {
+      return undefined;
+    }
+  }
+
+  add(batch: SampleBatch): void {
+    const bytes = serialize(batch);
+    const length = Buffer.allocUnsafe(4);
+    length.writeUInt32LE(bytes.length);
+    this.records.push(length, bytes);
+  }
+
+  /** Stores the entry (hashing the files if their digests are not remembered); best effort: any failure stores nothing. */
+  async store(): Promise<void> {
+    try {
+      const { questionsFile, annotationsFile } = this.fields;
+      const [questionsDigest, annotationsDigest] = await Promise.all([cachedFileDigest(questionsFile), cachedFileDigest(annotationsFile)]);
+      if (!sameIdentity(this.identities[0], identity(questionsFile)) || !sameIdentity(this.identities[1], identity(annotationsFile))) return;
+      const file = entryPath(this.fields, questionsDigest, annotationsDigest);
+      const checksum = createHash('sha256');
+      for (const record of this.records) checksum.update(record);
+      const header = Buffer.alloc(HEADER_BYTES);
+      MAGIC.copy(header);
+      header.writeUInt32LE(PREPARED_SPLIT_FORMAT, MAGIC.length);
+      header.writeUInt32LE(this.records.length / 2, MAGIC.length + 4);
+      checksum.digest().copy(header, MAGIC.length + 8);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileAtomic(file, [header, ...this.records]);
+      pruneEntries(path.dirname(file));
+    } catch {
+      // A full disk or a read-only cache folder: the next read parses the files again.
+    } finally {
+      this.records.length = 0;
+    }
+  }
+}
+
+/** Deletes the least recently used entries beyond PREPARED_SPLITS_KEPT, and temp files left by killed processes. */
+function pruneEntries(directory: string): void {
+  const entries: Array<{ file: string; mtimeMs: number }> = [];
+  for (const name of readdirSync(directory)) {
+    const file = path.join(directory, name);
+    try {
+      const { mtimeMs } = statSync(file);
+      if (ENTRY_NAME.test(name)) entries.push({ file, mtimeMs });
+      else if (name.endsWith('.tmp') && Date.now() - mtimeMs > STALE_TEMP_MS) rmSync(file, { force: true });
+    } catch {
+      // Deleted meanwhile by another process.
+    }
+  }
+  entries.sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const { file } of entries.slice(PREPARED_SPLITS_KEPT)) rmSync(file, { force: true });
+}
