@@ -29,11 +29,6 @@ function readRemembered(entry: string): string | undefined {
   return undefined;
 }
 
-/** The file's remembered SHA-256 (hex), without hashing it: undefined when it was not computed for the file as it is now. */
-export async function rememberedFileDigest(file: string): Promise<string | undefined> {
-  return readRemembered((await digestEntry(file)).entry);
-}
-
 /** The file's SHA-256 (hex): the remembered one, else computed and remembered. */
 export async function cachedFileDigest(file: string): Promise<string> {
   const { real, entry } = await digestEntry(file);

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { writeFileAtomic } from '../../core/atomic-file.js';
 import { cacheDirectory } from '../../core/cache-directory.js';
-import { cachedFileDigest, rememberedFileDigest } from './file-digest-cache.js';
 import type { JoinWorkerInput, SampleBatch } from './vqa-join-protocol.js';
 
 // A prepared split: the batches the join worker (vqa-join-worker.ts) sent for a VQA-format split, kept
@@ -12,9 +11,14 @@ import type { JoinWorkerInput, SampleBatch } from './vqa-join-protocol.js';
 // (VQAv2 val) again. Users re-score many prediction files against the same data.
 //
 // An entry is keyed by everything that shapes a batch: the format of what the join sends, V8's
-// serialization format, the split's fields and the SHA-256 of both files' contents (remembered by
-// file-digest-cache.ts, so an unchanged file is not hashed again). It is written once a whole split
-// was read, to a temp file renamed into place: a read stopped early, or a failed one, leaves nothing.
+// serialization format, the split's fields, and both files as they are on disk — real path, device,
+// inode, size, modification and status-change times — the rule make and rsync use to decide a file
+// is unchanged (file-digest-cache.ts keys remembered digests the same way). Writing a file changes its
+// times, so the entry is missed and the split parsed again; hashing 170 MB to key it would cost a
+// first read ~0.2 s and save nothing, since a remembered digest is itself found by these fields. (The
+// run's data fingerprint in run.json still hashes the files' contents at every run.) An entry is
+// written once a whole split was read, to a temp file renamed into place: a read stopped early, or a
+// failed one, leaves nothing.
 //
 // Layout: MAGIC (8 bytes), the format version (u32 LE), the batch count (u32 LE), the SHA-256 of the
 // rest (32 bytes); then per batch its v8.serialize()d length (u32 LE) and bytes.
@@ -43,26 +47,23 @@ export function preparedSplitDirectory(): string {
   return cacheDirectory('prepared-splits');
 }
 
-function entryPath(fields: PreparedSplitFields, questionsDigest: string, annotationsDigest: string): string {
+function entryPath(fields: PreparedSplitFields, identities: readonly FileIdentity[]): string {
   const { dataDir, questionsFile, annotationsFile, schema, imageFolder, imagePrefix, samplesPerBatch } = fields;
   const key = createHash('sha256')
-    .update(JSON.stringify([PREPARED_SPLIT_FORMAT, process.versions.v8, dataDir, questionsFile, annotationsFile, schema, imageFolder, imagePrefix ?? null, samplesPerBatch]))
-    .update(`\0${questionsDigest}\0${annotationsDigest}`)
+    .update(JSON.stringify([PREPARED_SPLIT_FORMAT, process.versions.v8, dataDir, questionsFile, annotationsFile, schema, imageFolder, imagePrefix ?? null, samplesPerBatch, identities]))
     .digest('hex');
   return path.join(preparedSplitDirectory(), `${key}.split`);
 }
 
 /**
- * The serialized batches of the split's entry, or undefined: the cache is off, a file's digest is not
- * remembered (nothing hashed before parsing), there is no entry, or it is unreadable, truncated or
- * corrupt (then the split is read from its files and the entry written again). A used entry is touched.
+ * The serialized batches of the split's entry, or undefined: the cache is off, there is no entry for the
+ * files as they are now, or it is unreadable, truncated or corrupt (then the split is read from its
+ * files and the entry written again). A used entry is touched.
  */
 export async function preparedBatches(fields: PreparedSplitFields): Promise<Buffer[] | undefined> {
   if (!preparedSplitCacheEnabled()) return undefined;
   try {
-    const [questionsDigest, annotationsDigest] = await Promise.all([rememberedFileDigest(fields.questionsFile), rememberedFileDigest(fields.annotationsFile)]);
-    if (questionsDigest === undefined || annotationsDigest === undefined) return undefined;
-    const file = entryPath(fields, questionsDigest, annotationsDigest);
+    const file = entryPath(fields, [identity(fields.questionsFile), identity(fields.annotationsFile)]);
     const batches = parseEntry(readFileSync(file));
     if (batches) touch(file);
     return batches;
@@ -112,19 +113,17 @@ export function deserializeBatch(bytes: Buffer): SampleBatch {
   return batch;
 }
 
-interface FileIdentity {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-}
+/** A file as it is on disk now: [real path, device, inode, size, modification time, status-change time]. */
+type FileIdentity = [string, number, number, number, number, number];
 
 function identity(file: string): FileIdentity {
-  const { size, mtimeMs, ino } = statSync(file);
-  return { size, mtimeMs, ino };
+  const real = realpathSync(file);
+  const { dev, ino, size, mtimeMs, ctimeMs } = statSync(real);
+  return [real, dev, ino, size, mtimeMs, ctimeMs];
 }
 
 function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+  return a.every((field, index) => field === b[index]);
 }
 
 /**
@@ -157,13 +156,12 @@ export class PreparedSplitRecorder {
     this.records.push(length, bytes);
   }
 
-  /** Stores the entry (hashing the files if their digests are not remembered); best effort: any failure stores nothing. */
+  /** Stores the entry; best effort: any failure stores nothing. */
   async store(): Promise<void> {
     try {
       const { questionsFile, annotationsFile } = this.fields;
-      const [questionsDigest, annotationsDigest] = await Promise.all([cachedFileDigest(questionsFile), cachedFileDigest(annotationsFile)]);
       if (!sameIdentity(this.identities[0], identity(questionsFile)) || !sameIdentity(this.identities[1], identity(annotationsFile))) return;
-      const file = entryPath(this.fields, questionsDigest, annotationsDigest);
+      const file = entryPath(this.fields, this.identities);
       const checksum = createHash('sha256');
       for (const record of this.records) checksum.update(record);
       const header = Buffer.alloc(HEADER_BYTES);

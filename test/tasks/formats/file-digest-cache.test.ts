@@ -3,7 +3,7 @@ import { utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { sha256 } from '../../../core/hash.js';
-import { cachedFileDigest, rememberedFileDigest } from '../../../tasks/formats/file-digest-cache.js';
+import { cachedFileDigest } from '../../../tasks/formats/file-digest-cache.js';
 import { temporaryFolder } from '../../helpers/cli.js';
 
 let savedCache: string | undefined;
@@ -33,14 +33,4 @@ test('a file is hashed once and remembered by path, size, modification time and 
   assert.equal(await cachedFileDigest(file), sha256('other contents'));
   writeFileSync(file, 'contents of another length');
   assert.equal(await cachedFileDigest(file), sha256('contents of another length'));
-});
-
-test('a remembered digest is asked for without hashing: undefined until computed for the file as it is now', async () => {
-  const file = path.join(temporaryFolder(), 'v2_mscoco_val2014_annotations.json');
-  writeFileSync(file, '{"annotations": []}');
-  assert.equal(await rememberedFileDigest(file), undefined);
-  const digest = await cachedFileDigest(file);
-  assert.equal(await rememberedFileDigest(file), digest);
-  utimesSync(file, new Date(), new Date(Date.now() + 5000));
-  assert.equal(await rememberedFileDigest(file), undefined);
 });
