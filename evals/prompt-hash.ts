@@ -1,5 +1,5 @@
 import { canonicalJson, sha256 } from '../core/hash.js';
-import { jsonString } from '../core/json/json-text.js';
+import { jsonStringBody } from '../core/json/json-text.js';
 import { isMediaBytes } from '../core/media-ref.js';
 import { relativeInside } from '../core/safe-path.js';
 import type { Part, Request } from '../core/contracts/runner.js';
@@ -66,7 +66,7 @@ export function promptMediaName(ref: MediaRef, root: string): string {
 
 function partJson(part: Part, root: string): string {
   // A text part's canonical JSON, written out: its two keys in sorted order.
-  if (part.type === 'text') return `{"text":${jsonString(part.text)},"type":"text"}`;
+  if (part.type === 'text') return `{"text":"${jsonStringBody(part.text)}","type":"text"}`;
   if (part.type === 'image') return imagePartJson(part.source, root);
   if (part.type === 'video') return `{"frames":${JSON.stringify(part.frames.map((frame) => promptMediaName(frame, root)))},"type":"video"}`;
   return canonicalJson(part);

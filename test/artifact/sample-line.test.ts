@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededRandom } from '../../core/random.js';
-import { jsonNumber, jsonString } from '../../core/json/json-text.js';
+import { jsonNumber, jsonStringBody } from '../../core/json/json-text.js';
 import { sampleLine } from '../../artifact/sample-line.js';
 import type { SampleRecord } from '../../artifact/schema.js';
 
@@ -78,11 +78,11 @@ function anyRecord(random: () => number): Record<string, unknown> {
   return record;
 }
 
-test('jsonString and jsonNumber give JSON.stringify’s text', () => {
+test('jsonStringBody and jsonNumber give JSON.stringify’s text', () => {
   const random = seededRandom(7);
   for (let index = 0; index < 5000; index++) {
     const value = text(random) + text(random);
-    assert.equal(jsonString(value), JSON.stringify(value), `string ${JSON.stringify(value)}`);
+    assert.equal(`"${jsonStringBody(value)}"`, JSON.stringify(value), `string body ${JSON.stringify(value)}`);
   }
   for (const value of NUMBERS) assert.equal(jsonNumber(value), JSON.stringify(value), `number ${value}`);
 });
