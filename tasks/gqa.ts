@@ -1,76 +1,21 @@
-import path from 'node:path';
-import { z } from 'zod';
-import { imageInside } from './formats/image-path.js';
-import { FirstOccurrences, ProblemSink } from './formats/problem-sink.js';
-import { findSplit, locateSplitFiles } from './formats/split-files.js';
-import { streamValidated } from './formats/validated-stream.js';
-import type { LoadOptions, Sample, SplitInfo, TaskAdapter } from '../core/contracts/task.js';
-import { loadOfficialOrParquet, withParquetFiles } from './formats/parquet-task-layout.js';
-import { gqaParquet } from './parquet/gqa-parquet.js';
+import type { SplitInfo, TaskAdapter } from '../core/contracts/task.js';
+import { officialOrParquetOnFirstUse } from './formats/lazy-load.js';
+import { withParquetFiles } from './formats/parquet-layout.js';
+import type { GqaSplit } from './formats/gqa-reader.js';
+import { GQA_PARQUET_FILES } from './parquet/snapshot-files.js';
 
 // GQA balanced questions: one top-level object keyed by question id, images/<imageId>.jpg.
 // Scored by exact match against the single short answer.
 
-const splits = [
+const splits: readonly GqaSplit[] = [
   { name: 'testdev', file: 'testdev_balanced_questions.json' },
   { name: 'train', file: 'train_balanced_questions.json' },
-] as const;
-
-// The reasoning annotations below are not used for scoring, so their insides are checked loosely.
-const questionSchema = z.strictObject({
-  imageId: z.string().min(1),
-  question: z.string(),
-  answer: z.string(),
-  fullAnswer: z.string().optional(),
-  isBalanced: z.boolean().optional(),
-  groups: z.looseObject({ global: z.string().nullable().optional(), local: z.string().nullable().optional() }).optional(),
-  entailed: z.array(z.string()).optional(),
-  equivalent: z.array(z.string()).optional(),
-  types: z.strictObject({ structural: z.string(), semantic: z.string(), detailed: z.string() }).optional(),
-  annotations: z.looseObject({}).optional(),
-  semantic: z.array(z.looseObject({ operation: z.string() })).optional(),
-  semanticStr: z.string().optional(),
-});
-
-async function* loadGqa(options: LoadOptions): AsyncGenerator<Sample> {
-  const split = findSplit('gqa', splits, options.split);
-  const dataDir = path.resolve(options.dataDir);
-  const sink = new ProblemSink(options.onProblem);
-  const files = await locateSplitFiles('gqa', { name: split.name, hasAnswers: true, files: [split.file] }, dataDir, sink);
-  if (!files) return;
-  const [file] = files;
-  const occurrences = new FirstOccurrences<string>();
-  for await (const { value: entry, index, key, path: entryPath } of streamValidated(file, { kind: 'object-entries' }, questionSchema, sink)) {
-    const questionId = key!;
-    // JSON.parse would silently keep the last of two equal keys; the stream sees both.
-    const earlier = occurrences.claim(questionId, index);
-    if (earlier !== undefined) {
-      sink.report({ file, field: entryPath, message: `duplicate question id ${JSON.stringify(questionId)}: entries ${earlier} and ${index} of the top-level object use the same key` });
-      continue;
-    }
-    const image = imageInside(sink, dataDir, 'images', `${entry.imageId}.jpg`, { file, field: `${entryPath}.imageId` });
-    if (!image) continue;
-    yield {
-      id: questionId,
-      question: entry.question,
-      answers: [entry.answer],
-      media: [image],
-      meta: {
-        imageId: entry.imageId,
-        fullAnswer: entry.fullAnswer,
-        questionType: entry.types?.detailed,
-        structuralType: entry.types?.structural,
-        semanticType: entry.types?.semantic,
-        isBalanced: entry.isBalanced,
-      },
-    };
-  }
-}
+];
 
 // Or the lmms-lab Parquet snapshot (tasks/parquet/gqa-parquet.ts), when the official files are absent.
 const splitInfos = withParquetFiles(
   splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: true, files: [split.file] })),
-  gqaParquet,
+  { splits: GQA_PARQUET_FILES },
 );
 
 export const gqa = {
@@ -88,5 +33,8 @@ export const gqa = {
   sampleFolder: 'gqa',
   recordMeta: ['questionType'],
   breakdowns: ['questionType'],
-  load: loadOfficialOrParquet(gqaParquet, splitInfos, loadGqa),
+  load: officialOrParquetOnFirstUse(splitInfos, async () => {
+    const [{ gqaParquet }, { loadGqa }] = await Promise.all([import('./parquet/gqa-parquet.js'), import('./formats/gqa-reader.js')]);
+    return { parquet: gqaParquet, official: (options) => loadGqa(splits, options) };
+  }),
 } satisfies TaskAdapter;

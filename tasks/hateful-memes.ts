@@ -1,6 +1,7 @@
 import type { TaskAdapter } from '../core/contracts/task.js';
 import { classScores } from '../scoring/metrics/class-probability.js';
-import { hatefulMemesSplitInfos, loadHatefulMemes } from './formats/hateful-memes-reader.js';
+import { hatefulMemesSplitInfos } from './formats/hateful-memes-splits.js';
+import { loadOnFirstUse } from './formats/lazy-load.js';
 import { HATEFUL_MEMES_CONTINUATIONS, HATEFUL_MEMES_PROMPTS } from './hateful-memes-prompt.js';
 
 // Hateful Memes (Kiela et al. 2020) as OpenFlamingo evaluates it, the protocol of the Flamingo, IDEFICS
@@ -33,5 +34,5 @@ export const hatefulMemes = {
     },
   },
   prompts: HATEFUL_MEMES_PROMPTS,
-  load: (options) => loadHatefulMemes(options),
+  load: loadOnFirstUse(async () => (await import('./formats/hateful-memes-reader.js')).loadHatefulMemes),
 } satisfies TaskAdapter;

@@ -1,81 +1,20 @@
-import path from 'node:path';
-import { z } from 'zod';
-import { integrationKey } from '../scoring/judge/mm-vet/summary.js';
-import { imageInside } from './formats/image-path.js';
-import { FirstOccurrences, ProblemSink } from './formats/problem-sink.js';
-import { findSplit, locateSplitFiles } from './formats/split-files.js';
-import { streamValidated } from './formats/validated-stream.js';
-import type { LoadOptions, Sample, SplitInfo, TaskAdapter, TaskPromptPieces } from '../core/contracts/task.js';
-import { loadOfficialOrParquet, withParquetFiles, type ParquetTaskLayout } from './formats/parquet-task-layout.js';
+import type { SplitInfo, TaskAdapter, TaskPromptPieces } from '../core/contracts/task.js';
+import { officialOrParquetOnFirstUse } from './formats/lazy-load.js';
+import type { MmVetSplit } from './formats/mm-vet-reader.js';
+import { withParquetFiles } from './formats/parquet-layout.js';
+import { MM_VET_PARQUET_FILES } from './parquet/snapshot-files.js';
 
 // MM-Vet (Yu et al. 2024), as yuweihao/MM-Vet distributes it: mm-vet.json, one object keyed by sample
 // id ({"v1_0": {"imagename", "capability": [...], "question", "answer"}}), images in images/. Open-ended
 // answers graded by an LLM (GPT-4 in the paper) with MM-Vet's own prompt (scoring/judge/mm-vet/),
 // so a run needs --judge. Gold answers may join alternatives with <OR> and required parts with <AND>.
 
-const splits = [{ name: 'test', file: 'mm-vet.json' }] as const;
+const splits: readonly MmVetSplit[] = [{ name: 'test', file: 'mm-vet.json' }];
 
-/** The six capabilities of the paper: recognition, OCR, knowledge, language generation, spatial awareness, math. */
-export const MM_VET_CAPABILITIES = ['rec', 'ocr', 'know', 'gen', 'spat', 'math'] as const;
-
-const entrySchema = z.strictObject({
-  imagename: z.string().min(1),
-  capability: z.array(z.enum(MM_VET_CAPABILITIES)).min(1),
-  question: z.string().min(1),
-  answer: z.string(),
-});
-
-async function* loadMmVet(options: LoadOptions): AsyncGenerator<Sample> {
-  const split = findSplit('mm-vet', splits, options.split);
-  const dataDir = path.resolve(options.dataDir);
-  const sink = new ProblemSink(options.onProblem);
-  const files = await locateSplitFiles('mm-vet', { name: split.name, hasAnswers: true, files: [split.file] }, dataDir, sink);
-  if (!files) return;
-  const [file] = files as [string];
-  const occurrences = new FirstOccurrences<string>();
-  for await (const { value: entry, index, key, path: entryPath } of streamValidated(file, { kind: 'object-entries' }, entrySchema, sink)) {
-    const id = key!;
-    // JSON.parse would silently keep the last of two equal keys; the stream sees both.
-    const earlier = occurrences.claim(id, index);
-    if (earlier !== undefined) {
-      sink.report({ file, field: entryPath, message: `duplicate sample id ${JSON.stringify(id)}: entries ${earlier} and ${index} of the top-level object use the same key` });
-      continue;
-    }
-    const origin = { file, field: `${entryPath}.imagename` };
-    const image = options.textOnly ? { kind: 'image' as const, path: path.join(dataDir, 'images', entry.imagename), root: dataDir } : imageInside(sink, dataDir, 'images', entry.imagename, origin);
-    if (!image) continue;
-    yield {
-      id,
-      question: entry.question,
-      answers: [entry.answer],
-      media: [image],
-      // One string per sample (what samples.jsonl records): the capability set, alphabetical, "_"-joined.
-      meta: { capabilities: integrationKey(entry.capability) },
-    };
-  }
-}
-
-// lmms-lab/MMVet on the Hugging Face hub: the same samples as rows (question_id, image, question, answer,
-// capability as "rec,ocr"), read when mm-vet.json is absent.
-const hubRowSchema = z.object({
-  question_id: z.string().min(1),
-  question: z.string().min(1),
-  answer: z.string(),
-  capability: z.string().transform((text) => text.split(',').map((entry) => entry.trim())).pipe(z.array(z.enum(MM_VET_CAPABILITIES)).min(1)),
-});
-
-const hubLayout: ParquetTaskLayout<z.infer<typeof hubRowSchema>> = {
-  taskId: 'mm-vet',
-  splits: { test: { rows: 'data/test-*.parquet' } },
-  columns: ['question_id', 'question', 'answer', 'capability'],
-  rowSchema: hubRowSchema,
-  image: { columns: ['image'] },
-  toSample: (row) => ({ id: row.question_id, question: row.question, answers: [row.answer], meta: { capabilities: integrationKey(row.capability) } }),
-};
-
+// Or lmms-lab/MMVet's rows on the Hugging Face hub (tasks/formats/mm-vet-reader.ts), when mm-vet.json is absent.
 const splitInfos = withParquetFiles(
   splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: true, files: [split.file] })),
-  hubLayout,
+  { splits: MM_VET_PARQUET_FILES },
 );
 
 // MM-Vet asks the question as it is and grades long answers: no short-answer instruction, room to
@@ -98,5 +37,8 @@ export const mmVet = {
   recordMeta: ['capabilities'],
   breakdowns: ['capabilities'],
   prompts: { emu2: asAsked, 'emu2-chat': { ...asAsked, system: MM_VET_EMU2_CHAT_SYSTEM }, flamingo: asAsked, llava: asAsked, cogvlm: asAsked },
-  load: loadOfficialOrParquet(hubLayout, splitInfos, loadMmVet),
+  load: officialOrParquetOnFirstUse(splitInfos, async () => {
+    const { mmVetHubLayout, loadMmVet } = await import('./formats/mm-vet-reader.js');
+    return { parquet: mmVetHubLayout, official: (options) => loadMmVet(splits, options) };
+  }),
 } satisfies TaskAdapter;

@@ -1,14 +1,9 @@
-import path from 'node:path';
-import { imageFromBytes } from '../core/media-ref.js';
 import { mmmuParseAnswer } from '../scoring/metrics/mmmu/eval.js';
-import { imageInside } from './formats/image-path.js';
-import { FirstOccurrences, ProblemSink } from './formats/problem-sink.js';
-import { findSplit, locateSplitFiles } from './formats/split-files.js';
-import { streamValidated } from './formats/validated-stream.js';
-import { mmmuRowSchema, mmmuRowToSample, type MmmuRowContext } from './mmmu/mmmu-row.js';
-import type { LoadOptions, Sample, SplitInfo, TaskAdapter, TaskPromptPieces } from '../core/contracts/task.js';
-import { loadOfficialOrParquet, withParquetFiles } from './formats/parquet-task-layout.js';
-import { mmmuParquet } from './parquet/mmmu-parquet.js';
+import type { SplitInfo, TaskAdapter, TaskPromptPieces } from '../core/contracts/task.js';
+import { officialOrParquetOnFirstUse } from './formats/lazy-load.js';
+import { withParquetFiles } from './formats/parquet-layout.js';
+import type { MmmuSplit } from './mmmu/mmmu-reader.js';
+import { MMMU_PARQUET_FILES } from './parquet/snapshot-files.js';
 
 // MMMU (Yue et al. 2024): college-level questions over 30 subjects in 6 disciplines, images interleaved
 // in the question and options (<image 1> … <image 7>), multiple-choice and open answers, scored with the
@@ -18,46 +13,11 @@ import { mmmuParquet } from './parquet/mmmu-parquet.js';
 // image cell as {"path": "<file inside the data folder>"} (docs/protocols.md#mmmu). The test split's
 // answers are hidden: it writes the {id: answer} submission file the MMMU leaderboard takes.
 
-const splits = [
+const splits: readonly MmmuSplit[] = [
   { name: 'validation', file: 'validation.json', hasAnswers: true },
   { name: 'dev', file: 'dev.json', hasAnswers: true },
   { name: 'test', file: 'test.json', hasAnswers: false },
-] as const;
-
-async function* loadMmmu(options: LoadOptions): AsyncGenerator<Sample> {
-  const split = findSplit('mmmu', splits, options.split);
-  const dataDir = path.resolve(options.dataDir);
-  const sink = new ProblemSink(options.onProblem);
-  const files = await locateSplitFiles('mmmu', { name: split.name, hasAnswers: split.hasAnswers, files: [split.file] }, dataDir, sink);
-  if (!files) return;
-  const [file] = files as [string];
-  const ids = new FirstOccurrences<string>();
-  for await (const { value: row, index, path: rowPath } of streamValidated(file, { kind: 'array' }, mmmuRowSchema, sink)) {
-    const earlier = ids.claim(row.id, index);
-    if (earlier !== undefined) {
-      sink.report({ file, field: `${rowPath}.id`, message: `duplicate id ${JSON.stringify(row.id)}, already used by [${earlier}]` });
-      continue;
-    }
-    const context: MmmuRowContext = {
-      file,
-      field: rowPath,
-      hasAnswers: split.hasAnswers,
-      imageRef(cell, column, report) {
-        const origin = { file, field: `${rowPath}.${column}` };
-        if (cell.bytes) return imageFromBytes(cell.bytes, origin);
-        if (!cell.path) {
-          report({ ...origin, message: 'an image cell needs its bytes or a path' });
-          return undefined;
-        }
-        if (options.textOnly) return { kind: 'image', path: path.join(dataDir, cell.path), root: dataDir };
-        return imageInside(new ProblemSink(report), dataDir, '', cell.path, { ...origin, field: `${origin.field}.path` });
-      },
-    };
-    const result = mmmuRowToSample(row, context);
-    if (result.ok) yield result.sample;
-    else sink.reportAll(result.problems);
-  }
-}
+];
 
 // The question text carries the official instruction (multiple-choice or open), so every protocol
 // shows it as it is; the official runs let the model write up to 128 tokens.
@@ -66,7 +26,7 @@ const asWritten: TaskPromptPieces = { zeroShotTemplate: '{question}', maxNewToke
 // Or the Parquet files of the Hugging Face release (tasks/parquet/mmmu-parquet.ts), when the JSON form is absent.
 const splitInfos = withParquetFiles(
   splits.map((split): SplitInfo => ({ name: split.name, hasAnswers: split.hasAnswers, files: [split.file] })),
-  mmmuParquet,
+  { splits: MMMU_PARQUET_FILES },
 );
 
 export const mmmu = {
@@ -85,5 +45,8 @@ export const mmmu = {
   breakdowns: ['discipline', 'subject', 'questionType', 'difficulty'],
   prompts: { emu2: asWritten, 'emu2-chat': asWritten, flamingo: asWritten, llava: asWritten, cogvlm: asWritten },
   parseAnswer: mmmuParseAnswer,
-  load: loadOfficialOrParquet(mmmuParquet, splitInfos, loadMmmu),
+  load: officialOrParquetOnFirstUse(splitInfos, async () => {
+    const [{ mmmuParquet }, { loadMmmu }] = await Promise.all([import('./parquet/mmmu-parquet.js'), import('./mmmu/mmmu-reader.js')]);
+    return { parquet: mmmuParquet, official: (options) => loadMmmu(splits, options) };
+  }),
 } satisfies TaskAdapter;

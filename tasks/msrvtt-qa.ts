@@ -1,4 +1,5 @@
-import { loadVideoQaList, videoQaSplitInfos, type VideoQaListLayout } from './formats/video-qa-list.js';
+import { videoQaSplitInfos, type VideoQaListLayout } from './formats/video-qa-layout.js';
+import { loadOnFirstUse } from './formats/lazy-load.js';
 import type { TaskAdapter } from '../core/contracts/task.js';
 
 // MSRVTT-QA (Xu et al. 2017): open-ended questions on MSR-VTT web clips, one short answer each,
@@ -32,5 +33,8 @@ export const msrvttQa = {
   recordMeta: ['videoId', 'questionType'],
   breakdowns: ['questionType'],
   clusterBy: 'videoId',
-  load: (options) => loadVideoQaList(layout, options),
+  load: loadOnFirstUse(async () => {
+    const { loadVideoQaList } = await import('./formats/video-qa-list.js');
+    return (options) => loadVideoQaList(layout, options);
+  }),
 } satisfies TaskAdapter;

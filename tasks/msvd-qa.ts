@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { loadVideoQaList, videoQaSplitInfos, type VideoQaListLayout } from './formats/video-qa-list.js';
-import { readYoutubeMapping } from './formats/video-youtube-mapping.js';
+import { videoQaSplitInfos, type VideoQaListLayout } from './formats/video-qa-layout.js';
+import { loadOnFirstUse } from './formats/lazy-load.js';
 import type { TaskAdapter } from '../core/contracts/task.js';
 
 // MSVD-QA (Xu et al. 2017): open-ended questions on the MSVD YouTube clips, scored by exact match
@@ -20,6 +20,7 @@ const layout: VideoQaListLayout = {
   videos: { folders: ['YouTubeClips', 'videos', 'video', ''], extensions: ['.avi', '.mp4', '.webm', '.mkv'], framesFolder: 'frames' },
   async prepare(dataDir, sink) {
     const file = path.join(dataDir, MAPPING_FILE);
+    const { readYoutubeMapping } = await import('./formats/video-youtube-mapping.js');
     const mapping = await readYoutubeMapping(file, sink);
     return { videoName: (videoId) => mapping.clipOf(videoId), describeMissing: (videoId) => `video_id ${videoId} has no "vid${videoId}" line in ${file}` };
   },
@@ -39,5 +40,8 @@ export const msvdQa = {
   recordMeta: ['videoId', 'questionType'],
   breakdowns: ['questionType'],
   clusterBy: 'videoId',
-  load: (options) => loadVideoQaList(layout, options),
+  load: loadOnFirstUse(async () => {
+    const { loadVideoQaList } = await import('./formats/video-qa-list.js');
+    return (options) => loadVideoQaList(layout, options);
+  }),
 } satisfies TaskAdapter;

@@ -1,9 +1,10 @@
-import { loadVqaFormat, vqaFormatSplitInfos, type VqaFormatLayout } from './formats/vqa-format-reader.js';
+import { vqaFormatSplitInfos, type VqaFormatLayout } from './formats/vqa-format-layout.js';
 import { okVqaAnnotationSchema } from './formats/vqa-format-schemas.js';
 import type { TaskAdapter } from '../core/contracts/task.js';
 import { vqav2 } from './vqav2.js';
-import { loadOfficialOrParquet, withParquetFiles } from './formats/parquet-task-layout.js';
-import { okvqaParquet } from './parquet/vqa-format-parquet.js';
+import { officialOrParquetOnFirstUse } from './formats/lazy-load.js';
+import { withParquetFiles } from './formats/parquet-layout.js';
+import { OKVQA_PARQUET_FILES } from './parquet/snapshot-files.js';
 
 // OK-VQA ships VQA-format files without the `v2_` prefix, over the same COCO 2014 images.
 const layout: VqaFormatLayout = {
@@ -15,7 +16,7 @@ const layout: VqaFormatLayout = {
   ],
 };
 
-const splits = withParquetFiles(vqaFormatSplitInfos(layout), okvqaParquet);
+const splits = withParquetFiles(vqaFormatSplitInfos(layout), { splits: OKVQA_PARQUET_FILES });
 
 export const okvqa = {
   ...vqav2,
@@ -24,5 +25,8 @@ export const okvqa = {
   description: 'OK-VQA: visual questions that need outside knowledge, on COCO images (10 human answers per question)',
   splits,
   sampleFolder: 'okvqa',
-  load: loadOfficialOrParquet(okvqaParquet, splits, (options) => loadVqaFormat(layout, options)),
+  load: officialOrParquetOnFirstUse(splits, async () => {
+    const [{ okvqaParquet }, { loadVqaFormat }] = await Promise.all([import('./parquet/vqa-format-parquet.js'), import('./formats/vqa-format-reader.js')]);
+    return { parquet: okvqaParquet, official: (options) => loadVqaFormat(layout, options) };
+  }),
 } satisfies TaskAdapter;

@@ -1,8 +1,9 @@
-import { loadVqaFormat, vqaFormatSplitInfos, type VqaFormatLayout } from './formats/vqa-format-reader.js';
+import { vqaFormatSplitInfos, type VqaFormatLayout } from './formats/vqa-format-layout.js';
 import { vqaV2AnnotationSchema } from './formats/vqa-format-schemas.js';
 import type { TaskAdapter } from '../core/contracts/task.js';
-import { loadOfficialOrParquet, withParquetFiles } from './formats/parquet-task-layout.js';
-import { vqav2Parquet } from './parquet/vqa-format-parquet.js';
+import { officialOrParquetOnFirstUse } from './formats/lazy-load.js';
+import { withParquetFiles } from './formats/parquet-layout.js';
+import { VQAV2_PARQUET_FILES } from './parquet/snapshot-files.js';
 
 // VQAv2 as distributed at visualqa.org: question and annotation files side by side, COCO images in
 // val2014/, train2014/ and test2015/ (test-dev questions use test2015 images).
@@ -17,7 +18,7 @@ const layout: VqaFormatLayout = {
 };
 
 // Or the lmms-lab Parquet snapshot (tasks/parquet/vqa-format-parquet.ts), when the official files are absent.
-const splits = withParquetFiles(vqaFormatSplitInfos(layout), vqav2Parquet);
+const splits = withParquetFiles(vqaFormatSplitInfos(layout), { splits: VQAV2_PARQUET_FILES });
 
 export const vqav2 = {
   id: 'vqav2',
@@ -33,5 +34,9 @@ export const vqav2 = {
   sampleFolder: 'vqav2',
   recordMeta: ['answerType', 'questionType'],
   breakdowns: ['answerType', 'questionType'],
-  load: loadOfficialOrParquet(vqav2Parquet, splits, (options) => loadVqaFormat(layout, options)),
+  // The VQA reader and the Parquet one are imported by the first load (tasks/formats/lazy-load.ts).
+  load: officialOrParquetOnFirstUse(splits, async () => {
+    const [{ vqav2Parquet }, { loadVqaFormat }] = await Promise.all([import('./parquet/vqa-format-parquet.js'), import('./formats/vqa-format-reader.js')]);
+    return { parquet: vqav2Parquet, official: (options) => loadVqaFormat(layout, options) };
+  }),
 } satisfies TaskAdapter;

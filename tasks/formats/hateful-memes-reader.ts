@@ -8,21 +8,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../../core/errors.js';
-import type { LoadOptions, Sample, SplitInfo } from '../../core/contracts/task.js';
+import type { LoadOptions, Sample } from '../../core/contracts/task.js';
 import { imageInside } from './image-path.js';
 import { FirstOccurrences, ProblemSink } from './problem-sink.js';
 
-export const HATEFUL_MEMES_SPLITS: ReadonlyArray<{ name: string; file: string }> = [
-  { name: 'test_seen', file: 'test_seen.jsonl' },
-  { name: 'dev', file: 'dev_seen.jsonl' },
-  { name: 'dev_unseen', file: 'dev_unseen.jsonl' },
-  { name: 'test_unseen', file: 'test_unseen.jsonl' },
-  { name: 'train', file: 'train.jsonl' },
-];
+import { HATEFUL_MEMES_SPLITS } from './hateful-memes-splits.js';
 
-export function hatefulMemesSplitInfos(): SplitInfo[] {
-  return HATEFUL_MEMES_SPLITS.map((split) => ({ name: split.name, hasAnswers: true, files: [split.file] }));
-}
+export { HATEFUL_MEMES_SPLITS, hatefulMemesSplitInfos } from './hateful-memes-splits.js';
 
 const lineSchema = z.strictObject({
   id: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]),

@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { LoadOptions, Sample, SplitInfo } from '../../core/contracts/task.js';
+import type { LoadOptions, Sample } from '../../core/contracts/task.js';
 import { FirstOccurrences, ProblemSink } from './problem-sink.js';
 import { findSplit, locateSplitFiles } from './split-files.js';
 import { streamValidated } from './validated-stream.js';
-import { VideoLocator, type VideoLayout } from './video-files.js';
+import { VideoLocator } from './video-files.js';
 import { questionWord } from './video-question-type.js';
+import { videoQaSplitInfos, type VideoQaListLayout } from './video-qa-layout.js';
+
+export { videoQaSplitInfos, type VideoQaListLayout, type VideoQaSplit } from './video-qa-layout.js';
 
 // MSRVTT-QA and MSVD-QA (Xu et al. 2017) share one format: a JSON list of
 // {"id", "video_id", "question", "answer"} per split, one short answer each, several questions
@@ -17,28 +20,6 @@ export const videoQaEntrySchema = z.strictObject({
   question: z.string().min(1),
   answer: z.string(),
 });
-
-export interface VideoQaSplit {
-  name: string;
-  file: string;
-}
-
-export interface VideoQaListLayout {
-  taskId: string;
-  splits: readonly VideoQaSplit[];
-  /** Extra files every split needs (MSVD's youtube_mapping.txt). */
-  sharedFiles?: readonly string[];
-  videos: VideoLayout;
-  /**
-   * The file name stem (and cluster id) of a video_id, e.g. `video7010`; undefined when the id has
-   * no video (reported by the caller's `describeMissing`).
-   */
-  prepare(dataDir: string, sink: ProblemSink): Promise<{ videoName(videoId: number): string | undefined; describeMissing(videoId: number): string }>;
-}
-
-export function videoQaSplitInfos(layout: VideoQaListLayout): SplitInfo[] {
-  return layout.splits.map((split) => ({ name: split.name, hasAnswers: true, files: [split.file, ...(layout.sharedFiles ?? [])] }));
-}
 
 export async function* loadVideoQaList(layout: VideoQaListLayout, options: LoadOptions): AsyncGenerator<Sample> {
   const split = findSplit(layout.taskId, layout.splits, options.split);

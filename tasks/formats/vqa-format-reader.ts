@@ -1,38 +1,15 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { z } from 'zod';
-import type { LoadOptions, Sample, SplitInfo } from '../../core/contracts/task.js';
+import type { LoadOptions, Sample } from '../../core/contracts/task.js';
 import { ProblemSink } from './problem-sink.js';
 import { findSplit, locateSplitFiles } from './split-files.js';
 import { annotationsInThread, workerSchemaName, type AnnotationSource } from './vqa-annotation-source.js';
-import type { VqaAnnotation } from './vqa-format-schemas.js';
 import { annotationMeta, cocoImageName, cocoImagePrefix, joinVqaQuestions, vqaSample } from './vqa-join.js';
 import { SAMPLES_PER_BATCH, type JoinBatchesSource } from './vqa-join-protocol.js';
 import { BatchSamples, startJoinWorker, type JoinWorkerSplit } from './vqa-worker-samples.js';
+import { vqaFormatSplitInfos, type VqaFormatLayout } from './vqa-format-layout.js';
 
-/** One split of a VQA-format dataset (VQAv2, OK-VQA): a questions file, maybe an annotations file, a COCO image folder. */
-export interface VqaFormatSplit {
-  name: string;
-  questionsFile: string;
-  /** Absent for test splits, whose answers are held by the evaluation server. */
-  annotationsFile?: string;
-  /** COCO image folder, also the infix of the file names: `val2014/COCO_val2014_000000262148.jpg`. */
-  imageFolder: string;
-}
-
-export interface VqaFormatLayout {
-  taskId: string;
-  splits: readonly VqaFormatSplit[];
-  annotationSchema: z.ZodType<VqaAnnotation>;
-}
-
-export function vqaFormatSplitInfos(layout: VqaFormatLayout): SplitInfo[] {
-  return layout.splits.map((split) => ({
-    name: split.name,
-    hasAnswers: split.annotationsFile !== undefined,
-    files: split.annotationsFile ? [split.questionsFile, split.annotationsFile] : [split.questionsFile],
-  }));
-}
+export { vqaFormatSplitInfos, type VqaFormatLayout, type VqaFormatSplit } from './vqa-format-layout.js';
 
 export interface VqaReaderOptions {
   /** A split whose annotations file is at least this large is read and joined in a worker thread (tests lower it to reach that path with small files). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ParquetTaskLayout } from '../formats/parquet-task-layout.js';
+import type { ParquetTaskLayout } from '../formats/parquet-layout.js';
+import { GQA_PARQUET_FILES } from './snapshot-files.js';
 
 // GQA as lmms-lab publishes it (lmms-lab/GQA): questions in the `<split>_balanced_instructions` config,
 // images apart in `<split>_balanced_images` ({id, image} rows), joined on imageId as lmms-eval does.
@@ -16,10 +17,7 @@ const gqaRowSchema = z.object({
 
 export const gqaParquet: ParquetTaskLayout<z.infer<typeof gqaRowSchema>> = {
   taskId: 'gqa',
-  splits: {
-    testdev: { rows: 'testdev_balanced_instructions/testdev-*.parquet', images: 'testdev_balanced_images/testdev-*.parquet' },
-    train: { rows: 'train_balanced_instructions/train-*.parquet', images: 'train_balanced_images/train-*.parquet' },
-  },
+  splits: GQA_PARQUET_FILES,
   columns: ['id', 'imageId', 'question', 'answer'],
   optionalColumns: ['fullAnswer', 'isBalanced', 'types'],
   rowSchema: gqaRowSchema,

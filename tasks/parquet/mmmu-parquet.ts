@@ -1,5 +1,6 @@
 import { imageFromBytes } from '../../core/media-ref.js';
-import type { ParquetTaskLayout } from '../formats/parquet-task-layout.js';
+import type { ParquetTaskLayout } from '../formats/parquet-layout.js';
+import { MMMU_PARQUET_FILES } from './snapshot-files.js';
 import { MMMU_IMAGE_COLUMNS, mmmuRowSchema, mmmuRowToSample, type MmmuRow } from '../mmmu/mmmu-row.js';
 
 // MMMU as the Hugging Face hub distributes it: MMMU/MMMU keeps one folder per subject
@@ -11,11 +12,7 @@ const TEXT_COLUMNS = ['id', 'question', 'options', 'answer', 'question_type'] as
 
 export const mmmuParquet: ParquetTaskLayout<MmmuRow> = {
   taskId: 'mmmu',
-  splits: {
-    validation: { rows: '*/validation-*.parquet' },
-    dev: { rows: '*/dev-*.parquet' },
-    test: { rows: '*/test-*.parquet' },
-  },
+  splits: MMMU_PARQUET_FILES,
   columns: TEXT_COLUMNS,
   optionalColumns: ['explanation', 'img_type', 'topic_difficulty', 'subfield', ...MMMU_IMAGE_COLUMNS],
   rowSchema: mmmuRowSchema,

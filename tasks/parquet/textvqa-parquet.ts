@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ParquetTaskLayout } from '../formats/parquet-task-layout.js';
+import type { ParquetTaskLayout } from '../formats/parquet-layout.js';
+import { TEXTVQA_PARQUET_FILES } from './snapshot-files.js';
 
 // TextVQA as lmms-lab publishes it (lmms-lab/textvqa): the fields of TextVQA_0.5.1_*.json, one row per
 // question, with the OpenImages photo embedded.
@@ -14,10 +15,7 @@ const textVqaRowSchema = z.object({
 
 export const textvqaParquet: ParquetTaskLayout<z.infer<typeof textVqaRowSchema>> = {
   taskId: 'textvqa',
-  splits: {
-    val: { rows: 'data/validation-*.parquet' },
-    train: { rows: 'data/train-*.parquet' },
-  },
+  splits: TEXTVQA_PARQUET_FILES,
   columns: ['question_id', 'question', 'image_id', 'answers'],
   optionalColumns: ['image_classes'],
   rowSchema: textVqaRowSchema,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ParquetTaskLayout } from '../formats/parquet-task-layout.js';
+import type { ParquetTaskLayout } from '../formats/parquet-layout.js';
+import { VIZWIZ_PARQUET_FILES } from './snapshot-files.js';
 
 // VizWiz-VQA as lmms-lab publishes it (lmms-lab/VizWiz-VQA): one row per question, `question_id` the
 // image name without its extension (`VizWiz_val_00000000`), the answers as strings.
@@ -14,10 +15,7 @@ const vizWizRowSchema = z.object({
 
 export const vizwizParquet: ParquetTaskLayout<z.infer<typeof vizWizRowSchema>> = {
   taskId: 'vizwiz',
-  splits: {
-    val: { rows: 'data/val-*.parquet' },
-    test: { rows: 'data/test-*.parquet' },
-  },
+  splits: VIZWIZ_PARQUET_FILES,
   columns: ['question_id', 'question'],
   optionalColumns: ['answers', 'answer_type', 'answerable'],
   rowSchema: vizWizRowSchema,

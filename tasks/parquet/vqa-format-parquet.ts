@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ParquetTaskLayout } from '../formats/parquet-task-layout.js';
+import type { ParquetTaskLayout } from '../formats/parquet-layout.js';
+import { OKVQA_PARQUET_FILES, VQAV2_PARQUET_FILES } from './snapshot-files.js';
 
 // VQAv2 and OK-VQA as lmms-lab publishes them (lmms-lab/VQAv2, lmms-lab/OK-VQA on the Hugging Face hub):
 // one row per question, the VQA-format question and annotation fields side by side, the COCO image
@@ -46,12 +47,7 @@ function vqaLayout(taskId: string, splits: ParquetTaskLayout<VqaRow>['splits']):
 }
 
 /** lmms-lab/VQAv2: `data/validation-*.parquet` (214,354 questions) and `data/testdev-*.parquet`. */
-export const vqav2Parquet = vqaLayout('vqav2', {
-  val: { rows: 'data/validation-*.parquet' },
-  testdev: { rows: 'data/testdev-*.parquet' },
-});
+export const vqav2Parquet = vqaLayout('vqav2', VQAV2_PARQUET_FILES);
 
 /** lmms-lab/OK-VQA: the val2014 split, `data/val2014-*.parquet`. */
-export const okvqaParquet = vqaLayout('okvqa', {
-  val: { rows: 'data/val2014-*.parquet' },
-});
+export const okvqaParquet = vqaLayout('okvqa', OKVQA_PARQUET_FILES);
