@@ -8,8 +8,8 @@ import { ConfigError, errorMessage } from '../core/errors.js';
 import type { Runner, RunnerOptions } from '../core/contracts/runner.js';
 import { parseEndpoints } from '../runners/openai/endpoints.js';
 import { createRunner } from '../runners/registry.js';
-import { createLlmJudge, type LlmJudge } from '../scoring/judge/llm-judge.js';
-import { createTaskGrader, type TaskGrader } from '../scoring/judge/task-grader.js';
+import type { LlmJudge } from '../scoring/judge/llm-judge.js';
+import type { TaskGrader } from '../scoring/judge/task-grader.js';
 
 const JUDGE_SCHEME = 'openai:';
 
@@ -57,11 +57,14 @@ export async function openJudgeRunner(settings: JudgeSettings): Promise<{ runner
 /** Video-ChatGPT's judge for video QA, on the --judge server. */
 export async function openLlmJudge(settings: JudgeSettings): Promise<LlmJudge> {
   const { runner, model, endpoints } = await openJudgeRunner(settings);
+  // The judge's prompt and parser are imported only by runs that judge.
+  const { createLlmJudge } = await import('../scoring/judge/llm-judge.js');
   return createLlmJudge(runner, { model, endpoints });
 }
 
 /** The grader of an LLM-graded task (MM-Vet), on the --judge server: `runs` independent gradings per sample. */
 export async function openTaskGrader(settings: JudgeSettings, protocol: string, runs: number): Promise<TaskGrader> {
   const { runner, model, endpoints } = await openJudgeRunner(settings);
+  const { createTaskGrader } = await import('../scoring/judge/task-grader.js');
   return createTaskGrader(protocol, runner, { model, endpoints, runs });
 }

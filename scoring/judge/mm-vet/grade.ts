@@ -15,8 +15,7 @@ export const MM_VET_GRADER_MAX_TOKENS = 3;
 /** Replies the evaluator parses before it gives up (its sixth call is never read). */
 export const MM_VET_MAX_ATTEMPTS = 5;
 export const MM_VET_TEMPERATURE_STEP = 0.5;
-/** Grading runs averaged, as the MM-Vet paper and Emu2's table report. */
-export const MM_VET_DEFAULT_RUNS = 5;
+export { MM_VET_DEFAULT_RUNS } from './defaults.js';
 
 export interface MmVetItem {
   sampleId: string;

@@ -6,8 +6,7 @@
 
 export const MM_VET_PROTOCOL = 'mm-vet' as const;
 export const MM_VET_PROMPT_VERSION = 1;
-/** The grader model the MM-Vet paper and leaderboard use (the evaluator's --gpt_model default). */
-export const MM_VET_GRADER_MODEL = 'gpt-4-0613';
+export { MM_VET_GRADER_MODEL } from './defaults.js';
 
 export const MM_VET_GRADER_PROMPT =
   "Compare the ground truth and prediction from AI models, to give a correctness score for the prediction. <AND> in the ground truth means it is totally right only when all elements in the ground truth are present in the prediction, and <OR> means it is totally right when any one element in the ground truth is present in the prediction. The correctness score is 0.0 (totally wrong), 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, or 1.0 (totally right). Just complete the last space of the correctness score.\n" +
