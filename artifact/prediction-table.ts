@@ -25,32 +25,50 @@ export function canonicalInteger(id: string): number | undefined {
 /**
  * sample id → answer, in the order added. An id that is a safe integer's decimal text and that integer
  * are one key (the official format's `question_id: 7` answers sample "7"), as they were when every key
- * was String(id).
+ * was String(id). Integer keys live in an open-addressing table of typed arrays (no Map entry, no boxed
+ * number per id: building VQAv2 val's 214,354 took ~0.1 s of a re-score's main thread as a Map); other
+ * ids in a Map.
  */
 export class PredictionTable implements Iterable<[string, string]> {
-  private readonly answers = new Map<number | string, string>();
+  private readonly integers: IntegerIndex;
+  private readonly named = new Map<string, number>();
+  private readonly answers: string[] = [];
+  /** Each entry's key (an integer or a name), in the order added. */
+  private readonly keys: Array<number | string> = [];
 
-  /**
-   * Adds an answer; false when the id had one already — a predictions file that repeats an id is
-   * refused, so its readers stop there, and the answer is then replaced (one lookup per entry, not two).
-   */
+  /** `expected`: about how many entries will be added, to size the integer table once. */
+  constructor(expected = 0) {
+    this.integers = new IntegerIndex(expected);
+  }
+
+  /** Adds an answer; false (and nothing changed) when the id has one already. */
   add(id: string | number, answer: string): boolean {
-    const size = this.answers.size;
-    this.answers.set(keyOf(id), answer);
-    return this.answers.size !== size;
+    const key = keyOf(id);
+    const index = this.answers.length;
+    if (typeof key === 'number') {
+      if (!this.integers.insert(key, index)) return false;
+    } else {
+      if (this.named.has(key)) return false;
+      this.named.set(key, index);
+    }
+    this.answers.push(answer);
+    this.keys.push(key);
+    return true;
   }
 
   get(id: string): string | undefined {
-    return this.answers.get(canonicalInteger(id) ?? id);
+    const integer = canonicalInteger(id);
+    const index = integer === undefined ? this.named.get(id) : this.integers.find(integer);
+    return index === undefined ? undefined : this.answers[index];
   }
 
   get size(): number {
-    return this.answers.size;
+    return this.answers.length;
   }
 
   /** [id, answer] pairs in the order added, each id as a string. */
   *[Symbol.iterator](): IterableIterator<[string, string]> {
-    for (const [key, answer] of this.answers) yield [String(key), answer];
+    for (let index = 0; index < this.keys.length; index++) yield [String(this.keys[index]), this.answers[index]!];
   }
 }
 
@@ -59,4 +77,69 @@ function keyOf(id: string | number): number | string {
   // String(id) was the key: a number is kept only when that string reads back as the same number.
   if (Number.isSafeInteger(id)) return id === 0 ? 0 : id;
   return String(id);
+}
+
+/** Safe integer → entry index, by linear probing in typed arrays that double when half full. */
+class IntegerIndex {
+  private keys: Float64Array;
+  /** Entry index + 1; 0 marks an empty slot. */
+  private slots: Int32Array;
+  private count = 0;
+
+  constructor(expected: number) {
+    // At most half full: the smallest power of two of at least twice the expected count (1024 at least).
+    const capacity = 2 ** Math.max(10, Math.ceil(Math.log2(Math.max(1, expected) * 2 + 1)));
+    this.keys = new Float64Array(capacity);
+    this.slots = new Int32Array(capacity);
+  }
+
+  /** Records the key's entry; false when the key is there already. */
+  insert(key: number, index: number): boolean {
+    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    const mask = this.slots.length - 1;
+    for (let slot = integerHash(key) & mask; ; slot = (slot + 1) & mask) {
+      const held = this.slots[slot]!;
+      if (held === 0) {
+        this.keys[slot] = key;
+        this.slots[slot] = index + 1;
+        this.count++;
+        return true;
+      }
+      if (this.keys[slot] === key) return false;
+    }
+  }
+
+  find(key: number): number | undefined {
+    const mask = this.slots.length - 1;
+    for (let slot = integerHash(key) & mask; ; slot = (slot + 1) & mask) {
+      const held = this.slots[slot]!;
+      if (held === 0) return undefined;
+      if (this.keys[slot] === key) return held - 1;
+    }
+  }
+
+  private grow(): void {
+    const { keys, slots } = this;
+    this.keys = new Float64Array(keys.length * 2);
+    this.slots = new Int32Array(slots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let old = 0; old < slots.length; old++) {
+      const held = slots[old]!;
+      if (held === 0) continue;
+      let slot = integerHash(keys[old]!) & mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+      this.keys[slot] = keys[old]!;
+      this.slots[slot] = held;
+    }
+  }
+}
+
+/** A well-mixed 32-bit hash of a safe integer (both halves: ids often differ only in their low digits). */
+function integerHash(key: number): number {
+  const low = key >>> 0;
+  const high = Math.floor(key / 4294967296) | 0;
+  let hash = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  return hash ^ (hash >>> 16);
 }

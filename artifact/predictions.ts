@@ -1,8 +1,9 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { DataError } from '../core/errors.js';
 import { streamJsonFileBatches, type JsonStreamOptions } from '../core/json/json-stream.js';
 import { isPlainObject, readValidatedJson, withFastCheck } from '../core/validation.js';
+import { readOfficialResultsBytes } from './official-results-bytes.js';
 import { PredictionTable } from './prediction-table.js';
 import { readSampleRecords } from './samples-log.js';
 
@@ -88,12 +89,21 @@ function rememberOnce(answers: PredictionTable, id: string | number, answer: str
   if (!answers.add(id, answer)) throw new DataError(`${file}: ${where}: question ${id} appears twice; a predictions file must hold one answer per question`, file, where);
 }
 
+/** How readPredictions reads an official results array (tests use tiny chunks, or skip the plain-bytes reader). */
+export interface PredictionReadOptions extends JsonStreamOptions {
+  /** Read the plain official form straight from the bytes first (official-results-bytes.ts); default true. */
+  plainBytes?: boolean;
+}
+
+/** Above this a results file is streamed rather than read whole for the plain-bytes reader. */
+const PLAIN_BYTES_MAX = 256 << 20;
+
 /**
  * Reads predictions to re-score or replay. From a samples.jsonl the raw model output is taken, so the
  * extraction strategy of the new run applies; `task` picks one task's lines from a multi-task run.
  * `options` sets how the official results array is streamed (tests use tiny chunks).
  */
-export async function readPredictions(file: string, task?: string, options: JsonStreamOptions = {}): Promise<Predictions> {
+export async function readPredictions(file: string, task?: string, options: PredictionReadOptions = {}): Promise<Predictions> {
   const answers = new PredictionTable();
   if (file.endsWith('.jsonl')) {
     let line = 0;
@@ -112,7 +122,12 @@ export async function readPredictions(file: string, task?: string, options: Json
     for (const [id, answer] of Object.entries(readValidatedJson(answersById, file))) answers.add(id, answer);
     return { answers, format: 'official' };
   }
-  const streamed = head && head[0] !== BYTE_ORDER_MARK_START ? await streamOfficialResults(file, options) : undefined;
+  const plain = head && head[0] !== BYTE_ORDER_MARK_START;
+  if (plain && options.plainBytes !== false && statSync(file).size <= PLAIN_BYTES_MAX) {
+    const read = readOfficialResultsBytes(readFileSync(file));
+    if (read) return { answers: read, format: 'official' };
+  }
+  const streamed = plain ? await streamOfficialResults(file, options) : undefined;
   if (streamed) return { answers: streamed, format: 'official' };
   readValidatedJson(officialResults, file).forEach((entry, index) => rememberOnce(answers, entryId(entry), entry.answer, file, `[${index}]`));
   return { answers, format: 'official' };

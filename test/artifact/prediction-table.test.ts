@@ -19,6 +19,23 @@ test('canonicalInteger is the safe integer whose String() is the text, and nothi
   }
 });
 
+test('PredictionTable holds hundreds of thousands of integer ids, as a Map of String(id) would', () => {
+  const table = new PredictionTable();
+  const oracle = new Map<string, string>();
+  const random = seededRandom(9);
+  for (let index = 0; index < 200_000; index++) {
+    // VQAv2-like ids, and ids spread over the whole safe range, negatives included.
+    const id = random() < 0.8 ? 262_148_000 + index * 3 : Math.floor((random() - 0.5) * 2 * Number.MAX_SAFE_INTEGER);
+    const fresh = !oracle.has(String(id));
+    if (fresh) oracle.set(String(id), `a${index % 7}`);
+    assert.equal(table.add(id, `a${index % 7}`), fresh);
+  }
+  assert.equal(table.size, oracle.size);
+  for (const [id, answer] of oracle) assert.equal(table.get(id), answer);
+  assert.equal(table.get('262148001'), undefined);
+  assert.deepEqual([...table], [...oracle]);
+});
+
 test('PredictionTable behaves as a Map keyed by String(id)', () => {
   const random = seededRandom(5);
   const ids: Array<string | number> = [0, -0, 7, '7', '07', -3, '-3', '-0', 2 ** 53, String(2 ** 53), 1.5, '1.5', 'COCO_1.jpg', '', 1e21, '1e+21', 123456789];
@@ -29,7 +46,7 @@ test('PredictionTable behaves as a Map keyed by String(id)', () => {
       const id = ids[Math.floor(random() * ids.length)]!;
       const answer = `a${step}`;
       const fresh = !oracle.has(String(id));
-      oracle.set(String(id), answer);
+      if (fresh) oracle.set(String(id), answer);
       assert.equal(table.add(id, answer), fresh, `add ${String(id)}`);
     }
     assert.deepEqual([...table], [...oracle]);

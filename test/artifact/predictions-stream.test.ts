@@ -6,6 +6,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, writeFileSync } f
 import path from 'node:path';
 import { test } from 'node:test';
 import { z } from 'zod';
+import { readOfficialResultsBytes } from '../../artifact/official-results-bytes.js';
 import { readPredictions } from '../../artifact/predictions.js';
 import { DataError } from '../../core/errors.js';
 import { seededRandom } from '../../core/random.js';
@@ -77,8 +78,11 @@ async function assertSameAsOracle(content: string | Buffer, chunkSizes: Array<nu
   writeFileSync(file, content);
   const expected = await outcome(async () => oracleReadPredictions(file));
   for (const chunkSize of chunkSizes) {
-    const actual = await outcome(() => readPredictions(file, undefined, { chunkSize }));
-    assert.deepEqual(actual, expected, `${String(content).slice(0, 200)} (chunk size ${chunkSize ?? 'default'})`);
+    // With the plain-bytes reader in front (the default), and the streaming reader alone.
+    for (const plainBytes of [true, false]) {
+      const actual = await outcome(() => readPredictions(file, undefined, { chunkSize, plainBytes }));
+      assert.deepEqual(actual, expected, `${String(content).slice(0, 200)} (chunk size ${chunkSize ?? 'default'}, plain bytes ${plainBytes})`);
+    }
   }
   return expected;
 }
@@ -119,6 +123,46 @@ test('valid official results files read the same as the whole-file reader, at an
   ];
   assert.ok(outcomes.every((result) => 'entries' in result));
   assert.equal((outcomes.at(-1) as { entries: unknown[] }).entries.length, 3000);
+});
+
+/** The plain form the bytes reader takes (numeric ids, ASCII answers), written with random spacing and key order. */
+function plainDocument(random: () => number, count: number): string {
+  const space = () => [' ', '', '', '\n', '\r\n  ', '\t'][Math.floor(random() * 6)]!;
+  const ascii = ['yes', 'no', '2', 'zebra crossing', '', ' ', 'x'.repeat(40), '{}[],:', 'a/b'];
+  const entries: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const roll = random();
+    // Unique ids: zero, the largest 15-digit one, negatives and VQAv2-like ones.
+    const id = index === 0 ? 0 : index === 1 ? 999_999_999_999_999 : roll < 0.05 ? -index : 262_148_000 + index;
+    const answer = JSON.stringify(ascii[Math.floor(random() * ascii.length)]!);
+    const idPair = `${space()}"question_id"${space()}:${space()}${id}${space()}`;
+    const answerPair = `${space()}"answer"${space()}:${space()}${answer}${space()}`;
+    entries.push(`${space()}{${random() < 0.7 ? `${idPair},${answerPair}` : `${answerPair},${idPair}`}}${space()}`);
+  }
+  return `${space()}[${entries.join(',')}]${space()}`;
+}
+
+test('plain official results, and small departures from the plain form, read the same by every path', async () => {
+  const random = seededRandom(29);
+  for (let round = 0; round < 30; round++) {
+    const document = plainDocument(random, 1 + Math.floor(random() * 60));
+    const outcomes = [await assertSameAsOracle(document, [undefined])];
+    // The plain form is read by the bytes reader itself, not handed on to the general one.
+    assert.ok(readOfficialResultsBytes(Buffer.from(document)), document.slice(0, 200));
+    // One byte changed, inserted or removed anywhere: still valid (another id, answer or spacing) or broken.
+    for (let edit = 0; edit < 20; edit++) {
+      const at = Math.floor(random() * document.length);
+      const byte = ['"', '\\', '.', 'e', '-', '0', '9', ',', '}', ']', ' ', 'é', '\u0001', 'x'][Math.floor(random() * 14)]!;
+      const roll = random();
+      const edited = roll < 0.4 ? document.slice(0, at) + byte + document.slice(at + 1) : roll < 0.8 ? document.slice(0, at) + byte + document.slice(at) : document.slice(0, at) + document.slice(at + 1);
+      outcomes.push(await assertSameAsOracle(edited, [undefined]));
+    }
+    assert.ok('entries' in outcomes[0]!);
+  }
+  // A repeated id is refused as the whole-file reader refuses it; -0 and 0 are one id.
+  for (const content of ['[{"question_id":7,"answer":"a"},{"question_id":7,"answer":"b"}]', '[{"question_id":0,"answer":"a"},{"question_id":-0,"answer":"b"}]']) {
+    assert.ok('error' in (await assertSameAsOracle(content, [undefined])));
+  }
 });
 
 test('broken official results files throw the whole-file reader\'s error, byte for byte', async () => {
