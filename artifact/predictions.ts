@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DataError } from '../core/errors.js';
 import { streamJsonFileBatches, type JsonStreamOptions } from '../core/json/json-stream.js';
@@ -124,7 +125,9 @@ export async function readPredictions(file: string, task?: string, options: Pred
   }
   const plain = head && head[0] !== BYTE_ORDER_MARK_START;
   if (plain && options.plainBytes !== false && statSync(file).size <= PLAIN_BYTES_MAX) {
-    const read = readOfficialResultsBytes(readFileSync(file));
+    // Read asynchronously (in steps of the event loop), so that what was started beside the reading —
+    // the first task's samples opening their reader thread — goes on meanwhile.
+    const read = readOfficialResultsBytes(await readFile(file));
     if (read) return { answers: read, format: 'official' };
   }
   const streamed = plain ? await streamOfficialResults(file, options) : undefined;

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { writeFileAtomic } from '../../core/atomic-file.js';
 import { cacheDirectory } from '../../core/cache-directory.js';
+import { fileIdentity, sameFileIdentity, type FileIdentity } from './file-identity.js';
 import type { JoinWorkerInput, SampleBatch } from './vqa-join-protocol.js';
 
 // A prepared split: the batches the join worker (vqa-join-worker.ts) sent for a VQA-format split, kept
@@ -63,7 +64,7 @@ function entryPath(fields: PreparedSplitFields, identities: readonly FileIdentit
 export async function preparedBatches(fields: PreparedSplitFields): Promise<Buffer[] | undefined> {
   if (!preparedSplitCacheEnabled()) return undefined;
   try {
-    const file = entryPath(fields, [identity(fields.questionsFile), identity(fields.annotationsFile)]);
+    const file = entryPath(fields, [fileIdentity(fields.questionsFile), fileIdentity(fields.annotationsFile)]);
     const batches = parseEntry(readFileSync(file));
     if (batches) touch(file);
     return batches;
@@ -113,18 +114,6 @@ export function deserializeBatch(bytes: Buffer): SampleBatch {
   return batch;
 }
 
-/** A file as it is on disk now: [real path, device, inode, size, modification time, status-change time]. */
-type FileIdentity = [string, number, number, number, number, number];
-
-function identity(file: string): FileIdentity {
-  const real = realpathSync(file);
-  const { dev, ino, size, mtimeMs, ctimeMs } = statSync(real);
-  return [real, dev, ino, size, mtimeMs, ctimeMs];
-}
-
-function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
-  return a.every((field, index) => field === b[index]);
-}
 
 /**
  * Records the batches of a split read from its files and stores them as its entry once the whole split
@@ -143,7 +132,7 @@ export class PreparedSplitRecorder {
   static start(fields: PreparedSplitFields): PreparedSplitRecorder | undefined {
     if (!preparedSplitCacheEnabled()) return undefined;
     try {
-      return new PreparedSplitRecorder(fields, [identity(fields.questionsFile), identity(fields.annotationsFile)]);
+      return new PreparedSplitRecorder(fields, [fileIdentity(fields.questionsFile), fileIdentity(fields.annotationsFile)]);
     } catch {
       return undefined;
     }
@@ -160,7 +149,7 @@ export class PreparedSplitRecorder {
   async store(): Promise<void> {
     try {
       const { questionsFile, annotationsFile } = this.fields;
-      if (!sameIdentity(this.identities[0], identity(questionsFile)) || !sameIdentity(this.identities[1], identity(annotationsFile))) return;
+      if (!sameFileIdentity(this.identities[0], fileIdentity(questionsFile)) || !sameFileIdentity(this.identities[1], fileIdentity(annotationsFile))) return;
       const file = entryPath(this.fields, this.identities);
       const checksum = createHash('sha256');
       for (const record of this.records) checksum.update(record);
