@@ -4,9 +4,10 @@ import path from 'node:path';
 /**
  * Writes a file so a reader (or a crash) never sees half of it: write a sibling temp file, fsync it,
  * then rename over the target, which POSIX makes atomic within one folder. A write that fails (a full
- * disk) removes its temp file. `content` may come in parts, written one after another.
+ * disk) removes its temp file. `content` may come in parts, written one after another. `durable: false`
+ * skips the fsync, for caches that check what they read back (the rename is still atomic).
  */
-export function writeFileAtomic(file: string, content: string | Uint8Array | readonly Uint8Array[]): void {
+export function writeFileAtomic(file: string, content: string | Uint8Array | readonly Uint8Array[], options: { durable?: boolean } = {}): void {
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
     const descriptor = openSync(temporary, 'w');
@@ -14,7 +15,7 @@ export function writeFileAtomic(file: string, content: string | Uint8Array | rea
       if (typeof content === 'string') writeSync(descriptor, content);
       else if (content instanceof Uint8Array) writeSync(descriptor, content);
       else for (const part of content) writeSync(descriptor, part);
-      fsyncSync(descriptor);
+      if (options.durable !== false) fsyncSync(descriptor);
     } finally {
       closeSync(descriptor);
     }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { writeFileAtomic } from '../../core/atomic-file.js';
 import { cacheDirectory } from '../../core/cache-directory.js';
-import { fileIdentity, sameFileIdentity, type FileIdentity } from './file-identity.js';
+import { dataCacheEnabled, fileIdentity, sameFileIdentity, settled, type FileIdentity } from './file-identity.js';
 import type { JoinWorkerInput, SampleBatch } from './vqa-join-protocol.js';
 
 // A prepared split: the batches the join worker (vqa-join-worker.ts) sent for a VQA-format split, kept
@@ -41,7 +41,7 @@ export type PreparedSplitFields = Pick<JoinWorkerInput, 'dataDir' | 'questionsFi
 
 /** False when EMU_EVAL_DATA_CACHE=off: entries are neither read nor written. */
 export function preparedSplitCacheEnabled(): boolean {
-  return process.env.EMU_EVAL_DATA_CACHE !== 'off';
+  return dataCacheEnabled();
 }
 
 export function preparedSplitDirectory(): string {
@@ -150,6 +150,8 @@ export class PreparedSplitRecorder {
     try {
       const { questionsFile, annotationsFile } = this.fields;
       if (!sameFileIdentity(this.identities[0], fileIdentity(questionsFile)) || !sameFileIdentity(this.identities[1], fileIdentity(annotationsFile))) return;
+      // A file modified just now could change again without changing its identity: read it again next time.
+      if (!this.identities.every((identity) => settled(identity))) return;
       const file = entryPath(this.fields, this.identities);
       const checksum = createHash('sha256');
       for (const record of this.records) checksum.update(record);
@@ -159,7 +161,8 @@ export class PreparedSplitRecorder {
       header.writeUInt32LE(this.records.length / 2, MAGIC.length + 4);
       checksum.digest().copy(header, MAGIC.length + 8);
       mkdirSync(path.dirname(file), { recursive: true });
-      writeFileAtomic(file, [header, ...this.records]);
+      // A cache entry needs no fsync: one cut short by a crash fails its checksum and is written again.
+      writeFileAtomic(file, [header, ...this.records], { durable: false });
       pruneEntries(path.dirname(file));
     } catch {
       // A full disk or a read-only cache folder: the next read parses the files again.

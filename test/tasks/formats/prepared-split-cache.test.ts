@@ -58,7 +58,14 @@ function writeDataset(questionCount: number, broken = false): string {
   const folder = temporaryFolder();
   writeFileSync(path.join(folder, 'q.json'), JSON.stringify({ questions }));
   writeFileSync(path.join(folder, 'a.json'), JSON.stringify({ info: {}, annotations }));
+  // Settled files, as a dataset is: one modified just now is never remembered (file-identity.ts).
+  for (const file of ['q.json', 'a.json']) backdate(path.join(folder, file), 60_000);
   return folder;
+}
+
+function backdate(file: string, ageMs: number): void {
+  const then = new Date(Date.now() - ageMs);
+  utimesSync(file, then, then);
 }
 
 type Event = ['sample', Sample] | ['problem', DataProblem] | ['error', string, string | undefined];
@@ -118,7 +125,7 @@ describe('prepared-split cache', () => {
     // One annotation rewritten (another size and modification time): a miss that gives the new content.
     const annotationsFile = path.join(folder, 'a.json');
     writeFileSync(annotationsFile, readFileSync(annotationsFile, 'utf8').replace('"multiple_choice_answer":"yes 0"', '"multiple_choice_answer":"changed"'));
-    utimesSync(annotationsFile, new Date(), new Date(Date.now() + 10_000));
+    backdate(annotationsFile, 10_000);
     const changed = await read(folder);
     assert.equal(changed.source, 'files');
     const first = changed.events[0]!;
@@ -258,6 +265,17 @@ describe('prepared-split entries on disk', () => {
     assert.ok(!left.includes(secondOldest), 'the least recently used is deleted');
     assert.ok(!left.includes(`.${first}.123.tmp`), 'a stale temp file is deleted');
     assert.ok(left.includes(`.${first}.456.tmp`), 'a temp file being written stays');
+  });
+
+  it('stores nothing for a file modified just now: it could change again within one timestamp step', async () => {
+    freshCache();
+    const questionsFile = path.join(folder, 'q.json');
+    utimesSync(questionsFile, new Date(), new Date());
+    const recorder = PreparedSplitRecorder.start(fields(2))!;
+    recorder.add(batch(2));
+    await recorder.store();
+    assert.deepEqual(entries(), []);
+    backdate(questionsFile, 60_000);
   });
 
   it('stores nothing when a file changed during the read', async () => {
