@@ -32,27 +32,39 @@ export function canonicalInteger(id: string): number | undefined {
 export class PredictionTable implements Iterable<[string, string]> {
   private readonly integers: IntegerIndex;
   private readonly named = new Map<string, number>();
-  private readonly answers: string[] = [];
-  /** Each entry's key (an integer or a name), in the order added. */
-  private readonly keys: Array<number | string> = [];
+  /** Answers by entry, in the order added; allocated for the expected count at once (growing a 200k-entry array by pushes costs more than the table). */
+  private readonly answers: string[];
+  /** Each entry's integer key in the order added (NaN for a named entry, whose id is in `names`). */
+  private order: Float64Array;
+  private readonly names = new Map<number, string>();
+  private count = 0;
 
-  /** `expected`: about how many entries will be added, to size the integer table once. */
+  /** `expected`: about how many entries will be added, to size the tables once. */
   constructor(expected = 0) {
     this.integers = new IntegerIndex(expected);
+    this.answers = new Array<string>(expected);
+    this.order = new Float64Array(Math.max(16, expected));
   }
 
   /** Adds an answer; false (and nothing changed) when the id has one already. */
   add(id: string | number, answer: string): boolean {
     const key = keyOf(id);
-    const index = this.answers.length;
+    const index = this.count;
     if (typeof key === 'number') {
       if (!this.integers.insert(key, index)) return false;
     } else {
       if (this.named.has(key)) return false;
       this.named.set(key, index);
+      this.names.set(index, key);
     }
-    this.answers.push(answer);
-    this.keys.push(key);
+    if (index === this.order.length) {
+      const grown = new Float64Array(this.order.length * 2);
+      grown.set(this.order);
+      this.order = grown;
+    }
+    this.order[index] = typeof key === 'number' ? key : Number.NaN;
+    this.answers[index] = answer;
+    this.count++;
     return true;
   }
 
@@ -63,12 +75,12 @@ export class PredictionTable implements Iterable<[string, string]> {
   }
 
   get size(): number {
-    return this.answers.length;
+    return this.count;
   }
 
   /** [id, answer] pairs in the order added, each id as a string. */
   *[Symbol.iterator](): IterableIterator<[string, string]> {
-    for (let index = 0; index < this.keys.length; index++) yield [String(this.keys[index]), this.answers[index]!];
+    for (let index = 0; index < this.count; index++) yield [this.names.get(index) ?? String(this.order[index]), this.answers[index]!];
   }
 }
 
