@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { packageRoot } from '../core/package-root.js';
+import { readGitHead } from './git-head.js';
 
 export { packageRoot };
 
@@ -27,6 +28,9 @@ export function emuEvalVersion(): string {
 }
 
 function gitCommit(): string | undefined {
+  // Read from the .git files; git itself only for a layout they do not cover.
+  const read = readGitHead(packageRoot);
+  if (read) return read;
   const result = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: packageRoot, encoding: 'utf8', timeout: 2000 });
   return result.status === 0 ? result.stdout.trim() : undefined;
 }
