@@ -117,8 +117,8 @@ const MIN_ENTRY_BYTES = 30;
 /** The answers of a results file in the plain official form, or undefined (the general reader then reads it). */
 export function readOfficialResultsBytes(bytes: Buffer): PredictionTable | undefined {
   const reader = new Reader(bytes);
-  // Sized for an official file's entries (~45 bytes each for VQAv2), not for the shortest possible ones.
-  const answers = new PredictionTable(Math.ceil(bytes.length / (MIN_ENTRY_BYTES * 1.5)));
+  // At most this many entries fit: tables sized once never grow (VQAv2's entries take ~45 bytes each).
+  const answers = new PredictionTable(Math.ceil(bytes.length / MIN_ENTRY_BYTES));
   try {
     reader.take(OPEN_BRACKET);
     if (reader.peek() === CLOSE_BRACKET) reader.at++;

@@ -99,15 +99,15 @@ class IntegerIndex {
   private count = 0;
 
   constructor(expected: number) {
-    // At most half full: the smallest power of two of at least twice the expected count (1024 at least).
-    const capacity = 2 ** Math.max(10, Math.ceil(Math.log2(Math.max(1, expected) * 2 + 1)));
+    // At most two thirds full for the expected count (callers give an upper bound; past two thirds it doubles).
+    const capacity = 2 ** Math.max(10, Math.ceil(Math.log2(Math.max(1, expected) * 1.5 + 1)));
     this.keys = new Float64Array(capacity);
     this.slots = new Int32Array(capacity);
   }
 
   /** Records the key's entry; false when the key is there already. */
   insert(key: number, index: number): boolean {
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    if ((this.count + 1) * 3 > this.slots.length * 2) this.grow();
     const mask = this.slots.length - 1;
     for (let slot = integerHash(key) & mask; ; slot = (slot + 1) & mask) {
       const held = this.slots[slot]!;
