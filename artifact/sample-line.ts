@@ -58,9 +58,24 @@ function stringArrayText(values: unknown): string | undefined {
   return `${text}]`;
 }
 
+/** The text of frozen metas, written once: the engine records equal metas as one frozen object. */
+const frozenMetaTexts = new WeakMap<object, string>();
+
 /** A plain object of strings (meta as recorded) between its braces, or undefined. */
 function stringRecordText(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  // A frozen object of data properties cannot change: its text, once written, stands.
+  const frozen = Object.isFrozen(value);
+  if (frozen) {
+    const known = frozenMetaTexts.get(value);
+    if (known !== undefined) return known;
+  }
+  const text = objectOfStringsText(value);
+  if (frozen && text !== undefined && Object.values(Object.getOwnPropertyDescriptors(value)).every((descriptor) => 'value' in descriptor)) frozenMetaTexts.set(value, text);
+  return text;
+}
+
+function objectOfStringsText(value: object): string | undefined {
   let text = '';
   let first = true;
   for (const key in value) {

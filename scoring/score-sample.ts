@@ -11,8 +11,41 @@ export interface ScoringSettings {
   parseAnswer?: (output: string, sample: Sample) => string;
 }
 
-/** The sample meta keys a task records (its `recordMeta`), as strings: what metrics.json groups and clusters by. */
-export function recordedMeta(sample: Sample, keys: readonly string[]): Record<string, string> {
+/** One step of the interned metas: by the next key's value (ABSENT when the sample has none). */
+interface MetaNode {
+  next: Map<string | typeof ABSENT, MetaNode>;
+  meta?: Readonly<Record<string, string>>;
+}
+const ABSENT = Symbol('absent');
+/** Per recordMeta list, its metas by their values. */
+const internedMetas = new WeakMap<readonly string[], MetaNode>();
+/** Beyond this many distinct metas (a task recording a per-sample id) each sample gets its own object. */
+const MAX_INTERNED_METAS = 10_000;
+let internedCount = 0;
+
+/**
+ * The sample meta keys a task records (its `recordMeta`), as strings: what metrics.json groups and
+ * clusters by. Samples share a handful of these (VQAv2: answer type × question type), so equal ones are
+ * one frozen object: 214,354 records then hold ~200 metas instead of one each.
+ */
+export function recordedMeta(sample: Sample, keys: readonly string[]): Readonly<Record<string, string>> {
+  let node: MetaNode | undefined = internedMetas.get(keys);
+  if (!node) internedMetas.set(keys, (node = { next: new Map() }));
+  for (const key of keys) {
+    const value = sample.meta[key];
+    const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : ABSENT;
+    let next: MetaNode | undefined = node.next.get(text);
+    if (!next) {
+      if (internedCount >= MAX_INTERNED_METAS) return metaOf(sample, keys);
+      node.next.set(text, (next = { next: new Map() }));
+      internedCount++;
+    }
+    node = next;
+  }
+  return (node.meta ??= Object.freeze(metaOf(sample, keys)));
+}
+
+function metaOf(sample: Sample, keys: readonly string[]): Record<string, string> {
   const meta: Record<string, string> = {};
   for (const key of keys) {
     const value = sample.meta[key];

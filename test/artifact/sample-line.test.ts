@@ -116,3 +116,25 @@ test('sampleLine leaves class instances, inherited keys and null prototypes to J
   ];
   for (const variant of variants) assert.equal(sampleLine(variant as SampleRecord), JSON.stringify(variant));
 });
+
+test('a frozen meta is written once and reused; a frozen one with a getter is written every time', () => {
+  const usual = usualRecord(seededRandom(12));
+  const meta = Object.freeze({ answerType: 'yes/no', questionType: 'is there a' });
+  for (let round = 0; round < 3; round++) {
+    const record = { ...usual, meta } as unknown as SampleRecord;
+    assert.equal(sampleLine(record), JSON.stringify(record));
+  }
+  let calls = 0;
+  const changing = Object.freeze({
+    get answerType(): string {
+      calls++;
+      return `type ${calls}`;
+    },
+  });
+  for (let round = 0; round < 3; round++) {
+    const record = { ...usual, meta: changing } as unknown as SampleRecord;
+    // JSON.stringify runs the getter too: compare the line with the text the getter gave just before.
+    const line = sampleLine(record);
+    assert.ok(line.includes(`"answerType":"type ${calls}"`), line);
+  }
+});
