@@ -111,6 +111,10 @@ function generatedFields(sample: Sample, output: Output, settings: ScoringSettin
   return fields;
 }
 
+/** A zero-shot prompt's demonstrations and a record's demoIds: shared, never changed (one array less per sample). */
+const NO_DEMOS: Sample[] = Object.freeze([]) as unknown as Sample[];
+const NO_DEMO_IDS: string[] = Object.freeze([]) as unknown as string[];
+
 interface RecordHead {
   task: string;
   sampleId: string;
@@ -268,7 +272,7 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
                 batch.map((sample) => fitToContext(runner, unit.demos!.select(sample, demoCount, unit.seed), (kept) => buildRequest(sample, taskPreset, generation, kept, { textOnlyDemos }))),
               )
             : // No demonstrations to drop: each prompt is the sample's own.
-              batch.map((sample): FittedPrompt => ({ request: buildRequest(sample, taskPreset, generation), demos: [], dropped: 0 }));
+              batch.map((sample): FittedPrompt => ({ request: buildRequest(sample, taskPreset, generation), demos: NO_DEMOS, dropped: 0 }));
         const requests = prompts.map((prompt) => prompt.request);
         let results: ResultFields[];
         let verdicts = new Map<string, SampleJudgement>();
@@ -293,21 +297,23 @@ export async function runEvaluationLoop(context: LoopContext, maxNewTokensOverri
           const result = results[index];
           // An output or a grading cut short by Ctrl-C is not a result: leave it for the resumed run.
           const gradingCut = signal.aborted && gradeOf(sample.id)?.grades.some((grade) => 'error' in grade) === true;
-          // A sample id the stream repeats is recorded once (readers report duplicates; this keeps the log's keys unique).
-          if (!result || (signal.aborted && result.finishReason === 'error') || gradingCut || finished.has(sample.id)) return;
+          if (!result || (signal.aborted && result.finishReason === 'error') || gradingCut) return;
+          // A sample id the stream repeats is recorded once (readers report duplicates; this keeps the
+          // log's keys unique): one Set operation, the size telling whether the id was there.
+          const before = finished.size;
+          finished.add(sample.id);
+          if (finished.size === before) return;
           const prompt = prompts[index]!;
           const head: RecordHead = {
             task: task.record.id,
             sampleId: sample.id,
             shots,
             trial,
-            demoIds: prompt.demos.length > 0 ? prompt.demos.map((demo) => demo.id) : [],
+            demoIds: prompt.demos.length > 0 ? prompt.demos.map((demo) => demo.id) : NO_DEMO_IDS,
             demosDropped: prompt.dropped,
             promptHash: promptHash(prompt.request, task.record.dataDir, continuationOf(sample.id)),
           };
-          const record = sampleRecord(head, result, recordedMeta(sample, task.adapter.recordMeta), verdictOf(sample.id), gradeOf(sample.id));
-          records.push(record);
-          finished.add(sample.id);
+          records.push(sampleRecord(head, result, recordedMeta(sample, task.adapter.recordMeta), verdictOf(sample.id), gradeOf(sample.id)));
         });
         guard.accept(records);
         emit({ type: 'progress', task: label, completed: batch.length });
