@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DataError } from '../core/errors.js';
-import { streamJsonFileBatches, type JsonStreamOptions } from '../core/json/json-stream.js';
+import type { JsonStreamOptions } from '../core/json/json-stream.js';
 import { isPlainObject, readValidatedJson, withFastCheck } from '../core/validation.js';
 import { readOfficialResultsBytes } from './official-results-bytes.js';
 import { PredictionTable } from './prediction-table.js';
@@ -73,6 +73,8 @@ export interface Predictions {
 async function streamOfficialResults(file: string, options: JsonStreamOptions): Promise<PredictionTable | undefined> {
   const answers = new PredictionTable();
   try {
+    // The streaming JSON reader is loaded only for files the plain-bytes reader leaves to it.
+    const { streamJsonFileBatches } = await import('../core/json/json-stream.js');
     for await (const batch of streamJsonFileBatches(file, { kind: 'array' }, options)) {
       for (const { value } of batch) {
         if (!isOfficialEntry(value)) return undefined;

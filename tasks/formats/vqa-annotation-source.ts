@@ -86,8 +86,4 @@ export function annotationsInThread(file: string, schema: z.ZodType<VqaAnnotatio
   };
 }
 
-/** The name under which a worker thread knows `schema`, or undefined for a schema it does not know. */
-export function workerSchemaName(schema: z.ZodType<VqaAnnotation>): VqaAnnotationSchemaName | undefined {
-  for (const [name, known] of Object.entries(VQA_ANNOTATION_SCHEMAS)) if (known === schema) return name as VqaAnnotationSchemaName;
-  return undefined;
-}
+export { workerSchemaName } from './vqa-format-schemas.js';

@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { LoadOptions, Sample } from '../../core/contracts/task.js';
 import { ProblemSink } from './problem-sink.js';
 import { findSplit, locateSplitFiles } from './split-files.js';
-import { annotationsInThread, workerSchemaName, type AnnotationSource } from './vqa-annotation-source.js';
-import { annotationMeta, cocoImageName, cocoImagePrefix, joinVqaQuestions, vqaSample } from './vqa-join.js';
+import type { AnnotationSource } from './vqa-annotation-source.js';
+import { workerSchemaName } from './vqa-format-schemas.js';
+import { annotationMeta, cocoImageName, cocoImagePrefix, vqaSample } from './vqa-sample.js';
 import { SAMPLES_PER_BATCH, type JoinBatchesSource } from './vqa-join-protocol.js';
 import { BatchSamples, startJoinWorker, type JoinWorkerSplit } from './vqa-worker-samples.js';
 import { vqaFormatSplitInfos, type VqaFormatLayout } from './vqa-format-layout.js';
@@ -65,8 +66,11 @@ export async function* loadVqaFormat(layout: VqaFormatLayout, options: LoadOptio
       }
       return;
     }
+    // A split read in this thread: its JSON reader and join are loaded only now (a big split's worker has its own).
+    const { annotationsInThread } = await import('./vqa-annotation-source.js');
     annotations = annotationsInThread(annotationsFile, layout.annotationSchema, sink, expectedAnnotations);
   }
+  const { joinVqaQuestions } = await import('./vqa-join.js');
   try {
     for await (const { question, annotation, imagePath } of joinVqaQuestions({ dataDir, questionsFile, annotationsFile, annotations, imageFolder, imagePrefix, sink })) {
       const imageId = question.image_id;

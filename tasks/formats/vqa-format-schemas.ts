@@ -88,3 +88,9 @@ export interface VqaAnnotation {
 /** The annotation schemas by name, so a worker thread (which cannot receive a schema) can be told which one to apply. */
 export const VQA_ANNOTATION_SCHEMAS = { vqav2: vqaV2AnnotationSchema, okvqa: okVqaAnnotationSchema } as const;
 export type VqaAnnotationSchemaName = keyof typeof VQA_ANNOTATION_SCHEMAS;
+
+/** The name under which a worker thread knows `schema`, or undefined for a schema it does not know. */
+export function workerSchemaName(schema: z.ZodType<VqaAnnotation>): VqaAnnotationSchemaName | undefined {
+  for (const [name, known] of Object.entries(VQA_ANNOTATION_SCHEMAS)) if (known === schema) return name as VqaAnnotationSchemaName;
+  return undefined;
+}

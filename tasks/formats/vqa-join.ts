@@ -5,6 +5,10 @@ import { FirstNumberOccurrences, type ProblemSink } from './problem-sink.js';
 import { INVALID, streamElementBatches, validValue } from './validated-stream.js';
 import { WAIT, type AnnotationSource, type JoinAnnotation } from './vqa-annotation-source.js';
 import { vqaQuestionSchema, type VqaQuestion } from './vqa-format-schemas.js';
+import { cocoImageName } from './vqa-sample.js';
+
+// The sample-building helpers live in vqa-sample.ts (the main thread needs them without the join).
+export { annotationMeta, cocoImageName, cocoImagePrefix, vqaSample } from './vqa-sample.js';
 
 // The question/annotation join of a VQA-format split, shared by the two ways of reading one: in the
 // main thread (small files) and in a worker thread (vqa-join-worker.ts), which sends what it yields
@@ -15,22 +19,6 @@ import { vqaQuestionSchema, type VqaQuestion } from './vqa-format-schemas.js';
  * estimates the count, to size the duplicate-id table at once.
  */
 const QUESTION_BYTES_ESTIMATE = 80;
-
-export function cocoImageName(imageFolder: string, imageId: number): string {
-  return `${imageFolder}/COCO_${imageFolder}_${String(imageId).padStart(12, '0')}.jpg`;
-}
-
-/**
- * The data root's path prefix for COCO image names when every name is plain (the folder is a plain
- * name and the rest is `COCO_<folder>_<digits>.jpg`): resolveInside would only join root and name, so
- * joining them gives the same path without the per-question checks. Undefined otherwise.
- */
-export function cocoImagePrefix(dataDir: string, imageFolder: string): string | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(imageFolder)) return undefined;
-  const probe = cocoImageName(imageFolder, 0);
-  const resolved = resolveInside(dataDir, probe, { file: imageFolder, field: 'imageFolder' });
-  return resolved.endsWith(`/${probe}`) ? resolved.slice(0, -probe.length) : undefined;
-}
 
 export interface VqaJoinInput {
   /** Absolute data root. */
@@ -52,16 +40,6 @@ export interface JoinedQuestion {
   annotation: JoinAnnotation | undefined;
   /** The checked image path when there is no imagePrefix (else undefined: prefix + cocoImageName). */
   imagePath: string | undefined;
-}
-
-/** The sample of a joined question; `meta` is { imageId } for a split without answers, else annotationMeta(...). */
-export function vqaSample(dataDir: string, imagePath: string, questionId: number, question: string, answers: string[], meta: Record<string, unknown>): Sample {
-  return { id: String(questionId), question, answers, media: [{ kind: 'image', path: imagePath, root: dataDir }], meta };
-}
-
-/** A sample's meta with its annotation's breakdown keys. */
-export function annotationMeta(imageId: number, answerType: string, questionType: string, multipleChoiceAnswer: string | undefined): Record<string, unknown> {
-  return { imageId, answerType, questionType, multipleChoiceAnswer };
 }
 
 function annotationPath(annotation: JoinAnnotation): string {

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Sample } from '../../core/contracts/task.js';
 import type { ProblemSink } from './problem-sink.js';
 import { NO_STRING, NUMBERS_PER_SAMPLE, type JoinBatchesSource, type JoinWorkerInput, type JoinWorkerMessage, type SampleBatch } from './vqa-join-protocol.js';
-import { annotationMeta, cocoImageName, vqaSample } from './vqa-join.js';
+import { annotationMeta, cocoImageName, vqaSample } from './vqa-sample.js';
 
 // From the TypeScript sources (tests, `npm run emu-eval`) the worker starts through an entry that
 // registers tsx; compiled (dist/, what the `emu-eval` command runs) it loads the worker directly.
