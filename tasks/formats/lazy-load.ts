@@ -1,5 +1,6 @@
 import type { LoadOptions, Sample, SplitInfo } from '../../core/contracts/task.js';
 import type { ParquetTaskLayout } from './parquet-layout.js';
+import { openOnFirstNext } from './open-on-first-next.js';
 
 // A task module is imported by the registry whenever any command starts, so it keeps at top level only
 // what its adapter shows synchronously (splits, prompts, recordMeta ...). Its readers (JSON streams,
@@ -12,10 +13,7 @@ export type TaskLoad = (options: LoadOptions) => AsyncIterable<Sample>;
 /** A load whose reader module is imported on its first call (once: later calls reuse it). */
 export function loadOnFirstUse(importLoad: () => Promise<TaskLoad>): TaskLoad {
   let loaded: Promise<TaskLoad> | undefined;
-  return async function* load(options) {
-    loaded ??= importLoad();
-    yield* (await loaded)(options);
-  };
+  return (options) => openOnFirstNext(async () => (await (loaded ??= importLoad()))(options));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadOptions, Sample, SplitInfo } from '../../core/contracts/task.js';
+import { openOnFirstNext } from './open-on-first-next.js';
 import { ProblemSink } from './problem-sink.js';
 import { parquetAlternative, splitSource } from './split-source.js';
 import type { ParquetTaskLayout } from './parquet-layout.js';
@@ -15,25 +16,27 @@ export function loadOfficialOrParquet<Row>(
   splits: SplitInfo[],
   official: (options: LoadOptions) => AsyncIterable<Sample>,
 ): (options: LoadOptions) => AsyncIterable<Sample> {
-  return async function* load(options) {
-    const dataDir = path.resolve(options.dataDir);
-    const split = splits.find((candidate) => candidate.name === options.split);
-    const source = split ? await splitSource(split, dataDir) : undefined;
-    if (source?.format !== 'parquet') {
-      // Neither form complete: name the official file that is missing, and the snapshot that would do instead.
-      const missing = split ? await firstMissing(dataDir, split.files) : undefined;
-      if (split && missing) {
-        new ProblemSink(options.onProblem).report({ file: path.join(dataDir, missing), message: `${layout.taskId} split "${split.name}" needs this file, but it is missing${parquetAlternative(split)}` });
-        return;
+  return (options) =>
+    openOnFirstNext(async () => {
+      const dataDir = path.resolve(options.dataDir);
+      const split = splits.find((candidate) => candidate.name === options.split);
+      const source = split ? await splitSource(split, dataDir) : undefined;
+      if (source?.format !== 'parquet') {
+        // Neither form complete: name the official file that is missing, and the snapshot that would do instead.
+        const missing = split ? await firstMissing(dataDir, split.files) : undefined;
+        if (split && missing) {
+          new ProblemSink(options.onProblem).report({ file: path.join(dataDir, missing), message: `${layout.taskId} split "${split.name}" needs this file, but it is missing${parquetAlternative(split)}` });
+          return NO_SAMPLES;
+        }
+        return official(options);
       }
-      yield* official(options);
-      return;
-    }
-    // The Parquet reader (and hyparquet behind it) is imported only for a snapshot.
-    const { loadParquetSplit } = await import('./parquet-split-reader.js');
-    yield* loadParquetSplit(layout, split!, source.groups, options);
-  };
+      // The Parquet reader (and hyparquet behind it) is imported only for a snapshot.
+      const { loadParquetSplit } = await import('./parquet-split-reader.js');
+      return loadParquetSplit(layout, split!, source.groups, options);
+    });
 }
+
+const NO_SAMPLES: AsyncIterable<Sample> = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true as const, value: undefined }) }) };
 
 async function firstMissing(dataDir: string, files: readonly string[]): Promise<string | undefined> {
   for (const name of files) {

@@ -18,6 +18,7 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 /** The modules under tasks/formats/, tasks/parquet/ and tasks/mmmu/ a task module may import at start: layouts, split tables, file patterns. */
 const LIGHT_AT_START = new Set([
   'tasks/formats/lazy-load.ts',
+  'tasks/formats/open-on-first-next.ts',
   'tasks/formats/parquet-layout.ts',
   'tasks/formats/vqa-format-layout.ts',
   'tasks/formats/vqa-format-schemas.ts',
