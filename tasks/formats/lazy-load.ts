@@ -4,7 +4,7 @@ import { openOnFirstNext } from './open-on-first-next.js';
 
 // A task module is imported by the registry whenever any command starts, so it keeps at top level only
 // what its adapter shows synchronously (splits, prompts, recordMeta ...). Its readers (JSON streams,
-// Parquet, TSV, video lists) are imported here, by the first `load`: the returned generator awaits the
+// Parquet, TSV, video lists) are imported here, by the first `load`: its first `next` awaits the
 // import before its first sample, which is where a reader's errors surface anyway.
 
 /** A task's load. */
