@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { z } from 'zod';
 import { imageInside } from './image-path.js';
-import { FirstOccurrences, ProblemSink } from './problem-sink.js';
-import { findSplit, locateSplitFiles } from './split-files.js';
+import { FirstOccurrences } from './problem-sink.js';
+import { openSingleFileSplit } from './split-files.js';
 import { streamValidated } from './validated-stream.js';
 import type { LoadOptions, Sample } from '../../core/contracts/task.js';
 
@@ -29,12 +28,9 @@ const questionSchema = z.strictObject({
 
 /** Reads a split of the official files; `splits` is the task's table (tasks/gqa.ts). */
 export async function* loadGqa(splits: readonly GqaSplit[], options: LoadOptions): AsyncGenerator<Sample> {
-  const split = findSplit('gqa', splits, options.split);
-  const dataDir = path.resolve(options.dataDir);
-  const sink = new ProblemSink(options.onProblem);
-  const files = await locateSplitFiles('gqa', { name: split.name, hasAnswers: true, files: [split.file] }, dataDir, sink);
-  if (!files) return;
-  const [file] = files;
+  const opened = await openSingleFileSplit('gqa', splits, options);
+  if (!opened) return;
+  const { file, dataDir, sink } = opened;
   const occurrences = new FirstOccurrences<string>();
   for await (const { value: entry, index, key, path: entryPath } of streamValidated(file, { kind: 'object-entries' }, questionSchema, sink)) {
     const questionId = key!;

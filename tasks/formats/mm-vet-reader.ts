@@ -2,8 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { integrationKey } from '../../scoring/judge/mm-vet/summary.js';
 import { imageInside } from './image-path.js';
-import { FirstOccurrences, ProblemSink } from './problem-sink.js';
-import { findSplit, locateSplitFiles } from './split-files.js';
+import { FirstOccurrences } from './problem-sink.js';
+import { openSingleFileSplit } from './split-files.js';
 import { streamValidated } from './validated-stream.js';
 import type { LoadOptions, Sample } from '../../core/contracts/task.js';
 import type { ParquetTaskLayout } from './parquet-layout.js';
@@ -29,12 +29,9 @@ const entrySchema = z.strictObject({
 
 /** Reads mm-vet.json; `splits` is the task's table (tasks/mm-vet.ts). */
 export async function* loadMmVet(splits: readonly MmVetSplit[], options: LoadOptions): AsyncGenerator<Sample> {
-  const split = findSplit('mm-vet', splits, options.split);
-  const dataDir = path.resolve(options.dataDir);
-  const sink = new ProblemSink(options.onProblem);
-  const files = await locateSplitFiles('mm-vet', { name: split.name, hasAnswers: true, files: [split.file] }, dataDir, sink);
-  if (!files) return;
-  const [file] = files as [string];
+  const opened = await openSingleFileSplit('mm-vet', splits, options);
+  if (!opened) return;
+  const { file, dataDir, sink } = opened;
   const occurrences = new FirstOccurrences<string>();
   for await (const { value: entry, index, key, path: entryPath } of streamValidated(file, { kind: 'object-entries' }, entrySchema, sink)) {
     const id = key!;

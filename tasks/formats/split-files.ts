@@ -43,8 +43,9 @@ async function describeMissing(file: string): Promise<string | undefined> {
   }
 }
 
-/** A split read from one file: where that file is, the resolved data root, and the sink its problems go to. */
-export interface OpenedSplit {
+/** A split read from one file: the split, where its file is, the resolved data root, and the sink its problems go to. */
+export interface OpenedSplit<Split = { name: string; file: string; hasAnswers?: boolean }> {
+  split: Split;
   file: string;
   dataDir: string;
   sink: ProblemSink;
@@ -54,14 +55,14 @@ export interface OpenedSplit {
  * The split `options.split` of a task whose splits are one file each, located under the data root;
  * undefined when the file is missing and the sink collects problems (`data check`).
  */
-export async function openSingleFileSplit(
+export async function openSingleFileSplit<Split extends { name: string; file: string; hasAnswers?: boolean }>(
   taskId: string,
-  splits: ReadonlyArray<{ name: string; file: string; hasAnswers?: boolean }>,
+  splits: readonly Split[],
   options: { dataDir: string; split: string; onProblem?: (problem: DataProblem) => void },
-): Promise<OpenedSplit | undefined> {
+): Promise<OpenedSplit<Split> | undefined> {
   const split = findSplit(taskId, splits, options.split);
   const dataDir = path.resolve(options.dataDir);
   const sink = new ProblemSink(options.onProblem);
   const files = await locateSplitFiles(taskId, { name: split.name, hasAnswers: split.hasAnswers ?? true, files: [split.file] }, dataDir, sink);
-  return files ? { file: files[0]!, dataDir, sink } : undefined;
+  return files ? { split, file: files[0]!, dataDir, sink } : undefined;
 }

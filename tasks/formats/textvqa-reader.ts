@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { z } from 'zod';
 import { imageInside } from './image-path.js';
-import { FirstOccurrences, ProblemSink } from './problem-sink.js';
-import { findSplit, locateSplitFiles } from './split-files.js';
+import { FirstOccurrences } from './problem-sink.js';
+import { openSingleFileSplit } from './split-files.js';
 import { streamValidated } from './validated-stream.js';
 import type { LoadOptions, Sample } from '../../core/contracts/task.js';
 
@@ -27,12 +26,9 @@ const questionSchema = z.strictObject({
 
 /** Reads a split of the official files; `splits` is the task's table (tasks/textvqa.ts). */
 export async function* loadTextVqa(splits: readonly TextVqaSplit[], options: LoadOptions): AsyncGenerator<Sample> {
-  const split = findSplit('textvqa', splits, options.split);
-  const dataDir = path.resolve(options.dataDir);
-  const sink = new ProblemSink(options.onProblem);
-  const files = await locateSplitFiles('textvqa', { name: split.name, hasAnswers: true, files: [split.file] }, dataDir, sink);
-  if (!files) return;
-  const [file] = files;
+  const opened = await openSingleFileSplit('textvqa', splits, options);
+  if (!opened) return;
+  const { split, file, dataDir, sink } = opened;
   const occurrences = new FirstOccurrences<number>();
   for await (const { value: entry, index, path: entryPath } of streamValidated(file, { kind: 'array-under-key', key: 'data' }, questionSchema, sink)) {
     const earlier = occurrences.claim(entry.question_id, index);

@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { z } from 'zod';
 import { imageInside } from './image-path.js';
-import { FirstOccurrences, ProblemSink } from './problem-sink.js';
-import { findSplit, locateSplitFiles } from './split-files.js';
+import { FirstOccurrences } from './problem-sink.js';
+import { openSingleFileSplit } from './split-files.js';
 import { streamValidated } from './validated-stream.js';
 import type { LoadOptions, Sample } from '../../core/contracts/task.js';
 
@@ -32,12 +31,9 @@ const testQuestionSchema = z.strictObject({
 
 /** Reads a split of the official files; `splits` is the task's table (tasks/vizwiz.ts). */
 export async function* loadVizWiz(splits: readonly VizWizSplit[], options: LoadOptions): AsyncGenerator<Sample> {
-  const split = findSplit('vizwiz', splits, options.split);
-  const dataDir = path.resolve(options.dataDir);
-  const sink = new ProblemSink(options.onProblem);
-  const files = await locateSplitFiles('vizwiz', { name: split.name, hasAnswers: split.hasAnswers, files: [split.file] }, dataDir, sink);
-  if (!files) return;
-  const [file] = files;
+  const opened = await openSingleFileSplit('vizwiz', splits, options);
+  if (!opened) return;
+  const { split, file, dataDir, sink } = opened;
   const schema = split.hasAnswers ? annotatedQuestionSchema : testQuestionSchema;
   const occurrences = new FirstOccurrences<string>();
   for await (const { value: entry, index, path: entryPath } of streamValidated(file, { kind: 'array' }, schema, sink)) {

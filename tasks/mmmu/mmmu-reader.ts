@@ -2,7 +2,7 @@ import path from 'node:path';
 import { imageFromBytes } from '../../core/media-ref.js';
 import { imageInside } from '../formats/image-path.js';
 import { FirstOccurrences, ProblemSink } from '../formats/problem-sink.js';
-import { findSplit, locateSplitFiles } from '../formats/split-files.js';
+import { openSingleFileSplit } from '../formats/split-files.js';
 import { streamValidated } from '../formats/validated-stream.js';
 import { mmmuRowSchema, mmmuRowToSample, type MmmuRowContext } from './mmmu-row.js';
 import type { LoadOptions, Sample } from '../../core/contracts/task.js';
@@ -18,12 +18,9 @@ export interface MmmuSplit {
 
 /** Reads a split of the JSON form; `splits` is the task's table (tasks/mmmu.ts). */
 export async function* loadMmmu(splits: readonly MmmuSplit[], options: LoadOptions): AsyncGenerator<Sample> {
-  const split = findSplit('mmmu', splits, options.split);
-  const dataDir = path.resolve(options.dataDir);
-  const sink = new ProblemSink(options.onProblem);
-  const files = await locateSplitFiles('mmmu', { name: split.name, hasAnswers: split.hasAnswers, files: [split.file] }, dataDir, sink);
-  if (!files) return;
-  const [file] = files as [string];
+  const opened = await openSingleFileSplit('mmmu', splits, options);
+  if (!opened) return;
+  const { split, file, dataDir, sink } = opened;
   const ids = new FirstOccurrences<string>();
   for await (const { value: row, index, path: rowPath } of streamValidated(file, { kind: 'array' }, mmmuRowSchema, sink)) {
     const earlier = ids.claim(row.id, index);
